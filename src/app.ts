@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { type Connection, openDatabase } from './db/connection.js';
+import { complianceProblems } from './mail/compliance.js';
+import { Renderer } from './mail/render.js';
+import { createMailer, type Mailer } from './mail/transport.js';
+import { type Stores, storesFor } from './run/context.js';
+import type { Clock } from './time/clock.js';
+import { WorkspaceError } from './workspace/errors.js';
+import { databasePath, loadWorkspace, type Workspace } from './workspace/load.js';
+
+/**
+ * The composition root: the only place that turns a workspace directory, the environment and a
+ * clock into the database, the mailer and the renderer, and hands them down. No singletons.
+ */
+export interface App {
+  workspace: Workspace;
+  conn: Connection;
+  stores: Stores;
+  renderer: Renderer;
+  clock: Clock;
+  secret: string;
+  mailer(): Mailer;
+  close(): void;
+}
+
+export interface AppOptions {
+  workspaceDir: string;
+  dbPath?: string;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+}
+
+export const SECRET_FILE = '.nurture/secret';
+
+/** The HMAC key for links: NURTURE_SECRET, else a random key kept beside the database. */
+export function workspaceSecret(dir: string, env: Record<string, string | undefined>): string {
+  if (env.NURTURE_SECRET) return env.NURTURE_SECRET;
+  const file = join(dir, SECRET_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function openApp(options: AppOptions): App {
+  const workspace = loadWorkspace(options.workspaceDir);
+  const problems = complianceProblems(workspace);
+  if (problems.length > 0) throw new WorkspaceError(problems);
+  const conn = openDatabase(options.dbPath ?? options.env.NURTURE_DB ?? databasePath(workspace));
+  let mailer: Mailer | undefined;
+  return {
+    workspace,
+    conn,
+    stores: storesFor(conn),
+    renderer: new Renderer(workspace.templates),
+    clock: options.clock,
+    secret: workspaceSecret(workspace.dir, options.env),
+    mailer() {
+      mailer ??= createMailer(options.env.NURTURE_SMTP_URL ?? workspace.config.smtp, workspace.dir);
+      return mailer;
+    },
+    close() {
+      mailer?.close();
+      conn.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { FORCES } from '../../domain/types.js';
+import { complianceProblems } from '../../mail/compliance.js';
+import { WorkspaceError } from '../../workspace/errors.js';
+import { lintWorkspace } from '../../workspace/lint.js';
+import { loadWorkspace, type Workspace } from '../../workspace/load.js';
+import type { GlobalOptions } from '../context.js';
+import { type CliIo, UserError } from '../io.js';
+import { json, table } from '../output.js';
+
+export function lintCommand(io: CliIo, globals: GlobalOptions): number {
+  let workspace: Workspace;
+  try {
+    workspace = loadWorkspace(resolve(io.cwd, globals.workspace ?? '.'));
+    const problems = complianceProblems(workspace);
+    if (problems.length > 0) throw new WorkspaceError(problems);
+  } catch (error) {
+    if (!(error instanceof WorkspaceError)) throw error;
+    if (globals.json) {
+      io.stdout(json({ valid: false, errors: error.problems, warnings: [], coverage: [] }));
+      return 1;
+    }
+    throw new UserError(`invalid workspace:\n${error.message}`);
+  }
+  const result = lintWorkspace(workspace);
+  if (globals.json) {
+    io.stdout(json({ valid: true, errors: [], ...result }));
+    return 0;
+  }
+  io.stdout(
+    table(
+      ['sequence', 'steps', ...FORCES, 'order'],
+      result.coverage.map((c) => [
+        c.sequence,
+        String(c.steps),
+        ...FORCES.map((f) => String(c.forces[f])),
+        c.order.join(' → '),
+      ]),
+    ),
+  );
+  io.stdout('');
+  if (result.warnings.length === 0) io.stdout('workspace is valid; no warnings');
+  else {
+    io.stdout(`workspace is valid; ${result.warnings.length} warning(s):`);
+    for (const w of result.warnings) io.stdout(`  ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
+  }
+  return 0;
+}

@@ -1,0 +1,78 @@
+import type { App } from '../../app.js';
+import { RunLockedError } from '../../db/runs.js';
+import { type RunReport, runOnce } from '../../run/run.js';
+import { type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, UserError } from '../io.js';
+import { json, table } from '../output.js';
+import { progress } from '../progress.js';
+import { parseAt } from '../time-options.js';
+
+export interface RunCommandOptions {
+  at?: string;
+  dryRun?: boolean;
+}
+
+export async function runCommand(
+  io: CliIo,
+  globals: GlobalOptions,
+  options: RunCommandOptions,
+): Promise<number> {
+  return withApp(io, globals, async (app) => {
+    const report = await runWithApp(io, app, globals, options);
+    if (globals.json) io.stdout(json(report));
+    else printRun(io, report);
+    return report.failed.length > 0 ? 1 : 0;
+  });
+}
+
+export async function runWithApp(
+  io: CliIo,
+  app: App,
+  globals: GlobalOptions,
+  options: RunCommandOptions,
+): Promise<RunReport> {
+  const at = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
+  const bar = progress(io, 'run', app.stores.leads.count(), globals.json ?? false);
+  try {
+    return await runOnce(
+      {
+        conn: app.conn,
+        workspace: app.workspace,
+        renderer: app.renderer,
+        mailer: app.mailer(),
+        clock: app.clock,
+        secret: app.secret,
+        onProgress: (d, t) => bar.update(d, t),
+      },
+      { at, dryRun: options.dryRun ?? false },
+    );
+  } catch (error) {
+    if (error instanceof RunLockedError) throw new UserError(error.message);
+    throw error;
+  } finally {
+    bar.stop();
+  }
+}
+
+export function printRun(io: CliIo, report: RunReport): void {
+  const c = report.counts;
+  io.stdout(
+    `${report.dryRun ? 'Dry run' : `Run #${report.run}`} at ${report.at}: ${c.leads} leads, ${c.enrolled} enrolled, ` +
+      `${report.sent.length} sent, ${report.planned.length} planned, ${report.skipped.length} skipped, ` +
+      `${report.failed.length} failed, ${c.exited} exited, ${c.completed} completed`,
+  );
+  if (report.sent.length > 0) {
+    io.stdout(`\n${report.dryRun ? 'Would send' : 'Sent'}:`);
+    io.stdout(
+      table(
+        ['lead', 'sequence', 'step', 'force', 'local time'],
+        report.sent.map((s) => [s.lead, s.sequence, s.step, s.force, s.at]),
+      ),
+    );
+  }
+  for (const f of report.failed) io.stderr(`failed: ${f.lead} ${f.sequence}/${f.step}: ${f.reason}`);
+  for (const s of report.skipped.slice(0, 20))
+    io.stdout(`skipped: ${s.lead} ${s.sequence}/${s.step}: ${s.reason}`);
+  if (report.skipped.length > 20)
+    io.stdout(`… and ${report.skipped.length - 20} more skipped (use --json for all)`);
+}

@@ -1,0 +1,145 @@
+import { Command, CommanderError, Option } from 'commander';
+import { WorkspaceError } from '../workspace/errors.js';
+import { calendarCommand } from './commands/calendar.js';
+import { demoCommand } from './commands/demo.js';
+import { explainCommand } from './commands/explain.js';
+import { importCommand } from './commands/imports.js';
+import { initCommand } from './commands/init.js';
+import { lintCommand } from './commands/lint.js';
+import { previewCommand } from './commands/preview.js';
+import { runCommand } from './commands/run.js';
+import { scoreCommand } from './commands/score.js';
+import type { GlobalOptions } from './context.js';
+import { type CliIo, UserError } from './io.js';
+
+export const EXIT_OK = 0;
+export const EXIT_USER_ERROR = 1;
+export const EXIT_USAGE = 2;
+
+/**
+ * Runs the CLI in process: parses argv, runs one command, returns the exit status. Global
+ * options (--workspace, --db, --json) work before or after the command.
+ */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let status = EXIT_OK;
+  const program = new Command('nurture')
+    .description('Nurture: plan and send B2B nurture sequences that respect consent, caps and time zones.')
+    .option('--workspace <dir>', 'workspace directory (default: current directory)')
+    .option('--db <path>', 'SQLite database (default: from nurture.yaml, .nurture/nurture.db)')
+    .option('--json', 'machine-readable output on stdout')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) });
+  const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
+  const act =
+    (fn: (...args: never[]) => Promise<number> | number) =>
+    async (...args: unknown[]) => {
+      status = await fn(...(args as never[]));
+    };
+
+  program
+    .command('init')
+    .argument('[dir]', 'directory to create the workspace in', '.')
+    .description('scaffold a working workspace (nurture.yaml, sequences, templates, examples)')
+    .action(act((dir: string) => initCommand(io, dir)));
+
+  const leads = program.command('leads').description('lead data');
+  leads
+    .command('import')
+    .argument('<file>', 'CSV or JSONL file')
+    .description('upsert leads by email (case-insensitive); rejected rows are reported with their line')
+    .action(act((file: string, _o: unknown, cmd: Command) => importCommand(io, globals(cmd), 'leads', file)));
+
+  const events = program.command('events').description('engagement and lifecycle events');
+  events
+    .command('import')
+    .argument('<file>', 'CSV or JSONL file: email, type, occurred_at, id?, url?, …')
+    .description('import events; the same event imported twice is counted once')
+    .action(
+      act((file: string, _o: unknown, cmd: Command) => importCommand(io, globals(cmd), 'events', file)),
+    );
+
+  program
+    .command('lint')
+    .description('validate the workspace; print force coverage and warnings')
+    .action(act((_o: unknown, cmd: Command) => lintCommand(io, globals(cmd))));
+
+  program
+    .command('score')
+    .description('score leads (fit + engagement) and show stages')
+    .option('--lead <email>', 'one lead')
+    .option('--explain', 'list every rule that fired')
+    .option('--at <iso>', 'score as of this moment (default: now)')
+    .action(
+      act((o: { lead?: string; explain?: boolean; at?: string }, cmd: Command) =>
+        scoreCommand(io, globals(cmd), o),
+      ),
+    );
+
+  program
+    .command('run')
+    .description('one run: score, enrol, plan and send what is due now (idempotent; schedule hourly)')
+    .option('--at <iso>', 'run as of this moment (default: now)')
+    .option('--dry-run', 'decide everything, send and store nothing')
+    .action(act((o: { at?: string; dryRun?: boolean }, cmd: Command) => runCommand(io, globals(cmd), o)));
+
+  program
+    .command('calendar')
+    .description('the forecast of upcoming touches, from the same planner as the run')
+    .option('--from <date>', 'start (default: now)')
+    .option('--days <n>', 'how many days (default: 14)')
+    .option('--to <date>', 'end, instead of --days')
+    .option('--lead <email>', 'one lead')
+    .option('--sequence <id>', 'one sequence')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .action(act((o: Record<string, string>, cmd: Command) => calendarCommand(io, globals(cmd), o)));
+
+  program
+    .command('explain')
+    .argument('<email>', 'the lead')
+    .option('--at <iso>', 'as of this moment (default: now)')
+    .description(
+      'score breakdown, stage, enrolments, history, consent proof, and the next touch with its reason',
+    )
+    .action(
+      act((email: string, o: { at?: string }, cmd: Command) => explainCommand(io, globals(cmd), email, o)),
+    );
+
+  program
+    .command('preview')
+    .argument('<sequence>', 'sequence id')
+    .argument('<step>', 'step id')
+    .requiredOption('--lead <email>', 'render for this lead')
+    .option('--html', 'print the HTML part instead of the text part')
+    .description('render one step for one lead, exactly as it would be sent')
+    .action(
+      act((sequence: string, step: string, o: { lead: string; html?: boolean }, cmd: Command) =>
+        previewCommand(io, globals(cmd), sequence, step, o),
+      ),
+    );
+
+  program
+    .command('demo')
+    .description('import the example leads and events, run once, and show the next two weeks (npm start)')
+    .action(act((_o: unknown, cmd: Command) => demoCommand(io, globals(cmd))));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help'
+      )
+        return EXIT_OK;
+      return EXIT_USAGE;
+    }
+    if (error instanceof UserError || error instanceof WorkspaceError) {
+      io.stderr(`nurture: ${error.message}`);
+      return EXIT_USER_ERROR;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+
+export interface Connection {
+  db: Db;
+  sqlite: Database.Database;
+  path: string;
+  close(): void;
+}
+
+/** The generated SQL migrations, found relative to this file in both src/ and dist/. */
+export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'migrations');
+
+/**
+ * Opens (creating if needed) the SQLite database in WAL mode and applies pending migrations in
+ * one transaction. A failed migration leaves the database as it was and says which one failed.
+ */
+export function openDatabase(path: string): Connection {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  const db = drizzle(sqlite, { schema });
+  try {
+    migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  } catch (error) {
+    sqlite.close();
+    throw new Error(
+      `could not apply database migrations from ${MIGRATIONS_DIR} to ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return { db, sqlite, path, close: () => sqlite.close() };
+}

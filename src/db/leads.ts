@@ -1,0 +1,234 @@
+import type { Database } from 'better-sqlite3';
+import type { ConsentState, LeadProfile } from '../domain/types.js';
+
+export interface LeadInput {
+  email: string;
+  firstName?: string;
+  lastName?: string;
+  company?: string;
+  jobTitle?: string;
+  industry?: string;
+  country?: string;
+  timezone?: string;
+  consent?: ConsentState;
+  consentAt?: number;
+  consentSource?: string;
+  attributes: Record<string, string>;
+}
+
+export interface LeadRow extends LeadProfile {
+  suppressedReason: string | null;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  consentChanges: number;
+}
+
+/** Columns a re-import may change: a blank cell keeps what we had rather than erasing it. */
+const PROFILE_COLUMNS = [
+  ['firstName', 'first_name'],
+  ['lastName', 'last_name'],
+  ['company', 'company'],
+  ['jobTitle', 'job_title'],
+  ['industry', 'industry'],
+  ['country', 'country'],
+  ['timezone', 'timezone'],
+] as const;
+
+export class LeadStore {
+  private readonly byEmail;
+  private readonly insert;
+  private readonly update;
+  private readonly logConsent;
+
+  constructor(private readonly sqlite: Database) {
+    this.byEmail = sqlite.prepare('SELECT id, consent, attributes FROM leads WHERE email = ?');
+    this.insert = sqlite.prepare(
+      `INSERT INTO leads (email, first_name, last_name, company, job_title, industry, country, timezone, consent,
+        consent_at, consent_source, attributes, suppressed_reason, suppressed_at, created_at, updated_at)
+       VALUES (@email, @first_name, @last_name, @company, @job_title, @industry, @country, @timezone, @consent,
+        @consent_at, @consent_source, @attributes, @suppressed_reason, @suppressed_at, @now, @now)`,
+    );
+    this.update = sqlite.prepare(
+      `UPDATE leads SET ${PROFILE_COLUMNS.map(([, c]) => `${c} = coalesce(nullif(@${c}, ''), ${c})`).join(', ')},
+        consent = @consent, consent_at = coalesce(@consent_at, consent_at),
+        consent_source = coalesce(nullif(@consent_source, ''), consent_source), attributes = @attributes,
+        suppressed_reason = coalesce(suppressed_reason, @suppressed_reason),
+        suppressed_at = coalesce(suppressed_at, @suppressed_at), updated_at = @now
+       WHERE id = @id`,
+    );
+    this.logConsent = sqlite.prepare(
+      `INSERT INTO consent_log (lead_id, consent, previous, at, recorded_at, source, evidence)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /** Upserts a batch by lower-cased email in one transaction; every consent change is logged with evidence. */
+  upsertBatch(rows: { lead: LeadInput; evidence: string }[], now: number): UpsertResult {
+    const result: UpsertResult = { inserted: 0, updated: 0, consentChanges: 0 };
+    this.sqlite.transaction(() => {
+      for (const { lead, evidence } of rows) {
+        const email = lead.email.toLowerCase();
+        const existing = this.byEmail.get(email) as
+          | { id: number; consent: ConsentState; attributes: string }
+          | undefined;
+        const consent = lead.consent ?? existing?.consent ?? 'none';
+        const unsubscribed = consent === 'unsubscribed';
+        const params = {
+          email,
+          first_name: lead.firstName ?? '',
+          last_name: lead.lastName ?? '',
+          company: lead.company ?? '',
+          job_title: lead.jobTitle ?? '',
+          industry: lead.industry ?? '',
+          country: lead.country ?? '',
+          timezone: lead.timezone ?? '',
+          consent,
+          consent_at: lead.consentAt ?? null,
+          consent_source: lead.consentSource ?? '',
+          attributes: JSON.stringify({
+            ...(existing ? JSON.parse(existing.attributes) : {}),
+            ...lead.attributes,
+          }),
+          suppressed_reason: unsubscribed ? 'unsubscribed' : null,
+          suppressed_at: unsubscribed ? (lead.consentAt ?? now) : null,
+          now,
+        };
+        let id: number;
+        if (existing) {
+          // Once unsubscribed, only a new confirmed opt-in (with its evidence) lifts it; a stale row cannot.
+          if (existing.consent === 'unsubscribed' && consent !== 'confirmed') params.consent = 'unsubscribed';
+          this.update.run({ ...params, id: existing.id });
+          id = existing.id;
+          result.updated++;
+        } else {
+          id = Number(this.insert.run(params).lastInsertRowid);
+          result.inserted++;
+        }
+        if ((existing?.consent ?? 'none') !== params.consent || (!existing && params.consent !== 'none')) {
+          this.logConsent.run(
+            id,
+            params.consent,
+            existing?.consent ?? null,
+            lead.consentAt ?? now,
+            now,
+            lead.consentSource || 'import',
+            evidence,
+          );
+          result.consentChanges++;
+        }
+      }
+    })();
+    return result;
+  }
+
+  idsByEmail(emails: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    const lookup = this.sqlite.prepare('SELECT id FROM leads WHERE email = ?');
+    for (const e of emails) {
+      const row = lookup.get(e.toLowerCase()) as { id: number } | undefined;
+      if (row) out.set(e.toLowerCase(), row.id);
+    }
+    return out;
+  }
+
+  findByEmail(email: string): LeadRow | undefined {
+    const row = this.sqlite.prepare('SELECT * FROM leads WHERE email = ?').get(email.toLowerCase()) as
+      | RawLead
+      | undefined;
+    return row ? toLeadRow(row) : undefined;
+  }
+
+  /** Marks an address as never to be mailed again; the earliest reason wins. */
+  suppress(leadId: number, reason: string, at: number, evidence: string, now: number): void {
+    this.sqlite.transaction(() => {
+      const row = this.sqlite.prepare('SELECT consent FROM leads WHERE id = ?').get(leadId) as {
+        consent: string;
+      };
+      this.sqlite
+        .prepare(
+          'UPDATE leads SET suppressed_reason = coalesce(suppressed_reason, ?), suppressed_at = coalesce(suppressed_at, ?), updated_at = ? WHERE id = ?',
+        )
+        .run(reason, at, now, leadId);
+      if (reason === 'unsubscribed' && row.consent !== 'unsubscribed') {
+        this.sqlite.prepare("UPDATE leads SET consent = 'unsubscribed' WHERE id = ?").run(leadId);
+        this.logConsent.run(leadId, 'unsubscribed', row.consent, at, now, 'event', evidence);
+      }
+    })();
+  }
+
+  /** Leads with id > afterId, ascending, at most `limit`: keyset paging so a run never loads the whole table. */
+  page(afterId: number, limit: number): LeadRow[] {
+    return (
+      this.sqlite
+        .prepare('SELECT * FROM leads WHERE id > ? ORDER BY id LIMIT ?')
+        .all(afterId, limit) as RawLead[]
+    ).map(toLeadRow);
+  }
+
+  count(): number {
+    return (this.sqlite.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }).n;
+  }
+
+  saveScores(
+    rows: { id: number; score: number; fit: number; engagement: number; stage: string }[],
+    now: number,
+  ): void {
+    const stmt = this.sqlite.prepare(
+      'UPDATE leads SET score = ?, fit_score = ?, engagement_score = ?, stage = ?, scored_at = ? WHERE id = ?',
+    );
+    this.sqlite.transaction(() => {
+      for (const r of rows) stmt.run(r.score, r.fit, r.engagement, r.stage, now, r.id);
+    })();
+  }
+
+  consentLog(
+    leadId: number,
+  ): { consent: string; previous: string | null; at: number; source: string; evidence: string }[] {
+    return this.sqlite
+      .prepare(
+        'SELECT consent, previous, at, source, evidence FROM consent_log WHERE lead_id = ? ORDER BY at, id',
+      )
+      .all(leadId) as {
+      consent: string;
+      previous: string | null;
+      at: number;
+      source: string;
+      evidence: string;
+    }[];
+  }
+}
+
+interface RawLead {
+  id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  company: string;
+  job_title: string;
+  industry: string;
+  country: string;
+  timezone: string;
+  consent: ConsentState;
+  attributes: string;
+  suppressed_reason: string | null;
+}
+
+function toLeadRow(r: RawLead): LeadRow {
+  return {
+    id: r.id,
+    email: r.email,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    company: r.company,
+    jobTitle: r.job_title,
+    industry: r.industry,
+    country: r.country,
+    timezone: r.timezone,
+    consent: r.consent,
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    suppressedReason: r.suppressed_reason,
+  };
+}

@@ -1,0 +1,153 @@
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Instants are stored as epoch milliseconds (integers): compact, sortable, zone-free. */
+
+export const leads = sqliteTable(
+  'leads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** Lower-cased: the upsert key. */
+    email: text('email').notNull(),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    company: text('company').notNull().default(''),
+    jobTitle: text('job_title').notNull().default(''),
+    industry: text('industry').notNull().default(''),
+    country: text('country').notNull().default(''),
+    timezone: text('timezone').notNull().default(''),
+    consent: text('consent', { enum: ['none', 'pending', 'confirmed', 'unsubscribed'] })
+      .notNull()
+      .default('none'),
+    consentAt: integer('consent_at'),
+    consentSource: text('consent_source').notNull().default(''),
+    attributes: text('attributes').notNull().default('{}'),
+    /** Why no mail may go to this address any more (unsubscribed, bounced, complained). */
+    suppressedReason: text('suppressed_reason'),
+    suppressedAt: integer('suppressed_at'),
+    score: real('score'),
+    fitScore: real('fit_score'),
+    engagementScore: real('engagement_score'),
+    stage: text('stage'),
+    scoredAt: integer('scored_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('leads_email').on(t.email)],
+);
+
+/** Every consent change with its evidence: the proof GDPR article 7 asks for. */
+export const consentLog = sqliteTable(
+  'consent_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    consent: text('consent').notNull(),
+    previous: text('previous'),
+    at: integer('at').notNull(),
+    recordedAt: integer('recorded_at').notNull(),
+    source: text('source').notNull(),
+    evidence: text('evidence').notNull(),
+  },
+  (t) => [index('consent_log_lead').on(t.leadId, t.at)],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    type: text('type').notNull(),
+    occurredAt: integer('occurred_at').notNull(),
+    url: text('url').notNull().default(''),
+    properties: text('properties').notNull().default('{}'),
+    externalId: text('external_id'),
+    /** The id when given, else email|type|time|url: importing the same event twice stores it once. */
+    dedupeKey: text('dedupe_key').notNull(),
+    source: text('source').notNull().default(''),
+    recordedAt: integer('recorded_at').notNull(),
+  },
+  (t) => [uniqueIndex('events_dedupe').on(t.dedupeKey), index('events_lead').on(t.leadId, t.occurredAt)],
+);
+
+export const enrollments = sqliteTable(
+  'enrollments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    sequenceId: text('sequence_id').notNull(),
+    status: text('status', { enum: ['active', 'completed', 'exited'] }).notNull(),
+    enrolledAt: integer('enrolled_at').notNull(),
+    endedAt: integer('ended_at'),
+    reason: text('reason').notNull().default(''),
+    runId: integer('run_id'),
+  },
+  (t) => [
+    uniqueIndex('enrollments_lead_sequence').on(t.leadId, t.sequenceId),
+    index('enrollments_status').on(t.status),
+  ],
+);
+
+/**
+ * The outbox: one row per enrolment step. `planned` rows are the next touch and when it is
+ * expected; a run claims a due row (`sending`) before talking to SMTP and marks it `sent` or
+ * `failed` after, so a crash in between leaves it `sending` and it is never resent blindly.
+ */
+export const sends = sqliteTable(
+  'sends',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    enrollmentId: integer('enrollment_id')
+      .notNull()
+      .references(() => enrollments.id),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    sequenceId: text('sequence_id').notNull(),
+    stepId: text('step_id').notNull(),
+    force: text('force').notNull(),
+    status: text('status', { enum: ['planned', 'sending', 'sent', 'failed', 'skipped'] }).notNull(),
+    plannedAt: integer('planned_at'),
+    dueAt: integer('due_at'),
+    sentAt: integer('sent_at'),
+    reason: text('reason').notNull().default(''),
+    /** Opaque, unguessable message reference used in links and the Message-ID. */
+    ref: text('ref').notNull(),
+    messageId: text('message_id'),
+    attempts: integer('attempts').notNull().default(0),
+    lastResponse: text('last_response'),
+    runId: integer('run_id'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('sends_enrollment_step').on(t.enrollmentId, t.stepId),
+    uniqueIndex('sends_ref').on(t.ref),
+    index('sends_lead').on(t.leadId, t.sentAt),
+    index('sends_status').on(t.status, t.plannedAt),
+  ],
+);
+
+export const runs = sqliteTable('runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at'),
+  dryRun: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
+  status: text('status', { enum: ['running', 'finished', 'failed'] }).notNull(),
+  counts: text('counts').notNull().default('{}'),
+  error: text('error'),
+});
+
+/** One row while a run holds the database; a second run refuses to start. */
+export const runLock = sqliteTable('run_lock', {
+  id: integer('id').primaryKey(),
+  runId: integer('run_id').notNull(),
+  pid: integer('pid').notNull(),
+  host: text('host').notNull(),
+  acquiredAt: integer('acquired_at').notNull(),
+});

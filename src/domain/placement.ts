@@ -1,0 +1,77 @@
+import { earliestUnderFrequency } from './frequency.js';
+import { nextOpenInstant, type Where, type WindowContext, windowAt } from './send-window.js';
+import type { Policy } from './types.js';
+
+export interface Reason {
+  rule: 'due' | 'min-gap' | 'cap' | 'send-window' | 'schedule';
+  detail: string;
+}
+
+export interface Placement {
+  at: number;
+  /** True when the touch may go out at `now` itself. */
+  sendNow: boolean;
+  /** Every rule that moved the touch from its due time, in the order they applied. */
+  reasons: Reason[];
+}
+
+export interface PlacementInput {
+  now: number;
+  due: number;
+  where: Where;
+  /** The lead's earlier sends across all sequences, ascending. */
+  sentAt: readonly number[];
+  policy: Policy;
+  windows: WindowContext;
+}
+
+/** Runs happen on ticks (hourly by default, aligned to the epoch like cron's "0 * * * *"). */
+export function nextTick(at: number, everyMs: number): number {
+  return Math.ceil(at / everyMs) * everyMs;
+}
+
+/**
+ * Where a due touch lands: the earliest moment ≥ max(due, now) that satisfies the caps, the
+ * minimum gap and the lead's send window and that a run will see. A blocked touch is deferred,
+ * never dropped. If that moment is `now`, the touch goes out in this run; otherwise it lands on
+ * the first run tick at or after it — so the forecast and the hourly runs agree to the minute.
+ */
+export function placeTouch(input: PlacementInput): Placement {
+  const { now, due, policy } = input;
+  const reasons: Reason[] = [];
+  let at = Math.max(due, now);
+  for (let guard = 0; guard < 100; guard++) {
+    const start = at;
+    const frequency = earliestUnderFrequency(at, input.sentAt, policy.caps, policy.minGapMs);
+    if (frequency.at > at) {
+      at = frequency.at;
+      reasons.push({ rule: frequency.rule!, detail: frequency.detail! });
+    }
+    const open = nextOpenInstant(input.windows, input.where, at);
+    if (open > at) {
+      const verdict = windowAt(input.windows, input.where, at);
+      reasons.push({ rule: 'send-window', detail: verdict.open ? 'send window' : verdict.detail });
+      at = open;
+    }
+    if (at > now) {
+      const tick = nextTick(at, policy.runEveryMs);
+      if (tick > at) {
+        at = tick;
+        if (reasons.length === 0) reasons.push({ rule: 'schedule', detail: 'next scheduled run' });
+      }
+    }
+    if (at === start) break;
+  }
+  if (reasons.length === 0) reasons.push({ rule: 'due', detail: 'due under every rule' });
+  return { at, sendNow: at === now, reasons: dedupe(reasons) };
+}
+
+function dedupe(reasons: Reason[]): Reason[] {
+  const seen = new Set<string>();
+  return reasons.filter((r) => {
+    const key = `${r.rule}|${r.detail}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

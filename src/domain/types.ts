@@ -1,0 +1,95 @@
+/** Plain values shared by the pure core. No I/O, no clock. Instants are epoch milliseconds. */
+
+export const FORCES = ['push', 'pull', 'habit', 'anxiety'] as const;
+export type Force = (typeof FORCES)[number];
+
+export const CONSENT_STATES = ['none', 'pending', 'confirmed', 'unsubscribed'] as const;
+export type ConsentState = (typeof CONSENT_STATES)[number];
+
+export const NURTURE_STAGES = ['awareness', 'interest', 'desire', 'action'] as const;
+export const STAGES = ['unqualified', ...NURTURE_STAGES, 'sales-ready', 'customer'] as const;
+export type Stage = (typeof STAGES)[number];
+
+export const EVENT_TYPES = [
+  'email_opened',
+  'email_clicked',
+  'page_viewed',
+  'form_submitted',
+  'webinar_attended',
+  'content_downloaded',
+  'meeting_booked',
+  'replied',
+  'unsubscribed',
+  'bounced',
+  'complained',
+  'closed_lost',
+  'became_customer',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Events after which no mail may go to the address again. */
+export const SUPPRESSING_EVENTS: ReadonlySet<EventType> = new Set(['unsubscribed', 'bounced', 'complained']);
+
+export interface LeadProfile {
+  id: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  company: string;
+  jobTitle: string;
+  industry: string;
+  country: string;
+  /** Empty when unknown: the workspace default applies. */
+  timezone: string;
+  consent: ConsentState;
+  attributes: Record<string, string>;
+}
+
+export interface LeadEvent {
+  type: EventType;
+  at: number;
+  url: string;
+}
+
+export interface Step {
+  id: string;
+  force: Force;
+  template: string;
+  wait: string;
+}
+
+export interface Sequence {
+  id: string;
+  name: string;
+  description: string;
+  audience: { stages: Stage[] };
+  priority: number;
+  exitOn: EventType[];
+  then?: string;
+  steps: Step[];
+}
+
+export interface CapRule {
+  max: number;
+  per: string;
+  perMs: number;
+}
+
+export interface SendWindowRule {
+  /** ISO weekdays, 1 = Monday. */
+  days: number[];
+  fromMinute: number;
+  toMinute: number;
+}
+
+export interface Policy {
+  defaultZone: string;
+  defaultCountry: string;
+  consent: 'confirmed' | 'single';
+  caps: CapRule[];
+  minGapMs: number;
+  window: SendWindowRule;
+  holidays: boolean;
+  /** How often runs happen (cron or worker); the forecast places touches on these ticks. */
+  runEveryMs: number;
+}

@@ -1,0 +1,60 @@
+import type { LeadProfile, Sequence, Step } from '../domain/types.js';
+import { signLink } from './links.js';
+import type { Renderer, Sender } from './render.js';
+import { singleLine } from './render.js';
+import type { OutgoingMessage } from './transport.js';
+
+export interface MessageInput {
+  lead: LeadProfile;
+  sequence: Pick<Sequence, 'id' | 'name'>;
+  step: Step;
+  ref: string;
+  sender: Sender;
+  baseUrl: string;
+  secret: string;
+}
+
+function senderDomain(sender: Sender): string {
+  return sender.email.slice(sender.email.lastIndexOf('@') + 1);
+}
+
+/** A display name is quoted by nodemailer; CR/LF are stripped first so nothing can inject a header. */
+function address(name: string, email: string): { name: string; address: string } {
+  return { name: singleLine(name), address: singleLine(email) };
+}
+
+/**
+ * Renders one touch into a complete message: signed unsubscribe and tracking links, RFC 8058
+ * one-click unsubscribe headers, and a Message-ID that is the same every time this enrolment
+ * step is rendered (so a retry is recognisable as the same message downstream).
+ */
+export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingMessage {
+  const base = input.baseUrl.replace(/\/$/, '');
+  const unsubscribe = `${base}/u/${signLink(input.secret, { kind: 'unsubscribe', ref: input.ref })}`;
+  const rendered = renderer.render({
+    lead: input.lead,
+    sender: input.sender,
+    sequence: input.sequence,
+    step: input.step,
+    links: { unsubscribe },
+    track: (url) => `${base}/c/${signLink(input.secret, { kind: 'click', ref: input.ref, url })}`,
+  });
+  const domain = senderDomain(input.sender);
+  const from = address(input.sender.name, input.sender.email);
+  return {
+    from: `"${from.name.replace(/"/g, "'")}" <${from.address}>`,
+    replyTo: input.sender.replyTo,
+    to: singleLine(input.lead.email),
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    messageId: `<${input.ref}@${domain}>`,
+    headers: {
+      'List-Unsubscribe': `<${unsubscribe}>, <mailto:unsubscribe@${domain}?subject=unsubscribe-${input.ref}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'X-Nurture-Sequence': input.sequence.id,
+      'X-Nurture-Step': input.step.id,
+      'X-Nurture-Force': input.step.force,
+    },
+  };
+}

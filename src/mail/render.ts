@@ -1,0 +1,94 @@
+import Handlebars from 'handlebars';
+import { convert } from 'html-to-text';
+import type { LeadProfile, Sequence, Step } from '../domain/types.js';
+import type { TemplateSet } from '../workspace/templates.js';
+
+export interface Sender {
+  name: string;
+  email: string;
+  company: string;
+  postalAddress: string;
+  replyTo?: string;
+}
+
+export interface RenderInput {
+  lead: LeadProfile;
+  sender: Sender;
+  sequence: Pick<Sequence, 'id' | 'name'>;
+  step: Pick<Step, 'id' | 'force' | 'template'>;
+  links: { unsubscribe: string };
+  /** Turns a destination URL into a signed click-tracking URL. */
+  track: (url: string) => string;
+}
+
+export interface RenderedEmail {
+  subject: string;
+  preheader: string;
+  html: string;
+  text: string;
+}
+
+type Compiled = Handlebars.TemplateDelegate;
+
+/** Compiles a workspace's templates once and renders messages from them (strict: a missing variable throws). */
+export class Renderer {
+  private readonly env = Handlebars.create();
+  private readonly cache = new Map<string, Compiled>();
+
+  constructor(private readonly templates: TemplateSet) {
+    for (const [name, source] of templates.partials) this.env.registerPartial(name, source);
+    this.env.registerHelper('track', (url: unknown, options: Handlebars.HelperOptions) => {
+      const track = (options.data as { track?: (u: string) => string }).track;
+      if (typeof url !== 'string' || !track) throw new Error('track expects a URL string');
+      return track(url);
+    });
+  }
+
+  private compile(key: string, source: string, noEscape = false): Compiled {
+    let fn = this.cache.get(key);
+    if (!fn) {
+      fn = this.env.compile(source, { strict: true, noEscape, knownHelpers: { track: true } });
+      this.cache.set(key, fn);
+    }
+    return fn;
+  }
+
+  render(input: RenderInput): RenderedEmail {
+    const email = this.templates.emails.get(input.step.template);
+    if (!email) throw new Error(`template "${input.step.template}" not found`);
+    const layout = this.templates.layouts.get(email.layout);
+    if (layout === undefined) throw new Error(`layout "${email.layout}" not found`);
+    const context = {
+      lead: input.lead,
+      sender: input.sender,
+      sequence: input.sequence,
+      step: input.step,
+      links: input.links,
+    };
+    const data = { track: input.track };
+    // Subjects are headers, not HTML: not escaped, but line breaks are removed (no header injection).
+    const subject = singleLine(this.compile(`s:${email.name}`, email.subject, true)(context, { data }));
+    const preheader = singleLine(this.compile(`p:${email.name}`, email.preheader, true)(context, { data }));
+    const body = this.compile(`b:${email.name}`, email.body)(context, { data });
+    const html = this.compile(`l:${email.layout}`, layout)(
+      { ...context, body, subject, preheader },
+      { data },
+    );
+    const text = convert(html, {
+      wordwrap: 78,
+      selectors: [
+        { selector: 'img', format: 'skip' },
+        { selector: '.preheader', format: 'skip' },
+        { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+      ],
+    });
+    return { subject, preheader, html, text };
+  }
+}
+
+export function singleLine(text: string): string {
+  return text
+    .replace(/[\r\n\t\u2028\u2029]+/g, ' ')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+}

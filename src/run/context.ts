@@ -1,0 +1,88 @@
+import type { Connection } from '../db/connection.js';
+import { EventStore } from '../db/events.js';
+import { LeadStore } from '../db/leads.js';
+import { Outbox, type StoredEnrollment, type StoredSend } from '../db/outbox.js';
+import { RunStore } from '../db/runs.js';
+import type { LeadState, PlanContext } from '../domain/lead-plan.js';
+import { HolidayCalendar } from '../time/holidays.js';
+import { ZoneDays } from '../time/zone-days.js';
+import type { Workspace } from '../workspace/load.js';
+
+export interface Stores {
+  leads: LeadStore;
+  events: EventStore;
+  outbox: Outbox;
+  runs: RunStore;
+}
+
+export function storesFor(conn: Connection): Stores {
+  return {
+    leads: new LeadStore(conn.sqlite),
+    events: new EventStore(conn.sqlite),
+    outbox: new Outbox(conn.sqlite),
+    runs: new RunStore(conn.sqlite),
+  };
+}
+
+/** One planning context per run: the zone-day and holiday caches live as long as it does. */
+export function planContext(workspace: Workspace): PlanContext {
+  return {
+    policy: workspace.policy,
+    sequences: workspace.sequences,
+    scoring: workspace.scoring,
+    windows: {
+      window: workspace.policy.window,
+      holidays: workspace.policy.holidays ? new HolidayCalendar() : null,
+      zoneDays: new ZoneDays(),
+    },
+  };
+}
+
+export interface LoadedLead {
+  state: LeadState;
+  enrollments: StoredEnrollment[];
+  sends: StoredSend[];
+}
+
+/**
+ * Streams every lead with its events, enrolments and sends, `batchSize` leads at a time (keyset
+ * paging by id), so memory stays bounded whatever the size of the table.
+ */
+export function* leadBatches(
+  stores: Stores,
+  batchSize: number,
+  onlyLeadId?: number,
+): Generator<LoadedLead[]> {
+  let after = onlyLeadId === undefined ? 0 : onlyLeadId - 1;
+  for (;;) {
+    const leads = stores.leads.page(after, onlyLeadId === undefined ? batchSize : 1);
+    if (leads.length === 0 || (onlyLeadId !== undefined && leads[0]!.id !== onlyLeadId)) return;
+    const first = leads[0]!.id;
+    const last = leads[leads.length - 1]!.id;
+    const events = stores.events.forLeadRange(first, last);
+    const enrollments = stores.outbox.enrollmentsForLeadRange(first, last);
+    const sends = stores.outbox.sendsForLeadRange(first, last);
+    yield leads.map((lead) => {
+      const leadEnrollments = enrollments.get(lead.id) ?? [];
+      const leadSends = sends.get(lead.id) ?? [];
+      return {
+        enrollments: leadEnrollments,
+        sends: leadSends,
+        state: {
+          profile: lead,
+          events: events.get(lead.id) ?? [],
+          enrollments: leadEnrollments.map((e) => ({ ...e })),
+          sends: leadSends.map((s) => ({
+            sequenceId: s.sequenceId,
+            stepId: s.stepId,
+            status: s.status,
+            at: s.at,
+          })),
+          suppressed: lead.suppressedReason !== null,
+        },
+      };
+    });
+    if (onlyLeadId !== undefined) return;
+    after = last;
+  }
+}

@@ -1,0 +1,41 @@
+import Holidays from 'date-holidays';
+
+/**
+ * Public holidays by country (optionally "US-CA" style country-region), from date-holidays.
+ * Only `public` holidays close the send window; observances and optional days do not.
+ */
+export class HolidayCalendar {
+  private readonly byCountryYear = new Map<string, Map<string, string>>();
+
+  /** The holiday's name when `localDate` (YYYY-MM-DD) is a public holiday in `country`. */
+  holidayOn(country: string, localDate: string): string | undefined {
+    const year = Number(localDate.slice(0, 4));
+    return this.table(country, year).get(localDate);
+  }
+
+  static isKnownCountry(country: string): boolean {
+    const [c, region] = country.split('-');
+    if (!c) return false;
+    const hd = new Holidays();
+    if (hd.getCountries()[c] === undefined) return false;
+    return region === undefined || hd.getStates(c)?.[region] !== undefined;
+  }
+
+  private table(country: string, year: number): Map<string, string> {
+    const key = `${country}|${year}`;
+    let table = this.byCountryYear.get(key);
+    if (!table) {
+      table = new Map();
+      const [c, region] = country.split('-');
+      const hd = c ? new Holidays(c, region ?? '') : undefined;
+      for (const h of hd?.getHolidays(year) ?? []) {
+        if (h.type === 'public') {
+          // `date` is "YYYY-MM-DD hh:mm:ss" in the country's own time: the local date we want.
+          table.set(h.date.slice(0, 10), h.name);
+        }
+      }
+      this.byCountryYear.set(key, table);
+    }
+    return table;
+  }
+}

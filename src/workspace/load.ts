@@ -1,0 +1,165 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, isAbsolute, join, resolve } from 'node:path';
+import type { ScoringModel } from '../domain/scoring.js';
+import type { Policy, Sequence } from '../domain/types.js';
+import { HolidayCalendar } from '../time/holidays.js';
+import { WorkspaceError, type WorkspaceProblem } from './errors.js';
+import { orderSequences, policyFrom, scoringFrom } from './policy.js';
+import { type ConfigFile, configSchema, type SequenceFile, sequenceSchema } from './schema.js';
+import { loadTemplates, type TemplateSet } from './templates.js';
+import { YamlSource } from './yaml-source.js';
+
+export interface Workspace {
+  dir: string;
+  config: ConfigFile;
+  policy: Policy;
+  scoring: ScoringModel;
+  /** Highest priority first. */
+  sequences: Sequence[];
+  templates: TemplateSet;
+  /** Where each sequence came from, for messages. */
+  sequenceFiles: Map<string, string>;
+}
+
+export const CONFIG_FILE = 'nurture.yaml';
+
+function readYaml<T>(
+  dir: string,
+  file: string,
+  schema: {
+    safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError };
+  },
+  problems: WorkspaceProblem[],
+): { data: T; source: YamlSource } | undefined {
+  const text = readFileSync(join(dir, file), 'utf8').replace(/^\uFEFF/, '');
+  const { source, problems: syntax } = YamlSource.parse(file, text);
+  if (syntax.length > 0) {
+    problems.push(...syntax);
+    return undefined;
+  }
+  const parsed = schema.safeParse(source.value() ?? {});
+  if (!parsed.success) {
+    problems.push(...source.problemsFrom(parsed.error));
+    return undefined;
+  }
+  return { data: parsed.data, source };
+}
+
+/** Loads and validates a workspace; throws a WorkspaceError listing every problem found. */
+export function loadWorkspace(dirInput: string): Workspace {
+  const dir = resolve(dirInput);
+  if (!existsSync(join(dir, CONFIG_FILE))) {
+    throw new WorkspaceError([
+      {
+        file: join(dir, CONFIG_FILE),
+        message: 'not found: is this a Nurture workspace? (nurture init creates one)',
+      },
+    ]);
+  }
+  const problems: WorkspaceProblem[] = [];
+  const config = readYaml(dir, CONFIG_FILE, configSchema, problems);
+  if (config) checkConfig(config.data, config.source, problems);
+
+  const sequenceFiles = new Map<string, string>();
+  const sequences: SequenceFile[] = [];
+  const seqDir = join(dir, 'sequences');
+  const files = existsSync(seqDir)
+    ? readdirSync(seqDir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .sort()
+    : [];
+  if (files.length === 0) problems.push({ file: 'sequences/', message: 'no sequence files (*.yaml) found' });
+  const sources = new Map<string, YamlSource>();
+  for (const f of files) {
+    const rel = `sequences/${f}`;
+    const loaded = readYaml(dir, rel, sequenceSchema, problems);
+    if (!loaded) continue;
+    const expectedId = basename(f).replace(/\.ya?ml$/, '');
+    if (loaded.data.id !== expectedId) {
+      problems.push({
+        file: rel,
+        line: loaded.source.lineOf(['id']),
+        field: 'id',
+        message: `"${loaded.data.id}" must match the file name "${expectedId}"`,
+      });
+      continue;
+    }
+    sequences.push(loaded.data);
+    sequenceFiles.set(loaded.data.id, rel);
+    sources.set(loaded.data.id, loaded.source);
+  }
+
+  const { templates, problems: templateProblems } = loadTemplates(dir);
+  problems.push(...templateProblems);
+  for (const s of sequences) checkSequence(s, sources.get(s.id)!, sequences, templates, problems);
+
+  if (problems.length > 0 || !config) throw new WorkspaceError(problems);
+  return {
+    dir,
+    config: config.data,
+    policy: policyFrom(config.data),
+    scoring: scoringFrom(config.data),
+    sequences: orderSequences(sequences),
+    templates,
+    sequenceFiles,
+  };
+}
+
+function checkConfig(config: ConfigFile, source: YamlSource, problems: WorkspaceProblem[]): void {
+  const at = (path: (string | number)[], message: string) =>
+    problems.push({
+      file: source.file,
+      line: source.lineOf(path),
+      field: path.join('.').replace(/\.(\d+)/g, '[$1]'),
+      message,
+    });
+  if (config.sendWindow.from >= config.sendWindow.to)
+    at(['sendWindow', 'to'], `must be later than from (${config.sendWindow.from})`);
+  if (config.holidays && !HolidayCalendar.isKnownCountry(config.country))
+    at(['country'], `"${config.country}" has no public-holiday calendar`);
+  config.scoring.fit.forEach((rule, i) => {
+    if (rule.pattern !== undefined) {
+      try {
+        new RegExp(rule.pattern, 'i');
+      } catch (error) {
+        at(['scoring', 'fit', i, 'pattern'], `invalid regular expression: ${(error as Error).message}`);
+      }
+    }
+    if (rule.field === undefined && rule.personalEmail === undefined)
+      at(['scoring', 'fit', i], 'needs a field (with pattern or in) or personalEmail');
+  });
+}
+
+function checkSequence(
+  s: SequenceFile,
+  source: YamlSource,
+  all: SequenceFile[],
+  templates: TemplateSet,
+  problems: WorkspaceProblem[],
+): void {
+  const at = (path: (string | number)[], message: string) =>
+    problems.push({
+      file: source.file,
+      line: source.lineOf(path),
+      field: path.join('.').replace(/\.(\d+)/g, '[$1]'),
+      message,
+    });
+  const seen = new Set<string>();
+  s.steps.forEach((step, i) => {
+    if (seen.has(step.id)) at(['steps', i, 'id'], `duplicate step id "${step.id}"`);
+    seen.add(step.id);
+    if (!templates.emails.has(step.template))
+      at(
+        ['steps', i, 'template'],
+        `template "${step.template}" not found (expected templates/${step.template}.hbs)`,
+      );
+  });
+  if (s.then !== undefined && !all.some((o) => o.id === s.then))
+    at(['then'], `sequence "${s.then}" not found`);
+  if (s.then === s.id) at(['then'], 'a sequence cannot follow itself');
+}
+
+export function databasePath(workspace: Workspace, override?: string): string {
+  const p = override ?? workspace.config.database;
+  return isAbsolute(p) ? p : join(workspace.dir, p);
+}

@@ -1,0 +1,49 @@
+import type { EngagementRule, FitRule, ScoringModel } from '../domain/scoring.js';
+import type { Policy, Sequence } from '../domain/types.js';
+import { parseDuration } from '../time/duration.js';
+import { type ConfigFile, type SequenceFile, WEEKDAY_NAMES } from './schema.js';
+
+const ms = (iso: string) => parseDuration(iso)!.approxMs;
+const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/** Normalises the validated nurture.yaml into the policy the planner works with. */
+export function policyFrom(config: ConfigFile): Policy {
+  return {
+    defaultZone: config.timezone,
+    defaultCountry: config.country,
+    consent: config.consent,
+    caps: config.caps.map((c) => ({ max: c.max, per: c.per, perMs: ms(c.per) })),
+    minGapMs: ms(config.minGap),
+    window: {
+      days: config.sendWindow.days.map((d) => WEEKDAY_NAMES.indexOf(d) + 1).sort(),
+      fromMinute: minuteOf(config.sendWindow.from),
+      toMinute: minuteOf(config.sendWindow.to),
+    },
+    holidays: config.holidays,
+    runEveryMs: ms(config.schedule.every),
+  };
+}
+
+export function scoringFrom(config: ConfigFile): ScoringModel {
+  const fit: FitRule[] = config.scoring.fit.map((r) => ({
+    id: r.id,
+    points: r.points,
+    field: r.field,
+    pattern: r.pattern === undefined ? undefined : new RegExp(r.pattern, 'i'),
+    in: r.in === undefined ? undefined : new Set(r.in.map((v) => v.toLowerCase())),
+    personalEmail: r.personalEmail,
+  }));
+  const engagement: EngagementRule[] = config.scoring.engagement.map((r) => ({
+    id: r.id,
+    points: r.points,
+    events: new Set(Array.isArray(r.event) ? r.event : [r.event]),
+    urlContains: r.urlContains === undefined ? undefined : [r.urlContains].flat().map((u) => u.toLowerCase()),
+    max: r.max,
+  }));
+  return { fit, engagement, halfLifeMs: ms(config.scoring.halfLife), stages: config.stages };
+}
+
+/** Highest priority first; ties broken by id so the order never depends on the file system. */
+export function orderSequences(files: SequenceFile[]): Sequence[] {
+  return [...files].sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
+}
