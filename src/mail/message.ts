@@ -12,6 +12,8 @@ export interface MessageInput {
   sender: Sender;
   baseUrl: string;
   secret: string;
+  /** The moment of the run that sends it. */
+  at: number;
 }
 
 function senderDomain(sender: Sender): string {
@@ -49,6 +51,7 @@ export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingM
     html: rendered.html,
     text: rendered.text,
     messageId: `<${input.ref}@${domain}>`,
+    date: new Date(input.at),
     headers: {
       'List-Unsubscribe': `<${unsubscribe}>, <mailto:unsubscribe@${domain}?subject=unsubscribe-${input.ref}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

@@ -11,6 +11,8 @@ export interface OutgoingMessage {
   html: string;
   text: string;
   messageId: string;
+  /** The run's moment, not the wall clock: a message rendered twice is the same message. */
+  date: Date;
   headers: Record<string, string>;
 }
 

@@ -313,6 +313,7 @@ async function deliverAll(
           sender: deps.workspace.config.sender,
           baseUrl: deps.workspace.config.baseUrl,
           secret: deps.secret,
+          at: now,
         });
         const result = await deps.mailer.deliver(message);
         if (!result.ok) {

@@ -11,7 +11,8 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
 export function tempWorkspace(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'nurture-test-'));
   cpSync(join(REPO_ROOT, 'nurture.yaml'), join(dir, 'nurture.yaml'));
-  for (const folder of ['sequences', 'templates', 'examples']) cpSync(join(REPO_ROOT, folder), join(dir, folder), { recursive: true });
+  for (const folder of ['sequences', 'templates', 'examples'])
+    cpSync(join(REPO_ROOT, folder), join(dir, folder), { recursive: true });
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

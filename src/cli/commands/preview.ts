@@ -32,6 +32,7 @@ export async function previewCommand(
       sender: app.workspace.config.sender,
       baseUrl: app.workspace.config.baseUrl,
       secret: app.secret,
+      at: app.clock.now(),
     });
     if (globals.json) {
       io.stdout(json(message));
