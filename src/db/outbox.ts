@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type { EnrollmentState, SendRecord } from '../domain/lead-plan.js';
 
 /** Attempts at one touch before a transient failure becomes final. */
@@ -34,67 +34,67 @@ export interface PlannedTouch {
 
 /** Enrolments and the outbox (sends). Every state change of a touch goes through here. */
 export class Outbox {
+  private readonly statements = new Map<string, Statement>();
+
   constructor(private readonly sqlite: Database) {}
 
+  /** Statements are prepared once per connection: preparing is costlier than running. */
+  private prepare(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.sqlite.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   enrollmentsForLeadRange(fromId: number, toId: number): Map<number, StoredEnrollment[]> {
-    const rows = this.sqlite
-      .prepare(
-        `SELECT id, lead_id AS leadId, sequence_id AS sequenceId, status, enrolled_at AS enrolledAt, ended_at AS endedAt,
+    const rows = this.prepare(
+      `SELECT id, lead_id AS leadId, sequence_id AS sequenceId, status, enrolled_at AS enrolledAt, ended_at AS endedAt,
           reason AS exitReason FROM enrollments WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, enrolled_at, id`,
-      )
-      .all(fromId, toId) as StoredEnrollment[];
+    ).all(fromId, toId) as StoredEnrollment[];
     return groupBy(rows, (r) => r.leadId);
   }
 
   sendsForLeadRange(fromId: number, toId: number): Map<number, StoredSend[]> {
-    const rows = this.sqlite
-      .prepare(
-        `SELECT id, lead_id AS leadId, enrollment_id AS enrollmentId, sequence_id AS sequenceId, step_id AS stepId,
+    const rows = this.prepare(
+      `SELECT id, lead_id AS leadId, enrollment_id AS enrollmentId, sequence_id AS sequenceId, step_id AS stepId,
           status, coalesce(sent_at, planned_at) AS at, ref, attempts, planned_at AS plannedAt, reason
          FROM sends WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, id`,
-      )
-      .all(fromId, toId) as StoredSend[];
+    ).all(fromId, toId) as StoredSend[];
     return groupBy(rows, (r) => r.leadId);
   }
 
   enroll(leadId: number, sequenceId: string, at: number, reason: string, runId: number): number {
     return Number(
-      this.sqlite
-        .prepare(
-          `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, run_id) VALUES (?, ?, 'active', ?, ?, ?)`,
-        )
-        .run(leadId, sequenceId, at, reason, runId).lastInsertRowid,
+      this.prepare(
+        `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, run_id) VALUES (?, ?, 'active', ?, ?, ?)`,
+      ).run(leadId, sequenceId, at, reason, runId).lastInsertRowid,
     );
   }
 
   endEnrollment(id: number, status: 'completed' | 'exited', at: number, reason: string): void {
-    this.sqlite
-      .prepare(
-        `UPDATE enrollments SET status = ?, ended_at = ?, reason = ? WHERE id = ? AND status = 'active'`,
-      )
-      .run(status, at, reason, id);
+    this.prepare(
+      `UPDATE enrollments SET status = ?, ended_at = ?, reason = ? WHERE id = ? AND status = 'active'`,
+    ).run(status, at, reason, id);
   }
 
   /** Records (or moves) the next planned touch; never touches a row already claimed or sent. */
   plan(t: PlannedTouch, now: number): void {
-    this.sqlite
-      .prepare(
-        `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
+    this.prepare(
+      `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
          VALUES (@enrollmentId, @leadId, @sequenceId, @stepId, @force, 'planned', @plannedAt, @dueAt, @reason, @ref, @runId, @now)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
          WHERE sends.status IN ('planned', 'failed')`,
-      )
-      .run({ ...t, now });
+    ).run({ ...t, now });
   }
 
   /** Drops planned rows of an enrolment that ended: they will not go out. */
   skipPlanned(enrollmentId: number, reason: string, now: number): void {
-    this.sqlite
-      .prepare(
-        `UPDATE sends SET status = 'skipped', reason = ?, updated_at = ? WHERE enrollment_id = ? AND status = 'planned'`,
-      )
-      .run(reason, now, enrollmentId);
+    this.prepare(
+      `UPDATE sends SET status = 'skipped', reason = ?, updated_at = ? WHERE enrollment_id = ? AND status = 'planned'`,
+    ).run(reason, now, enrollmentId);
   }
 
   /**
@@ -109,55 +109,48 @@ export class Outbox {
     now: number,
   ): boolean {
     const placeholders = allowedConsents.map(() => '?').join(', ');
-    const info = this.sqlite
-      .prepare(
-        `UPDATE sends SET status = 'sending', attempts = attempts + 1, run_id = ?, sent_at = ?, updated_at = ?
+    const info = this.prepare(
+      `UPDATE sends SET status = 'sending', attempts = attempts + 1, run_id = ?, sent_at = ?, updated_at = ?
          WHERE id = ? AND status IN ('planned', 'failed')
            AND EXISTS (SELECT 1 FROM leads WHERE id = ? AND suppressed_reason IS NULL AND consent IN (${placeholders}))`,
-      )
-      .run(runId, now, now, sendId, leadId, ...allowedConsents);
+    ).run(runId, now, now, sendId, leadId, ...allowedConsents);
     return info.changes === 1;
   }
 
   markSent(sendId: number, messageId: string, response: string, now: number): void {
-    this.sqlite
-      .prepare(
-        `UPDATE sends SET status = 'sent', message_id = ?, last_response = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
-      )
-      .run(messageId, response, now, sendId);
+    this.prepare(
+      `UPDATE sends SET status = 'sent', message_id = ?, last_response = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
+    ).run(messageId, response, now, sendId);
   }
 
   /** A transient failure is retried by later runs, up to MAX_ATTEMPTS; a permanent one is final. */
   markFailed(sendId: number, response: string, permanent: boolean, now: number): void {
-    this.sqlite
-      .prepare(
-        `UPDATE sends SET status = CASE WHEN ? OR attempts >= ? THEN 'skipped' ELSE 'failed' END, sent_at = NULL,
+    this.prepare(
+      `UPDATE sends SET status = CASE WHEN ? OR attempts >= ? THEN 'skipped' ELSE 'failed' END, sent_at = NULL,
           last_response = ?, reason = CASE WHEN ? THEN 'rejected by the mail server' WHEN attempts >= ? THEN 'gave up after repeated failures' ELSE 'send failed; will retry' END,
           updated_at = ? WHERE id = ? AND status = 'sending'`,
-      )
-      .run(permanent ? 1 : 0, MAX_ATTEMPTS, response, permanent ? 1 : 0, MAX_ATTEMPTS, now, sendId);
+    ).run(permanent ? 1 : 0, MAX_ATTEMPTS, response, permanent ? 1 : 0, MAX_ATTEMPTS, now, sendId);
   }
 
   findId(enrollmentId: number, stepId: string): number | undefined {
-    const row = this.sqlite
-      .prepare('SELECT id FROM sends WHERE enrollment_id = ? AND step_id = ?')
-      .get(enrollmentId, stepId) as { id: number } | undefined;
+    const row = this.prepare('SELECT id FROM sends WHERE enrollment_id = ? AND step_id = ?').get(
+      enrollmentId,
+      stepId,
+    ) as { id: number } | undefined;
     return row?.id;
   }
 
   byRef(ref: string): { id: number; leadId: number } | undefined {
-    return this.sqlite.prepare('SELECT id, lead_id AS leadId FROM sends WHERE ref = ?').get(ref) as
+    return this.prepare('SELECT id, lead_id AS leadId FROM sends WHERE ref = ?').get(ref) as
       | { id: number; leadId: number }
       | undefined;
   }
 
   /** Claimed but never confirmed: a run died between SMTP and the database. Reported, never resent blindly. */
   uncertain(): { id: number; leadId: number; sequenceId: string; stepId: string }[] {
-    return this.sqlite
-      .prepare(
-        `SELECT id, lead_id AS leadId, sequence_id AS sequenceId, step_id AS stepId FROM sends WHERE status = 'sending'`,
-      )
-      .all() as { id: number; leadId: number; sequenceId: string; stepId: string }[];
+    return this.prepare(
+      `SELECT id, lead_id AS leadId, sequence_id AS sequenceId, step_id AS stepId FROM sends WHERE status = 'sending'`,
+    ).all() as { id: number; leadId: number; sequenceId: string; stepId: string }[];
   }
 
   transaction<T>(fn: () => T): T {

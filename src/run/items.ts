@@ -1,5 +1,5 @@
 import type { Reason } from '../domain/placement.js';
-import { isoWithOffset } from '../time/zone.js';
+import { formatWithOffset } from '../time/offsets.js';
 
 /** One touch as every output shows it (run --json, calendar, explain). */
 export interface TouchItem {
@@ -24,7 +24,7 @@ export function touchItem(
   reason?: string,
   rules?: Reason[],
 ): TouchItem {
-  const item: TouchItem = { lead, sequence, step, force, at: isoWithOffset(at, zone), zone };
+  const item: TouchItem = { lead, sequence, step, force, at: formatWithOffset(at, zone), zone };
   if (reason !== undefined) item.reason = reason;
   if (rules !== undefined) item.rules = rules;
   return item;
