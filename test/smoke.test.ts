@@ -11,7 +11,10 @@ describe('the example workspace', () => {
     const cli = cliIn(ws.dir, new TestClock(Date.parse('2026-11-23T12:00:00Z')));
     const result = await cli('lint', '--json');
     expect(result.status).toBe(0);
-    const body = JSON.parse(result.stdout) as { coverage: { sequence: string; forces: Record<string, number> }[]; warnings: unknown[] };
+    const body = JSON.parse(result.stdout) as {
+      coverage: { sequence: string; forces: Record<string, number> }[];
+      warnings: unknown[];
+    };
     expect(body.warnings).toEqual([]);
     for (const c of body.coverage) {
       expect(Object.values(c.forces).every((n) => n > 0)).toBe(true);

@@ -74,17 +74,20 @@ function isDone(record: SendRecord | undefined): boolean {
 export function decide(ctx: PlanContext, state: LeadState, now: number, score: () => LeadScore): Decision {
   const active = state.enrollments.find((e) => e.status === 'active');
   const blockedByConsent = !consentAllowsMail(state.profile.consent, ctx.policy);
-  const unsubscribed = state.suppressed || state.profile.consent === 'unsubscribed';
+  // A suppressing event counts at once, whether or not the suppression flag was stored yet
+  // (events import keeps the event; only a bounce in a run sets the flag) — invariant 2.
+  const suppressing = state.events.find((e) => e.at <= now && SUPPRESSING_EVENTS.has(e.type));
+  const unsubscribed = state.suppressed || state.profile.consent === 'unsubscribed' || !!suppressing;
   if (active) {
     const sequence = ctx.sequences.find((s) => s.id === active.sequenceId);
     if (!sequence)
       return { kind: 'exit', sequenceId: active.sequenceId, reason: 'sequence removed from workspace' };
-    if (unsubscribed) return { kind: 'exit', sequenceId: sequence.id, reason: 'suppressed' };
+    if (unsubscribed) {
+      const reason = suppressing ? `event ${suppressing.type}` : 'suppressed';
+      return { kind: 'exit', sequenceId: sequence.id, reason };
+    }
     const exitEvent = state.events.find(
-      (e) =>
-        e.at >= active.enrolledAt &&
-        e.at <= now &&
-        (sequence.exitOn.includes(e.type) || SUPPRESSING_EVENTS.has(e.type)),
+      (e) => e.at >= active.enrolledAt && e.at <= now && sequence.exitOn.includes(e.type),
     );
     if (exitEvent) return { kind: 'exit', sequenceId: sequence.id, reason: `event ${exitEvent.type}` };
     const stage = score().stage;
@@ -181,6 +184,13 @@ export function applyDecision(state: LeadState, decision: Decision, now: number)
     state.sends.push({ sequenceId: decision.sequence.id, stepId: decision.step.id, status: 'sent', at: now });
   }
 }
+
+/**
+ * The most touches one run sends to one lead (one per round): a backlog due at once — e.g. a
+ * chain of P0D steps with no cap or gap — goes out over successive runs. The forecast follows
+ * the same bound so that it shows what the runs will really send (invariant 7).
+ */
+export const MAX_SENDS_PER_RUN = 8;
 
 export interface Advance {
   /** Exits, completions and enrolments applied, in order. */

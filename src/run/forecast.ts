@@ -4,6 +4,7 @@ import {
   applyDecision,
   type LeadState,
   leadWhere,
+  MAX_SENDS_PER_RUN,
   type PlanContext,
 } from '../domain/lead-plan.js';
 import { nextTick } from '../domain/placement.js';
@@ -54,14 +55,38 @@ export function forecast(conn: Connection, workspace: Workspace, options: Foreca
   return { from: new Date(options.from).toISOString(), to: new Date(options.to).toISOString(), items };
 }
 
-/** Simulates one lead from `from` (a run moment) until `to`. Mutates `state`. */
+/**
+ * Simulates one lead from `from` (a run moment) until `to`. Mutates `state`.
+ *
+ * The clock jumps from one planned touch to the next, but never past the first run that sees an
+ * event already in the state and dated later (imported ahead, or a forecast from a past date):
+ * the hourly runs react to it at that run — an exit, then the next sequence enrolled there — so
+ * the forecast must too (invariant 7). Example: a touch waits for Monday, a `replied` event is
+ * dated Friday 14:20; the runs exit at 15:00 Friday and enrol the next sequence then, not Monday.
+ */
 export function forecastLead(ctx: PlanContext, state: LeadState, from: number, to: number): TouchItem[] {
   const out: TouchItem[] = [];
   const zone = leadWhere(state.profile, ctx.policy).zone;
+  const every = ctx.policy.runEveryMs;
+  const nextEventRun = (after: number) => {
+    const event = state.events.find((e) => e.at > after);
+    return event === undefined ? Number.POSITIVE_INFINITY : nextTick(event.at, every);
+  };
   let t = from;
+  let sentAtT = 0;
+  const moveTo = (next: number) => {
+    t = next;
+    sentAtT = 0;
+  };
   for (let guard = 0; guard < 10_000 && t < to; guard++) {
+    if (sentAtT === MAX_SENDS_PER_RUN) {
+      // The run stops after this many sends to one lead; the rest goes out at the next run.
+      moveTo(nextTick(t + 1, every));
+      continue;
+    }
     const { outcome } = advanceLead(ctx, state, t);
     if (outcome.kind === 'send') {
+      sentAtT++;
       out.push(
         touchItem(
           state.profile.email,
@@ -77,15 +102,16 @@ export function forecastLead(ctx: PlanContext, state: LeadState, from: number, t
       applyDecision(state, outcome, t);
       continue;
     }
+    const horizon = Math.min(to, nextEventRun(t));
     if (outcome.kind === 'wait') {
-      t = outcome.at;
+      moveTo(Math.min(outcome.at, horizon));
       continue;
     }
     if (outcome.kind === 'idle' && /^(stage|no sequence left)/.test(outcome.reason)) {
       // Decay can move a lead between stages with no new event; find the first run that sees it.
-      const change = nextStageChange(ctx, state, t, to);
-      if (change === undefined) break;
-      t = change;
+      const change = nextStageChange(ctx, state, t, horizon);
+      if (change === undefined && horizon >= to) break;
+      moveTo(change ?? horizon);
       continue;
     }
     break;

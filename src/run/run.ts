@@ -1,6 +1,12 @@
 import type { Connection } from '../db/connection.js';
 import type { StoredEnrollment } from '../db/outbox.js';
-import { advanceLead, type Decision, leadWhere, type PlanContext } from '../domain/lead-plan.js';
+import {
+  advanceLead,
+  type Decision,
+  leadWhere,
+  MAX_SENDS_PER_RUN,
+  type PlanContext,
+} from '../domain/lead-plan.js';
 import { messageRef } from '../mail/links.js';
 import { buildMessage } from '../mail/message.js';
 import type { Renderer } from '../mail/render.js';
@@ -37,7 +43,6 @@ export interface RunReport {
   counts: Record<string, number>;
 }
 
-const MAX_ROUNDS_PER_LEAD = 8;
 const DELIVERY_CONCURRENCY = 8;
 
 /**
@@ -132,7 +137,7 @@ async function runBatch(
   report.counts.leads! += batch.length;
   const scores: { id: number; score: number; fit: number; engagement: number; stage: string }[] = [];
   let active = batch;
-  for (let round = 0; round < MAX_ROUNDS_PER_LEAD && active.length > 0; round++) {
+  for (let round = 0; round < MAX_SENDS_PER_RUN && active.length > 0; round++) {
     const pending: PendingSend[] = [];
     const write = () => {
       for (const lead of active) {

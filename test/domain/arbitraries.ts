@@ -1,0 +1,165 @@
+import fc from 'fast-check';
+import type { LeadState } from '../../src/domain/lead-plan.js';
+import {
+  type ConsentState,
+  type EventType,
+  type LeadEvent,
+  NURTURE_STAGES,
+  type Policy,
+  type Sequence,
+} from '../../src/domain/types.js';
+import { cap, DAY, HOUR, leadState, policy, sequence, titleFor } from './fixtures.js';
+
+/** Random workspaces, leads and events for the invariant properties. */
+
+export const ZONES = [
+  'America/New_York',
+  'Europe/London',
+  'Europe/Berlin',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/St_Johns',
+  'Australia/Lord_Howe',
+  'Pacific/Kiritimati',
+  'Pacific/Pago_Pago',
+  'Asia/Tehran',
+  'Australia/Eucla',
+  'America/Santiago',
+  'Africa/Casablanca',
+] as const;
+const COUNTRIES = ['US', 'DE', 'GB', 'IN', 'AU', 'NZ', 'CA', 'FR', ''] as const;
+const WAITS = ['P0D', 'PT1H', 'PT6H', 'P1D', 'P2D', 'P3D', 'P5D'] as const;
+const CAPS = [cap(1, 'P1D'), cap(2, 'P3D'), cap(3, 'P7D'), cap(5, 'P30D'), cap(2, 'PT12H')];
+
+/** 2026-01-01T00:00Z plus whole days: starts all over the year, across DST changes. */
+export const startArb = fc
+  .integer({ min: 0, max: 730 })
+  .map((d) => Date.parse('2026-01-01T00:00:00Z') + d * DAY);
+
+export const policyArb: fc.Arbitrary<Policy> = fc
+  .record({
+    consent: fc.constantFrom('confirmed' as const, 'single' as const),
+    caps: fc.subarray(CAPS, { maxLength: 2 }),
+    minGapHours: fc.integer({ min: 0, max: 48 }),
+    fromMinute: fc.integer({ min: 12, max: 22 }).map((h) => h * 30),
+    length: fc.integer({ min: 4, max: 20 }).map((h) => h * 30),
+    days: fc.subarray([1, 2, 3, 4, 5, 6, 7], { minLength: 1 }),
+    holidays: fc.boolean(),
+  })
+  .map((r) =>
+    policy({
+      consent: r.consent,
+      caps: r.caps,
+      minGapMs: r.minGapHours * HOUR,
+      window: {
+        days: [...r.days].sort(),
+        fromMinute: r.fromMinute,
+        toMinute: Math.min(r.fromMinute + r.length, 24 * 60),
+      },
+      holidays: r.holidays,
+    }),
+  );
+
+export const sequencesArb: fc.Arbitrary<Sequence[]> = fc
+  .array(
+    fc.record({
+      waits: fc.array(fc.constantFrom(...WAITS), { minLength: 2, maxLength: 5 }),
+      priority: fc.integer({ min: 0, max: 10 }),
+      stages: fc.subarray([...NURTURE_STAGES.slice(0, 3)], { minLength: 1 }),
+      exitOn: fc.subarray(['meeting_booked', 'replied', 'became_customer'] as EventType[]),
+      then: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+    }),
+    { minLength: 2, maxLength: 3 },
+  )
+  .map((specs) =>
+    specs.map((s, i) =>
+      sequence(`seq${i}`, s.waits, {
+        priority: s.priority,
+        audience: { stages: s.stages },
+        exitOn: s.exitOn,
+        ...(s.then !== undefined && s.then < specs.length ? { then: `seq${s.then}` } : {}),
+      }),
+    ),
+  );
+
+export interface LeadSpec {
+  zone: string;
+  country: string;
+  consent: ConsentState;
+  stage: keyof typeof titleFor;
+  suppressed: boolean;
+  /** Engagement before the start, in hours before it. */
+  history: { type: EventType; hoursBefore: number; url: string }[];
+}
+
+export const leadArb: fc.Arbitrary<LeadSpec> = fc.record({
+  zone: fc.constantFrom(...ZONES),
+  country: fc.constantFrom(...COUNTRIES),
+  consent: fc.constantFrom<ConsentState[]>(
+    ...([
+      'confirmed',
+      'confirmed',
+      'confirmed',
+      'confirmed',
+      'confirmed',
+      'pending',
+      'none',
+      'unsubscribed',
+    ] as const),
+  ),
+  stage: fc.constantFrom('awareness' as const, 'interest' as const, 'desire' as const),
+  suppressed: fc.constantFrom(false, false, false, false, false, false, false, true),
+  history: fc.array(
+    fc.record({
+      type: fc.constantFrom<EventType>(
+        'email_opened',
+        'email_opened',
+        'page_viewed',
+        'email_clicked',
+        'replied',
+      ),
+      hoursBefore: fc.integer({ min: 1, max: 60 * 24 }),
+      url: fc.constantFrom('https://x.test/careers', 'https://x.test/pricing'),
+    }),
+    { maxLength: 6 },
+  ),
+});
+
+export interface FutureEvent {
+  type: EventType;
+  minutesAfter: number;
+}
+
+/** Events after the start: engagement and exits at random moments of the horizon. */
+export const futureEventsArb = (days: number): fc.Arbitrary<FutureEvent[]> =>
+  fc.array(
+    fc.record({
+      type: fc.constantFrom<EventType>(
+        'email_opened',
+        'email_opened',
+        'email_clicked',
+        'page_viewed',
+        'meeting_booked',
+        'replied',
+        'unsubscribed',
+        'bounced',
+        'complained',
+      ),
+      minutesAfter: fc.integer({ min: 0, max: days * 24 * 60 }),
+    }),
+    { maxLength: 5 },
+  );
+
+/** A fresh lead state (the planner mutates it) with its history sorted ascending. */
+export function leadFrom(spec: LeadSpec, start: number): LeadState {
+  const history: LeadEvent[] = spec.history
+    .map((h) => ({ type: h.type, at: start - h.hoursBefore * HOUR, url: h.url }))
+    .sort((a, b) => a.at - b.at);
+  const state = leadState(
+    { timezone: spec.zone, country: spec.country, consent: spec.consent, jobTitle: titleFor[spec.stage] },
+    history,
+  );
+  state.suppressed = spec.suppressed;
+  return state;
+}

@@ -1,0 +1,212 @@
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import type { LeadState } from '../../src/domain/lead-plan.js';
+import { type LeadEvent, type Policy, type Sequence, SUPPRESSING_EVENTS } from '../../src/domain/types.js';
+import { forecastLead } from '../../src/run/forecast.js';
+import type { TouchItem } from '../../src/run/items.js';
+import { HolidayCalendar } from '../../src/time/holidays.js';
+import {
+  type FutureEvent,
+  futureEventsArb,
+  type LeadSpec,
+  leadArb,
+  leadFrom,
+  policyArb,
+  sequencesArb,
+  startArb,
+} from './arbitraries.js';
+import {
+  DAY,
+  HOUR,
+  leadState,
+  MAX_SENDS_PER_RUN,
+  planContext,
+  policy,
+  type SimSend,
+  sequence,
+  simulateHourly,
+} from './fixtures.js';
+
+/**
+ * Invariants 1–8 of DESIGN.md that the pure planner can break, over 90 simulated days of hourly
+ * runs for random workspaces, leads and events.
+ */
+
+const DAYS = 90;
+const holidays = new HolidayCalendar();
+const fromItem = (i: TouchItem): SimSend => ({
+  sequenceId: i.sequence,
+  stepId: i.step,
+  at: Date.parse(i.at),
+});
+const show = (s: SimSend) => `${s.sequenceId}/${s.stepId}@${new Date(s.at).toISOString()}`;
+
+interface World {
+  policy: Policy;
+  sequences: Sequence[];
+  spec: LeadSpec;
+  start: number;
+  events: LeadEvent[];
+}
+
+function simulate(w: World): { sends: SimSend[]; state: LeadState; reasonless: string[] } {
+  const ctx = planContext(w.policy, w.sequences);
+  const state = leadFrom(w.spec, w.start);
+  const reasonless: string[] = [];
+  const sends = simulateHourly(ctx, state, w.events, w.start, w.start + DAYS * DAY, ({ outcome }, t) => {
+    if ((outcome.kind === 'wait' || outcome.kind === 'send') && outcome.reasons.length === 0)
+      reasonless.push(`${outcome.kind} ${outcome.sequence.id}/${outcome.step.id} at ${t}`);
+    if (outcome.kind === 'wait' && !(outcome.at > t)) reasonless.push(`wait not in the future at ${t}`);
+  });
+  return { sends, state, reasonless };
+}
+
+function checkInvariants(w: World, sends: SimSend[], state: LeadState): void {
+  const { policy, spec } = w;
+  const allEvents = [...state.events];
+  // 1. Consent the policy requires, at the moment of sending (the profile's consent is fixed here).
+  if (sends.length > 0) {
+    expect(spec.consent === 'confirmed' || (spec.consent === 'pending' && policy.consent === 'single')).toBe(
+      true,
+    );
+  }
+  // 2. Nothing after an unsubscribe, bounce or complaint; nothing at all to a suppressed lead.
+  if (spec.suppressed) expect(sends).toEqual([]);
+  const suppressedAt = Math.min(...allEvents.filter((e) => SUPPRESSING_EVENTS.has(e.type)).map((e) => e.at));
+  expect(sends.filter((s) => s.at >= suppressedAt).map(show)).toEqual([]);
+  // 3. Caps over every rolling window and the minimum gap.
+  const times = sends.map((s) => s.at);
+  for (let i = 0; i < times.length; i++) {
+    if (i > 0) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(policy.minGapMs);
+    for (const c of policy.caps) {
+      const inWindow = times.filter((t) => t > times[i]! - c.perMs && t <= times[i]!);
+      expect(inWindow.length, `cap ${c.max} per ${c.per} at ${show(sends[i]!)}`).toBeLessThanOrEqual(c.max);
+    }
+  }
+  // 4. Inside the local window, on a send day, outside public holidays (checked with luxon).
+  const country = policy.holidays ? spec.country || policy.defaultCountry : '';
+  for (const s of sends) {
+    const local = DateTime.fromMillis(s.at, { zone: spec.zone });
+    const minute = local.hour * 60 + local.minute;
+    const where = `${show(s)} = ${local.toISO()}`;
+    expect(policy.window.days, where).toContain(local.weekday);
+    expect(minute, where).toBeGreaterThanOrEqual(policy.window.fromMinute);
+    expect(minute, where).toBeLessThan(policy.window.toMinute);
+    if (country) expect(holidays.holidayOn(country, local.toISODate()!), where).toBeUndefined();
+  }
+  // 5. Each step of an enrolment at most once.
+  const keys = sends.map((s) => `${s.sequenceId}/${s.stepId}`);
+  expect(new Set(keys).size).toBe(keys.length);
+  // 8. After an exit event the sequence stops.
+  for (const enrollment of state.enrollments) {
+    const sequence = w.sequences.find((s) => s.id === enrollment.sequenceId)!;
+    const exits = allEvents.filter((e) => e.at >= enrollment.enrolledAt && sequence.exitOn.includes(e.type));
+    const exitAt = Math.min(...exits.map((e) => e.at));
+    const late = sends.filter((s) => s.sequenceId === sequence.id && s.at >= exitAt);
+    expect(late.map(show)).toEqual([]);
+    if (exits.length > 0 && exitAt <= w.start + DAYS * DAY - w.policy.runEveryMs)
+      expect(enrollment.status).not.toBe('active');
+  }
+  // Steps of one sequence go out in order.
+  for (const sequence of w.sequences) {
+    const order = sends.filter((s) => s.sequenceId === sequence.id).map((s) => s.stepId);
+    const expected = sequence.steps.map((s) => s.id).slice(0, order.length);
+    expect(order).toEqual(expected);
+  }
+}
+
+const worldArb = (withFutureEvents: boolean): fc.Arbitrary<World> =>
+  fc
+    .record({
+      policy: policyArb,
+      sequences: sequencesArb,
+      spec: leadArb,
+      start: startArb,
+      future: withFutureEvents ? futureEventsArb(DAYS) : fc.constant<FutureEvent[]>([]),
+    })
+    .map(({ future, ...w }) => ({
+      ...w,
+      events: future
+        .map((e) => ({ type: e.type, at: w.start + e.minutesAfter * 60_000, url: '' }))
+        .sort((a, b) => a.at - b.at),
+    }));
+
+describe('invariants over 90 days of hourly runs', () => {
+  it('hold for random leads, sequences, policies and events (1–5, 8), with reasons on every decision', () => {
+    fc.assert(
+      fc.property(worldArb(true), (w) => {
+        const { sends, state, reasonless } = simulate(w);
+        expect(reasonless).toEqual([]);
+        checkInvariants(w, sends, state);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('are deterministic: the same inputs give the same sends (6)', () => {
+    fc.assert(
+      fc.property(worldArb(true), (w) => {
+        expect(simulate(w).sends).toEqual(simulate(w).sends);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('send exactly what the forecast made at the start said, with no new engagement (7)', () => {
+    fc.assert(
+      fc.property(worldArb(false), (w) => {
+        const { sends } = simulate(w);
+        const ctx = planContext(w.policy, w.sequences);
+        const items = forecastLead(ctx, leadFrom(w.spec, w.start), w.start, w.start + DAYS * DAY);
+        expect(items.map((i) => show(fromItem(i)))).toEqual(sends.map(show));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('and when the forecast state already holds events dated later, seen at their time (7)', () => {
+    fc.assert(
+      fc.property(worldArb(true), (w) => {
+        const { sends } = simulate(w);
+        const state = leadFrom(w.spec, w.start);
+        state.events = [...state.events, ...w.events];
+        const items = forecastLead(planContext(w.policy, w.sequences), state, w.start, w.start + DAYS * DAY);
+        expect(items.map((i) => show(fromItem(i)))).toEqual(sends.map(show));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('and from any later run, with enrolments and sends already recorded (7)', () => {
+    const arb = fc.tuple(worldArb(false), fc.integer({ min: 1, max: DAYS * 24 - 1 }));
+    fc.assert(
+      fc.property(arb, ([w, hours]) => {
+        const end = w.start + DAYS * DAY;
+        const split = w.start + hours * HOUR;
+        const { sends } = simulate(w);
+        const ctx = planContext(w.policy, w.sequences);
+        const state = leadFrom(w.spec, w.start);
+        simulateHourly(ctx, state, [], w.start, split);
+        const items = forecastLead(planContext(w.policy, w.sequences), state, split, end);
+        expect(items.map((i) => show(fromItem(i)))).toEqual(sends.filter((s) => s.at >= split).map(show));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('the forecast and the runs agree when many touches are due at once (7)', () => {
+  it('carries touches beyond what one run sends to the next run, as the run does', () => {
+    const p = policy({ window: { days: [1, 2, 3, 4, 5, 6, 7], fromMinute: 0, toMinute: 24 * 60 } });
+    const seqs = [0, 1, 2].map((i) =>
+      sequence(`seq${i}`, ['P0D', 'P0D', 'P0D', 'P0D', 'P0D'], { priority: 3 - i, then: `seq${i + 1}` }),
+    );
+    const start = Date.parse('2026-06-01T12:00:00Z');
+    const sends = simulateHourly(planContext(p, seqs), leadState(), [], start, start + 2 * DAY);
+    const items = forecastLead(planContext(p, seqs), leadState(), start, start + 2 * DAY);
+    expect(sends.filter((s) => s.at === start)).toHaveLength(MAX_SENDS_PER_RUN);
+    expect(sends).toHaveLength(15);
+    expect(items.map((i) => show(fromItem(i)))).toEqual(sends.map(show));
+  });
+});
