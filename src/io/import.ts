@@ -75,6 +75,9 @@ export async function importLeads(
     if (batch.length >= BATCH) flush();
   }
   if (batch.length > 0) flush();
+  // A lead given twice in the file is one lead: its second row merged into the first, not another update.
+  report.updated -= report.duplicates;
+  report.stored -= report.duplicates;
   return report;
 }
 
@@ -113,7 +116,7 @@ export async function importEvents(
     const inserted = stores.events.insertBatch(valid, now);
     report.inserted += inserted;
     report.duplicates += valid.length - inserted;
-    report.stored += valid.length;
+    report.stored += inserted; // an event seen before is counted, not stored again
     for (const e of valid) {
       if (SUPPRESSING_EVENTS.has(e.type))
         stores.leads.suppress(e.leadId, e.type, e.occurredAt, e.source, now);

@@ -80,7 +80,67 @@ export function loadTemplates(workspaceDir: string): {
       });
     }
   }
+  problems.push(...missingRequired(templates));
   return { templates, problems };
+}
+
+/** What CAN-SPAM asks of every message, checked before anything renders (the compliance render checks again). */
+const REQUIRED_VARIABLES = [
+  ['links.unsubscribe', 'no unsubscribe link'],
+  ['sender.postalAddress', "no sender's postal address"],
+] as const;
+
+/**
+ * Every email must use the required variables in its body, its layout or a partial either includes.
+ * When no email on a layout has one, the layout lost it (e.g. its `{{> footer}}`): one problem there,
+ * not one per email.
+ */
+function missingRequired(templates: TemplateSet): WorkspaceProblem[] {
+  const problems: WorkspaceProblem[] = [];
+  for (const [variable, what] of REQUIRED_VARIABLES) {
+    const carriers = [...templates.partials.keys()].filter((p) =>
+      variablesIn(`{{> ${p}}}`, templates.partials).has(variable),
+    );
+    const hint = carriers.length > 0 ? `, e.g. with {{> ${carriers[0]}}}` : '';
+    for (const [layout, source] of templates.layouts) {
+      if (variablesIn(source, templates.partials).has(variable)) continue;
+      const emails = [...templates.emails.values()].filter((e) => e.layout === layout);
+      const lacking = emails.filter((e) => !variablesIn(e.body, templates.partials).has(variable));
+      if (lacking.length === 0) continue;
+      if (lacking.length === emails.length) {
+        problems.push({
+          file: `templates/layouts/${layout}.hbs`,
+          message: `${what}: neither this layout nor the ${emails.length} email(s) using it include {{${variable}}}${hint}`,
+        });
+      } else {
+        for (const e of lacking)
+          problems.push({
+            file: e.file,
+            message: `${what}: neither this email nor its layout "${layout}" include {{${variable}}}${hint}`,
+          });
+      }
+    }
+  }
+  return problems;
+}
+
+/** Variables a template uses, following its partials (a template that does not parse uses none). */
+function variablesIn(source: string, partials: Map<string, string>, seen = new Set<string>()): Set<string> {
+  const out = new Set<string>();
+  let program: hbs.AST.Program;
+  try {
+    program = Handlebars.parse(source);
+  } catch {
+    return out;
+  }
+  for (const ref of templateReferences(program)) {
+    if (ref.kind === 'variable') out.add(ref.name);
+    else if (ref.kind === 'partial' && partials.has(ref.name) && !seen.has(ref.name)) {
+      seen.add(ref.name);
+      for (const v of variablesIn(partials.get(ref.name)!, partials, seen)) out.add(v);
+    }
+  }
+  return out;
 }
 
 function parseEmailFile(file: string, text: string, problems: WorkspaceProblem[]): EmailTemplate | undefined {
