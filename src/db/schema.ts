@@ -151,3 +151,84 @@ export const runLock = sqliteTable('run_lock', {
   host: text('host').notNull(),
   acquiredAt: integer('acquired_at').notNull(),
 });
+
+/** Events whose address matched no lead: kept, not dropped, until a lead import resolves them. */
+export const quarantinedEvents = sqliteTable(
+  'quarantined_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull(),
+    type: text('type').notNull(),
+    occurredAt: integer('occurred_at').notNull(),
+    url: text('url').notNull().default(''),
+    properties: text('properties').notNull().default('{}'),
+    externalId: text('external_id'),
+    dedupeKey: text('dedupe_key').notNull(),
+    source: text('source').notNull().default(''),
+    reason: text('reason').notNull(),
+    recordedAt: integer('recorded_at').notNull(),
+  },
+  (t) => [uniqueIndex('quarantined_events_dedupe').on(t.dedupeKey), index('quarantined_events_email').on(t.email)],
+);
+
+/** A lead's score each time it changed: explain shows how it moved and when the stage changed. */
+export const scoreHistory = sqliteTable(
+  'score_history',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    leadId: integer('lead_id').notNull().references(() => leads.id),
+    at: integer('at').notNull(),
+    score: real('score').notNull(),
+    fit: real('fit').notNull(),
+    engagement: real('engagement').notNull(),
+    stage: text('stage').notNull(),
+    cause: text('cause').notNull().default(''),
+  },
+  (t) => [index('score_history_lead').on(t.leadId, t.at)],
+);
+
+/** Leads handed to sales (sales-ready), with the reason, for `nurture handoff`. */
+export const handoffs = sqliteTable(
+  'handoffs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    leadId: integer('lead_id').notNull().references(() => leads.id),
+    at: integer('at').notNull(),
+    reason: text('reason').notNull(),
+    score: real('score').notNull(),
+  },
+  (t) => [uniqueIndex('handoffs_lead').on(t.leadId), index('handoffs_at').on(t.at)],
+);
+
+/** Every SMTP attempt with the server's reply: the record of what was tried, when, and what it said. */
+export const deliveryAttempts = sqliteTable(
+  'delivery_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sendId: integer('send_id'),
+    confirmationId: integer('confirmation_id'),
+    at: integer('at').notNull(),
+    ok: integer('ok', { mode: 'boolean' }).notNull(),
+    permanent: integer('permanent', { mode: 'boolean' }).notNull().default(false),
+    response: text('response').notNull(),
+    runId: integer('run_id'),
+  },
+  (t) => [index('delivery_attempts_send').on(t.sendId)],
+);
+
+/** Double opt-in: one confirmation email per pending lead, confirmed through a signed link. */
+export const confirmations = sqliteTable(
+  'confirmations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    leadId: integer('lead_id').notNull().references(() => leads.id),
+    ref: text('ref').notNull(),
+    status: text('status', { enum: ['planned', 'sending', 'sent', 'failed', 'confirmed', 'skipped'] }).notNull(),
+    plannedAt: integer('planned_at').notNull(),
+    sentAt: integer('sent_at'),
+    confirmedAt: integer('confirmed_at'),
+    attempts: integer('attempts').notNull().default(0),
+    lastResponse: text('last_response'),
+  },
+  (t) => [uniqueIndex('confirmations_lead').on(t.leadId), uniqueIndex('confirmations_ref').on(t.ref)],
+);

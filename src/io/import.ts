@@ -5,7 +5,7 @@ import { SUPPRESSING_EVENTS } from '../domain/types.js';
 import type { Stores } from '../run/context.js';
 import { eventDedupeKey, parseEventRow } from './event-rows.js';
 import { parseLeadRow } from './lead-rows.js';
-import { readRecords } from './records.js';
+import { type InputRecord, readRecords } from './records.js';
 
 export interface RejectedRow {
   line: number;
@@ -88,8 +88,22 @@ export async function importEvents(
   now: number,
   onProgress?: (rows: number) => void,
 ): Promise<ImportReport> {
+  return importEventRecords(stores, readRecords(path), { file: path, label: basename(path) }, now, onProgress);
+}
+
+/**
+ * Imports event records from any source (a file, the webhook): `label` names the source in each
+ * stored event's evidence, e.g. "events.csv line 12" or "webhook request 3f9a… item 2".
+ */
+export async function importEventRecords(
+  stores: Stores,
+  records: AsyncIterable<InputRecord> | Iterable<InputRecord>,
+  source: { file: string; label: string },
+  now: number,
+  onProgress?: (rows: number) => void,
+): Promise<ImportReport> {
   const report: ImportReport = {
-    file: path,
+    file: source.file,
     rows: 0,
     stored: 0,
     inserted: 0,
@@ -111,7 +125,7 @@ export async function importEvents(
         });
         continue;
       }
-      valid.push({ ...b.input, leadId, source: `${basename(path)} line ${b.line}` });
+      valid.push({ ...b.input, leadId, source: `${source.label} line ${b.line}` });
     }
     const inserted = stores.events.insertBatch(valid, now);
     report.inserted += inserted;
@@ -124,7 +138,7 @@ export async function importEvents(
     batch = [];
     onProgress?.(report.rows);
   };
-  for await (const record of readRecords(path)) {
+  for await (const record of records) {
     report.rows++;
     if (record.kind === 'bad') {
       report.rejected.push({ line: record.line, reason: record.reason });
