@@ -2,9 +2,21 @@
  * `npm run bench`: every benchmark, one after another, each printing its figures as ratios to a
  * floor it measures in the same run. BENCH_LEADS sets the size of the generated lead base.
  */
+import { benchDelivery } from './delivery.js';
+import { benchForecast } from './forecast.js';
 import { benchPlanning } from './planning.js';
+import { benchScoring } from './scoring.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 
 console.log('## planning');
 await benchPlanning(LEADS);
+
+console.log('\n## delivery');
+await benchDelivery(Number(process.env.BENCH_MESSAGES ?? 3000));
+
+console.log('\n## forecast and calendar page');
+await benchForecast(LEADS);
+
+console.log('\n## scoring');
+await benchScoring(LEADS);

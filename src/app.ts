@@ -33,6 +33,7 @@ export interface AppOptions {
 }
 
 export const SECRET_FILE = '.nurture/secret';
+export const WEBHOOK_SECRET_FILE = '.nurture/webhook-secret';
 
 /** The HMAC key for links: NURTURE_SECRET, else a random key kept beside the database. */
 export function workspaceSecret(dir: string, env: Record<string, string | undefined>): string {
@@ -41,6 +42,17 @@ export function workspaceSecret(dir: string, env: Record<string, string | undefi
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** The shared secret a webhook caller sends as a Bearer token: NURTURE_WEBHOOK_SECRET, else generated beside the link key. */
+export function webhookSecret(dir: string, env: Record<string, string | undefined>): string {
+  if (env.NURTURE_WEBHOOK_SECRET) return env.NURTURE_WEBHOOK_SECRET;
+  const file = join(dir, WEBHOOK_SECRET_FILE);
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
   }
   return readFileSync(file, 'utf8').trim();
 }
@@ -59,7 +71,7 @@ export function openApp(options: AppOptions): App {
     clock: options.clock,
     secret: workspaceSecret(workspace.dir, options.env),
     mailer() {
-      mailer ??= createMailer(options.env.NURTURE_SMTP_URL ?? workspace.config.smtp, workspace.dir);
+      mailer ??= createMailer(options.env.NURTURE_SMTP_URL ?? workspace.config.smtp, workspace.dir, workspace.config.smtpPool);
       return mailer;
     },
     close() {

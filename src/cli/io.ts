@@ -9,6 +9,8 @@ export interface CliIo {
   cwd: string;
   /** Progress bars only when a person is watching. */
   interactive: boolean;
+  /** Aborted on SIGTERM/SIGINT: long-running commands (serve, worker) finish what is in flight and return. */
+  signal?: AbortSignal;
 }
 
 /** A bad input or an invalid workspace: exit 1 with a message that says what and where. */

@@ -7,6 +7,15 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
+// SIGTERM/SIGINT ask long-running commands to stop cleanly; a second signal exits at once.
+const stop = new AbortController();
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stop.signal.aborted) process.exit(130);
+    stop.abort();
+  });
+}
+
 const status = await runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
@@ -14,5 +23,6 @@ const status = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
   interactive: Boolean(process.stderr.isTTY),
+  signal: stop.signal,
 });
 process.exitCode = status;

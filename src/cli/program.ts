@@ -2,13 +2,17 @@ import { Command, CommanderError, Option } from 'commander';
 import { WorkspaceError } from '../workspace/errors.js';
 import { calendarCommand } from './commands/calendar.js';
 import { demoCommand } from './commands/demo.js';
+import { diffCommand, type DiffOptions } from './commands/diff.js';
 import { explainCommand } from './commands/explain.js';
+import { handoffCommand } from './commands/handoff.js';
 import { importCommand } from './commands/imports.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { previewCommand } from './commands/preview.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
+import { serveCommand } from './commands/serve.js';
+import { workerCommand } from './commands/worker.js';
 import type { GlobalOptions } from './context.js';
 import { type CliIo, UserError } from './io.js';
 
@@ -91,8 +95,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--to <date>', 'end, instead of --days')
     .option('--lead <email>', 'one lead')
     .option('--sequence <id>', 'one sequence')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv', 'ics']))
+    .addOption(new Option('--by <what>', 'aggregate: counts per day, sequence or force').choices(['day', 'sequence', 'force']))
     .action(act((o: Record<string, string>, cmd: Command) => calendarCommand(io, globals(cmd), o)));
+
+  program
+    .command('diff')
+    .description('what a workspace change does to the forecast: leads, touches added/removed/moved, daily volume')
+    .requiredOption('--base <dir|git-ref>', 'the workspace to compare against: a directory or a git ref')
+    .option('--from <date>', 'start (default: now)')
+    .option('--days <n>', 'how many days (default: 14)')
+    .option('--to <date>', 'end, instead of --days')
+    .option('--limit <n>', 'changed touches to list (default: 20)')
+    .action(act((o: DiffOptions, cmd: Command) => diffCommand(io, globals(cmd), o)));
+
+  program
+    .command('handoff')
+    .description('leads handed to sales (sales-ready: score at action or a meeting booked), with the reason')
+    .option('--since <date>', 'only leads handed over at or after this date')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .action(
+      act((o: { since?: string; format?: string }, cmd: Command) => handoffCommand(io, globals(cmd), o)),
+    );
 
   program
     .command('explain')
@@ -117,6 +141,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         previewCommand(io, globals(cmd), sequence, step, o),
       ),
     );
+
+  program
+    .command('serve')
+    .description('serve the unsubscribe, click, open and confirmation links, the events webhook and the review pages')
+    .option('--host <host>', 'address to bind (default: 127.0.0.1)')
+    .option('--port <n>', 'port (default: 8787)')
+    .action(act((o: { host?: string; port?: string }, cmd: Command) => serveCommand(io, globals(cmd), o)));
+
+  program
+    .command('worker')
+    .description('run on the schedule (hourly by default) without cron; SIGTERM stops after the message in flight')
+    .option('--every <duration>', 'how often, e.g. PT1H (default: schedule.every in nurture.yaml)')
+    .option('--once', 'one run, then exit')
+    .action(act((o: { every?: string; once?: boolean }, cmd: Command) => workerCommand(io, globals(cmd), o)));
 
   program
     .command('demo')

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
+import type { ScoredEvent } from '../domain/scoring-rules.js';
 import type { EventType, LeadEvent } from '../domain/types.js';
+import { QuarantineStore } from './quarantine.js';
 
 export interface EventInput {
   leadId: number;
@@ -14,8 +16,11 @@ export interface EventInput {
 
 export class EventStore {
   private readonly insert;
+  /** Events for addresses no lead has (yet). */
+  readonly quarantine: QuarantineStore;
 
   constructor(private readonly sqlite: Database) {
+    this.quarantine = new QuarantineStore(sqlite);
     this.insert = sqlite.prepare(
       `INSERT INTO events (lead_id, type, occurred_at, url, properties, external_id, dedupe_key, source, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
@@ -45,20 +50,26 @@ export class EventStore {
   }
 
   /** Events of the leads with ids in [fromId, toId], grouped by lead, ascending in time. */
-  forLeadRange(fromId: number, toId: number): Map<number, LeadEvent[]> {
+  forLeadRange(fromId: number, toId: number): Map<number, ScoredEvent[]> {
     const rows = this.sqlite
       .prepare(
-        'SELECT lead_id, type, occurred_at, url FROM events WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, occurred_at, id',
+        'SELECT lead_id, type, occurred_at, url, properties FROM events WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, occurred_at, id',
       )
       .raw()
-      .all(fromId, toId) as [number, EventType, number, string][];
-    const out = new Map<number, LeadEvent[]>();
-    for (const [leadId, type, at, url] of rows) {
-      let list = out.get(leadId);
-      if (!list) out.set(leadId, (list = []));
-      list.push({ type, at, url });
-    }
-    return out;
+      .all(fromId, toId) as EventTuple[];
+    return groupByLead(rows);
+  }
+
+  /** Events of the given leads (any order of ids), grouped by lead, ascending in time. */
+  forLeads(ids: readonly number[]): Map<number, ScoredEvent[]> {
+    const stmt = this.sqlite
+      .prepare(
+        'SELECT lead_id, type, occurred_at, url, properties FROM events WHERE lead_id = ? ORDER BY occurred_at, id',
+      )
+      .raw();
+    const rows: EventTuple[] = [];
+    for (const id of ids) for (const r of stmt.all(id) as EventTuple[]) rows.push(r);
+    return groupByLead(rows);
   }
 
   forLead(leadId: number): (LeadEvent & { source: string })[] {
@@ -68,4 +79,19 @@ export class EventStore {
       )
       .all(leadId) as (LeadEvent & { source: string })[];
   }
+}
+
+type EventTuple = [number, EventType, number, string, string];
+
+/** Properties are parsed only when there are some: most events have none, and JSON.parse is the cost. */
+function groupByLead(rows: readonly EventTuple[]): Map<number, ScoredEvent[]> {
+  const out = new Map<number, ScoredEvent[]>();
+  for (const [leadId, type, at, url, properties] of rows) {
+    let list = out.get(leadId);
+    if (!list) out.set(leadId, (list = []));
+    const event: ScoredEvent =
+      properties === '{}' ? { type, at, url } : { type, at, url, properties: JSON.parse(properties) as Record<string, string> };
+    list.push(event);
+  }
+  return out;
 }

@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ConsentState, LeadProfile } from '../domain/types.js';
+import { scanForFit } from './lead-scan.js';
+import { ScoreStore } from './scores.js';
 
 export interface LeadInput {
   email: string;
@@ -18,6 +20,8 @@ export interface LeadInput {
 
 export interface LeadRow extends LeadProfile {
   suppressedReason: string | null;
+  /** The score and stage last saved (null before the first scoring). */
+  saved: { score: number | null; stage: string | null };
 }
 
 export interface UpsertResult {
@@ -42,8 +46,11 @@ export class LeadStore {
   private readonly insert;
   private readonly update;
   private readonly logConsent;
+  /** Score columns, score history and handoffs. */
+  readonly scores: ScoreStore;
 
   constructor(private readonly sqlite: Database) {
+    this.scores = new ScoreStore(sqlite);
     this.byEmail = sqlite.prepare('SELECT id, consent, attributes FROM leads WHERE email = ?');
     this.insert = sqlite.prepare(
       `INSERT INTO leads (email, first_name, last_name, company, job_title, industry, country, timezone, consent,
@@ -134,6 +141,11 @@ export class LeadStore {
     return out;
   }
 
+  byId(id: number): LeadRow | undefined {
+    const row = this.sqlite.prepare('SELECT * FROM leads WHERE id = ?').get(id) as RawLead | undefined;
+    return row ? toLeadRow(row) : undefined;
+  }
+
   findByEmail(email: string): LeadRow | undefined {
     const row = this.sqlite.prepare('SELECT * FROM leads WHERE email = ?').get(email.toLowerCase()) as
       | RawLead
@@ -159,6 +171,25 @@ export class LeadStore {
     })();
   }
 
+  /**
+   * Double opt-in confirmed through the signed link: pending → confirmed, logged with its
+   * evidence. A suppressed (unsubscribed, bounced, complained) address is never re-opened here.
+   */
+  confirmConsent(leadId: number, now: number, evidence: string): boolean {
+    return this.sqlite.transaction(() => {
+      const row = this.sqlite.prepare('SELECT consent, suppressed_reason AS suppressed FROM leads WHERE id = ?').get(leadId) as
+        | { consent: string; suppressed: string | null }
+        | undefined;
+      if (!row || row.suppressed !== null || row.consent === 'unsubscribed') return false;
+      if (row.consent === 'confirmed') return true;
+      this.sqlite
+        .prepare("UPDATE leads SET consent = 'confirmed', consent_at = ?, consent_source = 'double-opt-in', updated_at = ? WHERE id = ?")
+        .run(now, now, leadId);
+      this.logConsent.run(leadId, 'confirmed', row.consent, now, now, 'double-opt-in', evidence);
+      return true;
+    })();
+  }
+
   /** Leads with id > afterId, ascending, at most `limit`: keyset paging so a run never loads the whole table. */
   page(afterId: number, limit: number): LeadRow[] {
     return (
@@ -172,16 +203,20 @@ export class LeadStore {
     return (this.sqlite.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }).n;
   }
 
-  saveScores(
-    rows: { id: number; score: number; fit: number; engagement: number; stage: string }[],
-    now: number,
-  ): void {
-    const stmt = this.sqlite.prepare(
-      'UPDATE leads SET score = ?, fit_score = ?, engagement_score = ?, stage = ?, scored_at = ? WHERE id = ?',
-    );
-    this.sqlite.transaction(() => {
-      for (const r of rows) stmt.run(r.score, r.fit, r.engagement, r.stage, now, r.id);
-    })();
+  /** Every lead with only the fields a fit pass reads (see lead-scan.ts). */
+  scanForFit(fields: readonly string[]): Generator<LeadProfile> {
+    return scanForFit(this.sqlite, fields);
+  }
+
+  /** The leads with these ids (missing ids are left out), in the order given. */
+  byIds(ids: readonly number[]): LeadRow[] {
+    const stmt = this.sqlite.prepare('SELECT * FROM leads WHERE id = ?');
+    const out: LeadRow[] = [];
+    for (const id of ids) {
+      const row = stmt.get(id) as RawLead | undefined;
+      if (row) out.push(toLeadRow(row));
+    }
+    return out;
   }
 
   consentLog(
@@ -214,6 +249,8 @@ interface RawLead {
   consent: ConsentState;
   attributes: string;
   suppressed_reason: string | null;
+  score: number | null;
+  stage: string | null;
 }
 
 function toLeadRow(r: RawLead): LeadRow {
@@ -230,5 +267,7 @@ function toLeadRow(r: RawLead): LeadRow {
     consent: r.consent,
     attributes: JSON.parse(r.attributes) as Record<string, string>,
     suppressedReason: r.suppressed_reason,
+    saved: { score: r.score, stage: r.stage },
   };
 }
+

@@ -19,6 +19,17 @@ export interface StoredSend extends SendRecord {
   reason: string;
 }
 
+export interface UncertainSend {
+  id: number;
+  leadId: number;
+  email: string;
+  timezone: string;
+  sequenceId: string;
+  stepId: string;
+  force: string;
+  claimedAt: number;
+}
+
 export interface PlannedTouch {
   enrollmentId: number;
   leadId: number;
@@ -86,7 +97,7 @@ export class Outbox {
          VALUES (@enrollmentId, @leadId, @sequenceId, @stepId, @force, 'planned', @plannedAt, @dueAt, @reason, @ref, @runId, @now)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
-         WHERE sends.status IN ('planned', 'failed')`,
+         WHERE sends.status = 'planned'`,
     ).run({ ...t, now });
   }
 
@@ -111,9 +122,9 @@ export class Outbox {
     const placeholders = allowedConsents.map(() => '?').join(', ');
     const info = this.prepare(
       `UPDATE sends SET status = 'sending', attempts = attempts + 1, run_id = ?, sent_at = ?, updated_at = ?
-         WHERE id = ? AND status IN ('planned', 'failed')
+         WHERE id = ? AND (status = 'planned' OR (status = 'failed' AND planned_at <= ?))
            AND EXISTS (SELECT 1 FROM leads WHERE id = ? AND suppressed_reason IS NULL AND consent IN (${placeholders}))`,
-    ).run(runId, now, now, sendId, leadId, ...allowedConsents);
+    ).run(runId, now, now, sendId, now, leadId, ...allowedConsents);
     return info.changes === 1;
   }
 
@@ -123,13 +134,26 @@ export class Outbox {
     ).run(messageId, response, now, sendId);
   }
 
-  /** A transient failure is retried by later runs, up to MAX_ATTEMPTS; a permanent one is final. */
-  markFailed(sendId: number, response: string, permanent: boolean, now: number): void {
+  /**
+   * A transient failure is retried by later runs, not before `retryAt`, up to MAX_ATTEMPTS; a
+   * permanent one is final.
+   */
+  markFailed(sendId: number, response: string, permanent: boolean, now: number, retryAt: number): void {
     this.prepare(
-      `UPDATE sends SET status = CASE WHEN ? OR attempts >= ? THEN 'skipped' ELSE 'failed' END, sent_at = NULL,
+      `UPDATE sends SET status = CASE WHEN ? OR attempts >= ? THEN 'skipped' ELSE 'failed' END, sent_at = NULL, planned_at = ?,
           last_response = ?, reason = CASE WHEN ? THEN 'rejected by the mail server' WHEN attempts >= ? THEN 'gave up after repeated failures' ELSE 'send failed; will retry' END,
           updated_at = ? WHERE id = ? AND status = 'sending'`,
-    ).run(permanent ? 1 : 0, MAX_ATTEMPTS, response, permanent ? 1 : 0, MAX_ATTEMPTS, now, sendId);
+    ).run(permanent ? 1 : 0, MAX_ATTEMPTS, retryAt, response, permanent ? 1 : 0, MAX_ATTEMPTS, now, sendId);
+  }
+
+  attemptsOf(sendId: number): number {
+    return (this.prepare('SELECT attempts FROM sends WHERE id = ?').get(sendId) as { attempts: number } | undefined)?.attempts ?? 0;
+  }
+
+  statusOf(sendId: number): { status: string; plannedAt: number | null } | undefined {
+    return this.prepare('SELECT status, planned_at AS plannedAt FROM sends WHERE id = ?').get(sendId) as
+      | { status: string; plannedAt: number | null }
+      | undefined;
   }
 
   findId(enrollmentId: number, stepId: string): number | undefined {
@@ -147,10 +171,12 @@ export class Outbox {
   }
 
   /** Claimed but never confirmed: a run died between SMTP and the database. Reported, never resent blindly. */
-  uncertain(): { id: number; leadId: number; sequenceId: string; stepId: string }[] {
+  uncertain(): UncertainSend[] {
     return this.prepare(
-      `SELECT id, lead_id AS leadId, sequence_id AS sequenceId, step_id AS stepId FROM sends WHERE status = 'sending'`,
-    ).all() as { id: number; leadId: number; sequenceId: string; stepId: string }[];
+      `SELECT s.id, s.lead_id AS leadId, l.email, l.timezone, s.sequence_id AS sequenceId, s.step_id AS stepId,
+         s.force, s.sent_at AS claimedAt
+       FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.status = 'sending' ORDER BY s.id`,
+    ).all() as UncertainSend[];
   }
 
   transaction<T>(fn: () => T): T {

@@ -1,10 +1,13 @@
 import { hostname } from 'node:os';
 import type { Database } from 'better-sqlite3';
 
+/** How every lock refusal begins, so a caller that only sees the message can tell it apart. */
+export const RUN_LOCKED_PREFIX = 'another run (#';
+
 export class RunLockedError extends Error {
   constructor(readonly holder: { runId: number; pid: number; host: string; acquiredAt: number }) {
     super(
-      `another run (#${holder.runId}, pid ${holder.pid} on ${holder.host}, started ${new Date(holder.acquiredAt).toISOString()}) ` +
+      `${RUN_LOCKED_PREFIX}${holder.runId}, pid ${holder.pid} on ${holder.host}, started ${new Date(holder.acquiredAt).toISOString()}) ` +
         'is using this database; wait for it to finish',
     );
     this.name = 'RunLockedError';
@@ -49,6 +52,11 @@ export class RunStore {
           .get() as { runId: number; pid: number; host: string; acquiredAt: number } | undefined;
         if (holder && !(holder.host === hostname() && !processAlive(holder.pid)))
           throw new RunLockedError(holder);
+        // The dead holder's run never finished: say so, rather than leave it 'running' forever.
+        if (holder)
+          this.sqlite
+            .prepare(`UPDATE runs SET status = 'failed', finished_at = ?, error = ? WHERE id = ? AND status = 'running'`)
+            .run(now, `process ${holder.pid} died mid-run; lock taken over by run #${runId}`, holder.runId);
         this.sqlite
           .prepare(
             'INSERT OR REPLACE INTO run_lock (id, run_id, pid, host, acquired_at) VALUES (1, ?, ?, ?, ?)',

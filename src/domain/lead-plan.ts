@@ -1,9 +1,11 @@
-import { addDuration, parseDuration } from '../time/duration.js';
+import { recycleCause, sunsetReason } from './cadence.js';
 import { consentAllowsMail } from './consent.js';
-import { type Placement, placeTouch, type Reason } from './placement.js';
+import { nextStep, placeStep } from './next-touch.js';
+import { paceFor } from './pace.js';
+import type { Reason } from './placement.js';
 import { type LeadScore, type ScoringModel, scoreLead } from './scoring.js';
 import type { Where, WindowContext } from './send-window.js';
-import type { LeadEvent, LeadProfile, Policy, Sequence, Step } from './types.js';
+import type { LeadEvent, LeadProfile, Policy, Sequence, Stage, Step } from './types.js';
 import { NURTURE_STAGES, SUPPRESSING_EVENTS } from './types.js';
 
 export type EnrollmentStatus = 'active' | 'completed' | 'exited';
@@ -12,7 +14,7 @@ export interface EnrollmentState {
   sequenceId: string;
   enrolledAt: number;
   status: EnrollmentStatus;
-  endedAt?: number;
+  endedAt?: number | null;
   exitReason?: string;
 }
 
@@ -54,17 +56,14 @@ export type Decision =
   | { kind: 'send'; sequence: Sequence; step: Step; at: number; reasons: Reason[] }
   | { kind: 'wait'; sequence: Sequence; step: Step; at: number; due: number; reasons: Reason[] }
   | { kind: 'blocked'; sequence: Sequence; step: Step; reason: string }
-  | { kind: 'idle'; reason: string };
+  /** `until`: the moment the lead may be enrolled again with no new event (a cool-down, a season). */
+  | { kind: 'idle'; reason: string; until?: number };
 
 export function leadWhere(profile: LeadProfile, policy: Policy): Where {
   return {
     zone: profile.timezone || policy.defaultZone,
     country: policy.holidays ? profile.country || policy.defaultCountry : '',
   };
-}
-
-function isDone(record: SendRecord | undefined): boolean {
-  return record !== undefined && record.status !== 'failed' && record.status !== 'planned';
 }
 
 /**
@@ -86,14 +85,9 @@ export function decide(ctx: PlanContext, state: LeadState, now: number, score: (
       const reason = suppressing ? `event ${suppressing.type}` : 'suppressed';
       return { kind: 'exit', sequenceId: sequence.id, reason };
     }
-    const exitEvent = state.events.find(
-      (e) => e.at >= active.enrolledAt && e.at <= now && sequence.exitOn.includes(e.type),
-    );
-    if (exitEvent) return { kind: 'exit', sequenceId: sequence.id, reason: `event ${exitEvent.type}` };
-    const stage = score().stage;
-    if (stage === 'sales-ready' || stage === 'customer')
-      return { kind: 'exit', sequenceId: sequence.id, reason: `stage ${stage}` };
-    return nextTouch(ctx, state, active, sequence, now, blockedByConsent);
+    const exit = exitReason(ctx, state, active, sequence, now, score().stage);
+    if (exit) return { kind: 'exit', sequenceId: sequence.id, reason: exit };
+    return nextTouch(ctx, state, active, sequence, now, blockedByConsent, score().stage);
   }
   if (unsubscribed)
     return { kind: 'idle', reason: 'suppressed: no mail after an unsubscribe, bounce or complaint' };
@@ -102,16 +96,74 @@ export function decide(ctx: PlanContext, state: LeadState, now: number, score: (
       kind: 'idle',
       reason: `consent ${state.profile.consent} does not meet policy ${ctx.policy.consent}`,
     };
-  const stage = score().stage;
-  if (!(NURTURE_STAGES as readonly string[]).includes(stage))
-    return { kind: 'idle', reason: `stage ${stage}` };
+  return enrollment(ctx, state, now, score().stage);
+}
+
+/**
+ * Why the active enrolment ends now, if it does: an exit event, sales-ready, a stage the
+ * sequence no longer accepts (warming from interest to desire moves the lead to the evaluators'
+ * sequence; cooling to unqualified leaves nurture), or a sunset after an unopened streak.
+ */
+function exitReason(
+  ctx: PlanContext,
+  state: LeadState,
+  active: EnrollmentState,
+  sequence: Sequence,
+  now: number,
+  stage: Stage,
+): string | undefined {
+  const exitEvent = state.events.find(
+    (e) => e.at >= active.enrolledAt && e.at <= now && sequence.exitOn.includes(e.type),
+  );
+  if (exitEvent) return `event ${exitEvent.type}`;
+  if (stage === 'sales-ready' || stage === 'customer') return `stage ${stage}`;
+  if (stage === 'unqualified') return 'stage unqualified: leaves nurture';
+  // A stage outside the audience moves the lead only where a sequence it has not had yet takes
+  // it (so a `then` into another audience holds); recycled leads stay put until done.
+  if (!sequence.audience.stages.includes(stage) && sequence.id !== ctx.policy.cadence.recycle.sequence) {
+    const target = ctx.sequences.find(
+      (s) => s.audience.stages.includes(stage) && !state.enrollments.some((e) => e.sequenceId === s.id),
+    );
+    if (target) return `stage ${stage}: moves to ${target.id}`;
+  }
+  return sunsetReason(ctx.policy.cadence, state, now);
+}
+
+function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stage): Decision {
+  if (!(NURTURE_STAGES as readonly string[]).includes(stage)) return { kind: 'idle', reason: `stage ${stage}` };
   const enrolledBefore = new Set(state.enrollments.map((e) => e.sequenceId));
+  const recycle = recycleCause(state, now);
+  if (recycle) {
+    const { sequence: id, coolDownMs } = ctx.policy.cadence.recycle;
+    const target = id === null ? undefined : ctx.sequences.find((s) => s.id === id);
+    if (!target || enrolledBefore.has(target.id))
+      return { kind: 'idle', reason: `${recycle.why}: no recycle sequence left, leaves nurture` };
+    const until = recycle.since + coolDownMs;
+    if (now < until)
+      return { kind: 'idle', reason: `${recycle.why}: cool-down before ${target.id}`, until };
+    return { kind: 'enroll', sequenceId: target.id, reason: `${recycle.why}: recycled after the cool-down` };
+  }
   const follow = followOn(ctx, state);
   if (follow && !enrolledBefore.has(follow.id))
     return { kind: 'enroll', sequenceId: follow.id, reason: 'follows the completed sequence' };
-  const fitting = ctx.sequences.find((s) => s.audience.stages.includes(stage) && !enrolledBefore.has(s.id));
-  if (!fitting) return { kind: 'idle', reason: `no sequence left for stage ${stage}` };
-  return { kind: 'enroll', sequenceId: fitting.id, reason: `stage ${stage}, priority ${fitting.priority}` };
+  const zone = leadWhere(state.profile, ctx.policy).zone;
+  let today: number | undefined;
+  let nextSeason: number | undefined;
+  for (const s of ctx.sequences) {
+    if (!s.audience.stages.includes(stage) || enrolledBefore.has(s.id)) continue;
+    const season = paceFor(ctx.policy, s).season;
+    if (season) {
+      today ??= ctx.windows.zoneDays.dayOf(zone, now).dayNumber;
+      if (!season.days.contains(today)) {
+        const d = season.days.nextDay(today, true);
+        if (d !== undefined && (nextSeason === undefined || d < nextSeason)) nextSeason = d;
+        continue;
+      }
+    }
+    return { kind: 'enroll', sequenceId: s.id, reason: `stage ${stage}, priority ${s.priority}` };
+  }
+  const until = nextSeason === undefined ? undefined : ctx.windows.zoneDays.day(zone, nextSeason).startMs;
+  return { kind: 'idle', reason: `no sequence left for stage ${stage}`, ...(until ? { until } : {}) };
 }
 
 function followOn(ctx: PlanContext, state: LeadState): Sequence | undefined {
@@ -127,40 +179,43 @@ function nextTouch(
   sequence: Sequence,
   now: number,
   blockedByConsent: boolean,
+  stage: Stage,
 ): Decision {
-  const records = new Map<string, SendRecord>();
-  for (const r of state.sends) if (r.sequenceId === sequence.id) records.set(r.stepId, r);
-  let previousAt = enrollment.enrolledAt;
-  for (const step of sequence.steps) {
-    const record = records.get(step.id);
-    if (isDone(record)) {
-      if (record!.status === 'sent' || record!.status === 'sending') previousAt = record!.at;
-      continue;
-    }
-    if (blockedByConsent) {
-      return {
-        kind: 'blocked',
-        sequence,
-        step,
-        reason: `consent ${state.profile.consent} does not meet policy ${ctx.policy.consent}`,
-      };
-    }
-    const where = leadWhere(state.profile, ctx.policy);
-    const wait = parseDuration(step.wait);
-    if (!wait) throw new Error(`step ${sequence.id}/${step.id} has an invalid wait ${step.wait}`);
-    const due = addDuration(previousAt, wait, where.zone);
-    const placement: Placement = placeTouch({
-      now,
-      due,
-      where,
-      sentAt: sentInstants(state),
-      policy: ctx.policy,
-      windows: ctx.windows,
-    });
-    if (placement.sendNow) return { kind: 'send', sequence, step, at: now, reasons: placement.reasons };
-    return { kind: 'wait', sequence, step, at: placement.at, due, reasons: placement.reasons };
+  const { step, previousAt, sentInSequence } = nextStep(sequence, state, enrollment);
+  if (!step) return { kind: 'complete', sequenceId: sequence.id };
+  if (blockedByConsent) {
+    return {
+      kind: 'blocked',
+      sequence,
+      step,
+      reason: `consent ${state.profile.consent} does not meet policy ${ctx.policy.consent}`,
+    };
   }
-  return { kind: 'complete', sequenceId: sequence.id };
+  const where = leadWhere(state.profile, ctx.policy);
+  const decision = placeStep({
+    ctx,
+    state,
+    sequence,
+    step,
+    where,
+    wait: step.wait,
+    previousAt,
+    stage,
+    now,
+    firstOfEnrollment: !sentInSequence,
+    sentAt: sentInstants(state),
+  });
+  // A sequence limited to a season ends when its next touch cannot go out before the season
+  // does. Decided from the placement (not from `now`), so the forecast sees it at the same run.
+  const season = paceFor(ctx.policy, sequence).season;
+  if (season && decision.kind === 'wait') {
+    const days = ctx.windows.zoneDays;
+    const from = days.dayOf(where.zone, Math.max(now, decision.due)).dayNumber;
+    const firstOut = season.days.nextDay(from, false);
+    if (firstOut !== undefined && firstOut <= days.dayOf(where.zone, decision.at).dayNumber)
+      return { kind: 'exit', sequenceId: sequence.id, reason: `season ${season.id} is over` };
+  }
+  return decision;
 }
 
 function sentInstants(state: LeadState): number[] {
@@ -207,7 +262,7 @@ export interface Advance {
 export function advanceLead(ctx: PlanContext, state: LeadState, now: number): Advance {
   let cached: LeadScore | undefined;
   const score = () => {
-    cached ??= scoreLead(ctx.scoring, state.profile, state.events, now);
+    cached ??= scoreLead(ctx.scoring, state.profile, state.events, now, state.sends);
     return cached;
   };
   const bookkeeping: Decision[] = [];

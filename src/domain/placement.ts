@@ -3,7 +3,18 @@ import { nextOpenInstant, type Where, type WindowContext, windowAt } from './sen
 import type { Policy } from './types.js';
 
 export interface Reason {
-  rule: 'due' | 'min-gap' | 'cap' | 'send-window' | 'schedule';
+  rule:
+    | 'due'
+    | 'min-gap'
+    | 'cap'
+    | 'send-window'
+    | 'schedule'
+    | 'season'
+    | 'sales-cycle'
+    | 'cadence'
+    | 'business-days'
+    | 'catch-up'
+    | 'sequence-switch';
   detail: string;
 }
 
@@ -23,6 +34,8 @@ export interface PlacementInput {
   sentAt: readonly number[];
   policy: Policy;
   windows: WindowContext;
+  /** Local days closed by a season (see pace.ts closedDay): the next open day and why. */
+  closedDay?: (dayNumber: number) => { nextDay: number; detail: string } | undefined;
 }
 
 /** Runs happen on ticks (hourly by default, aligned to the epoch like cron's "0 * * * *"). */
@@ -52,6 +65,12 @@ export function placeTouch(input: PlacementInput): Placement {
       const verdict = windowAt(input.windows, input.where, at);
       reasons.push({ rule: 'send-window', detail: verdict.open ? 'send window' : verdict.detail });
       at = open;
+    }
+    const closed = input.closedDay?.(input.windows.zoneDays.dayOf(input.where.zone, at).dayNumber);
+    if (closed) {
+      reasons.push({ rule: 'season', detail: closed.detail });
+      at = Math.max(at, input.windows.zoneDays.day(input.where.zone, closed.nextDay).startMs);
+      continue;
     }
     if (at > now) {
       const tick = nextTick(at, policy.runEveryMs);

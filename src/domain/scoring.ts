@@ -1,33 +1,18 @@
-import { isPersonalEmail } from './personal-email.js';
-import type { EventType, LeadEvent, LeadProfile, Stage } from './types.js';
+import {
+  type EngagementRule,
+  engagementMatches,
+  type FitRule,
+  fitRuleMatches,
+  type ScoredEvent,
+  type SentMessage,
+  unopenedStreak,
+} from './scoring-rules.js';
+import { type StageThresholds, stageFor } from './stages.js';
+import type { LeadProfile, Stage } from './types.js';
 
-/** A fit rule: who the lead is. Fit points never decay. */
-export interface FitRule {
-  id: string;
-  points: number;
-  /** A lead field (jobTitle, industry, country, company, email) or `attributes.<name>`. */
-  field?: string;
-  pattern?: RegExp;
-  in?: ReadonlySet<string>;
-  personalEmail?: boolean;
-}
-
-/** An engagement rule: what the lead did. Points per matching event, decayed by age. */
-export interface EngagementRule {
-  id: string;
-  points: number;
-  events: ReadonlySet<EventType>;
-  urlContains?: readonly string[];
-  /** Cap on the rule's total raw points (before decay), e.g. at most 3 pricing visits count. */
-  max?: number;
-}
-
-export interface StageThresholds {
-  awareness: number;
-  interest: number;
-  desire: number;
-  action: number;
-}
+export type { EngagementRule, FitRule, ScoredEvent, SentMessage } from './scoring-rules.js';
+export { fitRuleMatches } from './scoring-rules.js';
+export { type StageThresholds, stageFor } from './stages.js';
 
 export interface ScoringModel {
   fit: readonly FitRule[];
@@ -39,7 +24,7 @@ export interface ScoringModel {
 export interface Contribution {
   rule: string;
   kind: 'fit' | 'engagement';
-  /** Points after decay (fit: same as raw), rounded to 0.01. */
+  /** Points after decay (fit and streaks: same as raw), rounded to 0.01. The totals are their sums. */
   points: number;
   rawPoints: number;
   occurrences: number;
@@ -55,102 +40,95 @@ export interface LeadScore {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-function fieldValue(lead: LeadProfile, field: string): string {
-  if (field.startsWith('attributes.')) return lead.attributes[field.slice('attributes.'.length)] ?? '';
-  const value = (lead as unknown as Record<string, unknown>)[field];
-  return typeof value === 'string' ? value : '';
+/** Fit alone: who the lead is. Cheap (no events), so a profile change rescores it at once. */
+export function fitContributions(model: ScoringModel, lead: LeadProfile): Contribution[] {
+  const out: Contribution[] = [];
+  for (const rule of model.fit) {
+    if (!fitRuleMatches(rule, lead)) continue;
+    out.push({ rule: rule.id, kind: 'fit', points: rule.points, rawPoints: rule.points, occurrences: 1 });
+  }
+  return out;
 }
 
-export function fitRuleMatches(rule: FitRule, lead: LeadProfile): boolean {
-  if (rule.personalEmail !== undefined && isPersonalEmail(lead.email) !== rule.personalEmail) return false;
-  if (rule.field === undefined) return rule.personalEmail !== undefined;
-  const value = fieldValue(lead, rule.field).trim();
-  if (rule.pattern && !rule.pattern.test(value)) return false;
-  if (rule.in && !rule.in.has(value.toLowerCase())) return false;
-  return value !== '' || (!rule.pattern && !rule.in);
+/** The lead fields the fit rules read (`email` for personal-address rules): what a fit pass must load. */
+export function fitFields(model: ScoringModel): string[] {
+  const fields = new Set<string>();
+  for (const rule of model.fit) {
+    if (rule.field !== undefined) fields.add(rule.field);
+    if (rule.personalEmail !== undefined) fields.add('email');
+  }
+  return [...fields];
 }
 
-function engagementMatches(rule: EngagementRule, event: LeadEvent): boolean {
-  if (!rule.events.has(event.type)) return false;
-  if (!rule.urlContains) return true;
-  const url = event.url.toLowerCase();
-  return rule.urlContains.some((fragment) => url.includes(fragment));
+/** The fit total alone, without building contributions: the hot path of a full rescoring. */
+export function fitScore(model: ScoringModel, lead: LeadProfile): number {
+  let fit = 0;
+  for (const rule of model.fit) if (fitRuleMatches(rule, lead)) fit += rule.points;
+  return round2(fit);
+}
+
+function eventContribution(
+  model: ScoringModel,
+  rule: EngagementRule,
+  events: readonly ScoredEvent[],
+  now: number,
+): Contribution | undefined {
+  let raw = 0;
+  let decayed = 0;
+  let occurrences = 0;
+  // Newest first, so a per-rule cap keeps the freshest (least decayed) occurrences.
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i]!;
+    if (event.at > now || !engagementMatches(rule, event)) continue;
+    if (rule.max !== undefined && Math.abs(raw + rule.points) > Math.abs(rule.max)) break;
+    raw += rule.points;
+    decayed += rule.points * 0.5 ** ((now - event.at) / model.halfLifeMs);
+    occurrences++;
+  }
+  if (occurrences === 0) return undefined;
+  return { rule: rule.id, kind: 'engagement', points: round2(decayed), rawPoints: raw, occurrences };
+}
+
+/** Every N unanswered sends in a row count once; a streak is the lead's state now, so it does not decay. */
+function streakContribution(rule: EngagementRule, streak: number): Contribution | undefined {
+  let times = Math.floor(streak / rule.unopenedStreak!);
+  if (rule.max !== undefined && rule.points !== 0)
+    times = Math.min(times, Math.floor(Math.abs(rule.max) / Math.abs(rule.points)));
+  if (times <= 0) return undefined;
+  const points = round2(times * rule.points);
+  return { rule: rule.id, kind: 'engagement', points, rawPoints: points, occurrences: times };
 }
 
 /**
  * Scores a lead as of `now`. Engagement points halve every `halfLifeMs`: a pricing visit worth
- * 10 points 30 days ago with a 30-day half-life counts 5 today. Events after `now` are ignored,
- * so the same inputs always give the same score.
+ * 10 points 30 days ago with a 30-day half-life counts 5 today. Events and sends after `now` are
+ * ignored, so the same inputs always give the same score. The score is the sum of the rounded
+ * contributions, so an explanation always adds up to it.
  */
 export function scoreLead(
   model: ScoringModel,
   lead: LeadProfile,
-  events: readonly LeadEvent[],
+  events: readonly ScoredEvent[],
   now: number,
+  sends: readonly SentMessage[] = [],
 ): LeadScore {
-  const contributions: Contribution[] = [];
+  const contributions = fitContributions(model, lead);
   let fit = 0;
-  for (const rule of model.fit) {
-    if (!fitRuleMatches(rule, lead)) continue;
-    fit += rule.points;
-    contributions.push({
-      rule: rule.id,
-      kind: 'fit',
-      points: rule.points,
-      rawPoints: rule.points,
-      occurrences: 1,
-    });
-  }
+  for (const c of contributions) fit += c.points;
   let engagement = 0;
+  let streak: number | undefined;
   for (const rule of model.engagement) {
-    let raw = 0;
-    let decayed = 0;
-    let occurrences = 0;
-    // Newest first, so a per-rule cap keeps the freshest (least decayed) occurrences.
-    for (let i = events.length - 1; i >= 0; i--) {
-      const event = events[i]!;
-      if (event.at > now || !engagementMatches(rule, event)) continue;
-      if (rule.max !== undefined && Math.abs(raw + rule.points) > Math.abs(rule.max)) break;
-      raw += rule.points;
-      decayed += rule.points * 0.5 ** ((now - event.at) / model.halfLifeMs);
-      occurrences++;
-    }
-    if (occurrences === 0) continue;
-    engagement += decayed;
-    contributions.push({
-      rule: rule.id,
-      kind: 'engagement',
-      points: round2(decayed),
-      rawPoints: raw,
-      occurrences,
-    });
+    let c: Contribution | undefined;
+    if (rule.unopenedStreak !== undefined) {
+      streak ??= unopenedStreak(events, sends, now);
+      c = streakContribution(rule, streak);
+    } else c = eventContribution(model, rule, events, now);
+    if (!c) continue;
+    engagement += c.points;
+    contributions.push(c);
   }
+  fit = round2(fit);
+  engagement = round2(engagement);
   const score = round2(fit + engagement);
-  return {
-    score,
-    fit: round2(fit),
-    engagement: round2(score - round2(fit)),
-    stage: stageFor(model.stages, score, events, now),
-    contributions,
-  };
-}
-
-/** Stage from thresholds; a booked meeting or a purchase takes the lead out of nurture for good. */
-export function stageFor(
-  thresholds: StageThresholds,
-  score: number,
-  events: readonly LeadEvent[],
-  now: number,
-): Stage {
-  let meeting = false;
-  for (const e of events) {
-    if (e.at > now) continue;
-    if (e.type === 'became_customer') return 'customer';
-    if (e.type === 'meeting_booked') meeting = true;
-  }
-  if (meeting || score >= thresholds.action) return 'sales-ready';
-  if (score >= thresholds.desire) return 'desire';
-  if (score >= thresholds.interest) return 'interest';
-  if (score >= thresholds.awareness) return 'awareness';
-  return 'unqualified';
+  return { score, fit, engagement, stage: stageFor(model.stages, score, events, now), contributions };
 }

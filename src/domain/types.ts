@@ -55,6 +55,7 @@ export interface Step {
   id: string;
   force: Force;
   template: string;
+  /** An ISO 8601 duration (calendar days) or "N business days" (see waits.ts). */
   wait: string;
 }
 
@@ -66,6 +67,10 @@ export interface Sequence {
   priority: number;
   exitOn: EventType[];
   then?: string;
+  /** How long the product's sales cycle is (ISO duration): picks the pacing tier. */
+  salesCycle?: string;
+  /** The id of a season: the sequence only enrols and sends inside it. */
+  season?: string;
   steps: Step[];
 }
 
@@ -92,4 +97,40 @@ export interface Policy {
   holidays: boolean;
   /** How often runs happen (cron or worker); the forecast places touches on these ticks. */
   runEveryMs: number;
+  /** Ascending by upToMs; the first tier whose bound is ≥ the sequence's cycle applies. */
+  salesCycles: SalesCycleTier[];
+  seasons: SeasonRule[];
+  cadence: CadenceRules;
+}
+
+/** Pacing for sequences whose sales cycle is at most `upTo`: extra caps, a longer gap, scaled waits. */
+export interface SalesCycleTier {
+  /** Null: no upper bound (the last tier). */
+  upTo: string | null;
+  upToMs: number;
+  waitScale: number;
+  caps: CapRule[];
+  minGapMs: number;
+}
+
+/** The local days a season covers (expanded once in src/time/recurrence.ts). */
+export interface SeasonDays {
+  contains(dayNumber: number): boolean;
+  nextDay(dayNumber: number, inside: boolean): number | undefined;
+}
+
+/** A recurring season: waits are divided by `pace` while it lasts, or no mail at all (`pause`). */
+export interface SeasonRule {
+  id: string;
+  pace: number;
+  pause: boolean;
+  days: SeasonDays;
+}
+
+/** How the pace follows the lead (thresholds in README "Cadence"). */
+export interface CadenceRules {
+  hot: { stages: Stage[]; withinMs: number; urlContains: string[]; waitScale: number };
+  unopened: { slowAfter: number; waitScale: number; sunsetAfter: number };
+  /** Where sunset and closed-lost leads go after the cool-down; null: they leave nurture. */
+  recycle: { sequence: string | null; coolDownMs: number };
 }

@@ -1,8 +1,11 @@
 import { basename } from 'node:path';
 import type { EventInput } from '../db/events.js';
+import type { QuarantineInput } from '../db/quarantine.js';
 import type { LeadInput } from '../db/leads.js';
-import { SUPPRESSING_EVENTS } from '../domain/types.js';
+import type { ScoringModel } from '../domain/scoring.js';
+import { type EventType, SUPPRESSING_EVENTS } from '../domain/types.js';
 import type { Stores } from '../run/context.js';
+import { rescoreLeads } from '../run/rescore.js';
 import { eventDedupeKey, parseEventRow } from './event-rows.js';
 import { parseLeadRow } from './lead-rows.js';
 import { type InputRecord, readRecords } from './records.js';
@@ -21,34 +24,72 @@ export interface ImportReport {
   duplicates: number;
   rejected: RejectedRow[];
   notices: RejectedRow[];
+  /** Events for addresses no lead has: kept in quarantine (not rejected) until a lead import resolves them. */
+  quarantined: RejectedRow[];
+  /** Quarantined events a lead import moved into the lead's events. */
+  resolved: number;
+  /** Leads rescored because the import changed their fields or events. */
+  rescored: number;
+}
+
+export interface ImportOptions {
+  onProgress?: (rows: number) => void;
+  /** When given, the leads the import touched are rescored (incremental rescoring). */
+  scoring?: ScoringModel;
 }
 
 const BATCH = 1000;
+
+const emptyReport = (file: string): ImportReport => ({
+  file,
+  rows: 0,
+  stored: 0,
+  inserted: 0,
+  updated: 0,
+  duplicates: 0,
+  rejected: [],
+  notices: [],
+  quarantined: [],
+  resolved: 0,
+  rescored: 0,
+});
+
+const optionsOf = (o: ImportOptions | ((rows: number) => void) | undefined): ImportOptions =>
+  typeof o === 'function' ? { onProgress: o } : (o ?? {});
+
+function suppressFrom(
+  stores: Stores,
+  events: readonly { leadId: number; type: EventType; occurredAt: number; source: string }[],
+  now: number,
+): void {
+  for (const e of events) {
+    if (SUPPRESSING_EVENTS.has(e.type)) stores.leads.suppress(e.leadId, e.type, e.occurredAt, e.source, now);
+  }
+}
 
 /** Imports leads: valid rows are upserted in batches, every rejected row is reported with its line. */
 export async function importLeads(
   stores: Stores,
   path: string,
   now: number,
-  onProgress?: (rows: number) => void,
+  opts?: ImportOptions | ((rows: number) => void),
 ): Promise<ImportReport> {
-  const report: ImportReport = {
-    file: path,
-    rows: 0,
-    stored: 0,
-    inserted: 0,
-    updated: 0,
-    duplicates: 0,
-    rejected: [],
-    notices: [],
-  };
+  const { onProgress, scoring } = optionsOf(opts);
+  const report = emptyReport(path);
   const seen = new Map<string, { line: number; email: string }>();
+  const touched = new Set<number>();
   let batch: { lead: LeadInput; evidence: string }[] = [];
   const flush = () => {
     const r = stores.leads.upsertBatch(batch, now);
     report.inserted += r.inserted;
     report.updated += r.updated;
     report.stored += batch.length;
+    const ids = stores.leads.idsByEmail(batch.map((b) => b.lead.email));
+    // Events that arrived before their lead: move them in now that the lead exists.
+    const resolved = stores.events.quarantine.resolve(ids, now);
+    suppressFrom(stores, resolved, now);
+    report.resolved += resolved.length;
+    if (scoring) for (const id of ids.values()) touched.add(id);
     batch = [];
     onProgress?.(report.rows);
   };
@@ -78,6 +119,7 @@ export async function importLeads(
   // A lead given twice in the file is one lead: its second row merged into the first, not another update.
   report.updated -= report.duplicates;
   report.stored -= report.duplicates;
+  if (scoring) report.rescored = rescoreLeads(stores, scoring, touched, now, `leads import ${basename(path)}`).rescored;
   return report;
 }
 
@@ -86,9 +128,9 @@ export async function importEvents(
   stores: Stores,
   path: string,
   now: number,
-  onProgress?: (rows: number) => void,
+  opts?: ImportOptions | ((rows: number) => void),
 ): Promise<ImportReport> {
-  return importEventRecords(stores, readRecords(path), { file: path, label: basename(path) }, now, onProgress);
+  return importEventRecords(stores, readRecords(path), { file: path, label: basename(path) }, now, opts);
 }
 
 /**
@@ -100,41 +142,14 @@ export async function importEventRecords(
   records: AsyncIterable<InputRecord> | Iterable<InputRecord>,
   source: { file: string; label: string },
   now: number,
-  onProgress?: (rows: number) => void,
+  opts?: ImportOptions | ((rows: number) => void),
 ): Promise<ImportReport> {
-  const report: ImportReport = {
-    file: source.file,
-    rows: 0,
-    stored: 0,
-    inserted: 0,
-    updated: 0,
-    duplicates: 0,
-    rejected: [],
-    notices: [],
-  };
+  const { onProgress, scoring } = optionsOf(opts);
+  const report = emptyReport(source.file);
+  const touched = new Set<number>();
   let batch: { input: EventInput; line: number }[] = [];
   const flush = () => {
-    const ids = stores.leads.idsByEmail([...new Set(batch.map((b) => b.input.source))]);
-    const valid: EventInput[] = [];
-    for (const b of batch) {
-      const leadId = ids.get(b.input.source);
-      if (leadId === undefined) {
-        report.rejected.push({
-          line: b.line,
-          reason: `email: no lead with address ${b.input.source} (import the lead first)`,
-        });
-        continue;
-      }
-      valid.push({ ...b.input, leadId, source: `${source.label} line ${b.line}` });
-    }
-    const inserted = stores.events.insertBatch(valid, now);
-    report.inserted += inserted;
-    report.duplicates += valid.length - inserted;
-    report.stored += inserted; // an event seen before is counted, not stored again
-    for (const e of valid) {
-      if (SUPPRESSING_EVENTS.has(e.type))
-        stores.leads.suppress(e.leadId, e.type, e.occurredAt, e.source, now);
-    }
+    storeEventBatch(stores, batch, source.label, now, report, touched);
     batch = [];
     onProgress?.(report.rows);
   };
@@ -168,5 +183,39 @@ export async function importEventRecords(
   }
   if (batch.length > 0) flush();
   report.rejected.sort((a, b) => a.line - b.line);
+  if (scoring) report.rescored = rescoreLeads(stores, scoring, touched, now, `events import ${source.label}`).rescored;
   return report;
+}
+
+/** Stores one batch: events of known leads go to `events`, the others to quarantine. */
+function storeEventBatch(
+  stores: Stores,
+  batch: readonly { input: EventInput; line: number }[],
+  label: string,
+  now: number,
+  report: ImportReport,
+  touched: Set<number>,
+): void {
+  const ids = stores.leads.idsByEmail([...new Set(batch.map((b) => b.input.source))]);
+  const valid: EventInput[] = [];
+  const unknown: QuarantineInput[] = [];
+  for (const b of batch) {
+    const email = b.input.source;
+    const leadId = ids.get(email);
+    const where = `${label} line ${b.line}`;
+    if (leadId === undefined) {
+      const reason = `email: no lead with address ${email} (kept in quarantine until a leads import adds it)`;
+      report.quarantined.push({ line: b.line, reason });
+      unknown.push({ ...b.input, email, source: where, reason });
+      continue;
+    }
+    valid.push({ ...b.input, leadId, source: where });
+    touched.add(leadId);
+  }
+  stores.events.quarantine.add(unknown, now);
+  const inserted = stores.events.insertBatch(valid, now);
+  report.inserted += inserted;
+  report.duplicates += valid.length - inserted;
+  report.stored += inserted; // an event seen before is counted, not stored again
+  suppressFrom(stores, valid, now);
 }

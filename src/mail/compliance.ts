@@ -33,7 +33,8 @@ export function complianceProblems(workspace: Workspace): WorkspaceProblem[] {
         sender: workspace.config.sender,
         sequence: { id: 'sample', name: 'Sample' },
         step: { id: 'sample', force: 'push', template: email.name },
-        links: { unsubscribe },
+        // Only the double opt-in email has a confirm link; a nurture email that used one would fail at send time.
+        links: email.name === workspace.config.confirmationTemplate ? { unsubscribe, confirm: 'https://nurture.invalid/k/sample' } : { unsubscribe },
         track: (url) => url,
       });
       if (!out.html.includes(unsubscribe))

@@ -1,5 +1,5 @@
 import type { LeadProfile, Sequence, Step } from '../domain/types.js';
-import { signLink } from './links.js';
+import { signLinkAt } from './links.js';
 import type { Renderer, Sender } from './render.js';
 import { singleLine } from './render.js';
 import type { OutgoingMessage } from './transport.js';
@@ -32,15 +32,17 @@ function address(name: string, email: string): { name: string; address: string }
  */
 export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingMessage {
   const base = input.baseUrl.replace(/\/$/, '');
-  const unsubscribe = `${base}/u/${signLink(input.secret, { kind: 'unsubscribe', ref: input.ref })}`;
+  const unsubscribe = `${base}/u/${signLinkAt(input.secret, { kind: 'unsubscribe', ref: input.ref }, input.at)}`;
   const rendered = renderer.render({
     lead: input.lead,
     sender: input.sender,
     sequence: input.sequence,
     step: input.step,
     links: { unsubscribe },
-    track: (url) => `${base}/c/${signLink(input.secret, { kind: 'click', ref: input.ref, url })}`,
+    track: (url) => `${base}/c/${signLinkAt(input.secret, { kind: 'click', ref: input.ref, url }, input.at)}`,
   });
+  const pixel = `<img src="${base}/o/${signLinkAt(input.secret, { kind: 'open', ref: input.ref }, input.at)}" width="1" height="1" alt="" style="display:none">`;
+  const html = rendered.html.includes('</body>') ? rendered.html.replace('</body>', `${pixel}</body>`) : rendered.html + pixel;
   const domain = senderDomain(input.sender);
   const from = address(input.sender.name, input.sender.email);
   return {
@@ -48,7 +50,7 @@ export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingM
     replyTo: input.sender.replyTo,
     to: singleLine(input.lead.email),
     subject: rendered.subject,
-    html: rendered.html,
+    html,
     text: rendered.text,
     messageId: `<${input.ref}@${domain}>`,
     date: new Date(input.at),

@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import { convert } from 'html-to-text';
+import { compile } from 'html-to-text';
 import type { LeadProfile, Sequence, Step } from '../domain/types.js';
 import type { TemplateSet } from '../workspace/templates.js';
 
@@ -15,8 +15,9 @@ export interface RenderInput {
   lead: LeadProfile;
   sender: Sender;
   sequence: Pick<Sequence, 'id' | 'name'>;
-  step: Pick<Step, 'id' | 'force' | 'template'>;
-  links: { unsubscribe: string };
+  /** A nurture step, or a system message such as the double opt-in confirmation. */
+  step: Pick<Step, 'id' | 'template'> & { force: string };
+  links: { unsubscribe: string; confirm?: string };
   /** Turns a destination URL into a signed click-tracking URL. */
   track: (url: string) => string;
 }
@@ -29,6 +30,16 @@ export interface RenderedEmail {
 }
 
 type Compiled = Handlebars.TemplateDelegate;
+
+/** The plain-text part, derived from the HTML; compiled once (building the converter per message costs more than converting). */
+const htmlToText = compile({
+  wordwrap: 78,
+  selectors: [
+    { selector: 'img', format: 'skip' },
+    { selector: '.preheader', format: 'skip' },
+    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+  ],
+});
 
 /** Compiles a workspace's templates once and renders messages from them (strict: a missing variable throws). */
 export class Renderer {
@@ -74,14 +85,7 @@ export class Renderer {
       { ...context, body, subject, preheader },
       { data },
     );
-    const text = convert(html, {
-      wordwrap: 78,
-      selectors: [
-        { selector: 'img', format: 'skip' },
-        { selector: '.preheader', format: 'skip' },
-        { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-      ],
-    });
+    const text = htmlToText(html);
     return { subject, preheader, html, text };
   }
 }

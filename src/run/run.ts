@@ -8,13 +8,15 @@ import {
   type PlanContext,
 } from '../domain/lead-plan.js';
 import { messageRef } from '../mail/links.js';
-import { buildMessage } from '../mail/message.js';
 import type { Renderer } from '../mail/render.js';
 import type { Mailer } from '../mail/transport.js';
 import type { Clock } from '../time/clock.js';
 import type { Workspace } from '../workspace/load.js';
+import { sendConfirmations } from './confirmations.js';
+import { deliverAll, type PendingSend } from './deliver.js';
 import { type LoadedLead, leadBatches, planContext, type Stores, storesFor } from './context.js';
 import { describeReasons, type TouchItem, touchItem } from './items.js';
+import { recordRunScores } from './rescore.js';
 
 export interface RunDeps {
   conn: Connection;
@@ -24,6 +26,8 @@ export interface RunDeps {
   clock: Clock;
   secret: string;
   onProgress?: (done: number, total: number) => void;
+  /** Aborted (SIGTERM): finish the message in flight, record it, and stop. */
+  signal?: AbortSignal;
 }
 
 export interface RunOptions {
@@ -43,7 +47,6 @@ export interface RunReport {
   counts: Record<string, number>;
 }
 
-const DELIVERY_CONCURRENCY = 8;
 
 /**
  * One run as of `at`: score, enrol, plan and send what is due, batch by batch. Idempotent: a
@@ -86,20 +89,16 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     }
   }
   try {
-    for (const uncertain of stores.outbox.uncertain()) {
-      report.skipped.push({
-        lead: String(uncertain.leadId),
-        sequence: uncertain.sequenceId,
-        step: uncertain.stepId,
-        force: '',
-        at: report.at,
-        zone: 'UTC',
-        reason: 'uncertain: claimed by an earlier run that stopped before confirming; not resent',
-      });
+    for (const u of stores.outbox.uncertain()) {
+      const zone = u.timezone || workspace.policy.defaultZone;
+      const reason = 'uncertain: claimed by an earlier run that stopped before confirming; not resent';
+      report.skipped.push(touchItem(u.email, zone, u.sequenceId, u.stepId, u.force, u.claimedAt ?? now, reason));
     }
+    await sendConfirmations(deps, runId, now, dryRun, report);
     const total = stores.leads.count();
     let done = 0;
     for (const batch of leadBatches(stores, options.batchSize ?? 1000)) {
+      if (deps.signal?.aborted) break;
       await runBatch(deps, ctx, stores, batch, now, runId, dryRun, report);
       done += batch.length;
       deps.onProgress?.(done, total);
@@ -118,11 +117,6 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
   }
 }
 
-interface PendingSend {
-  lead: LoadedLead;
-  decision: Extract<Decision, { kind: 'send' }>;
-  sendId: number;
-}
 
 async function runBatch(
   deps: RunDeps,
@@ -157,12 +151,18 @@ async function runBatch(
         if (advance.outcome.kind === 'send' && sendId !== undefined)
           pending.push({ lead, decision: advance.outcome, sendId });
       }
-      if (!dryRun && round === 0) stores.leads.saveScores(scores, now);
+      if (!dryRun && round === 0) recordRunScores(stores, ctx.scoring, batch, scores, now);
     };
     if (dryRun) write();
     else stores.outbox.transaction(write);
     const delivered = await deliverAll(deps, stores, pending, now, runId, dryRun, report);
     active = delivered;
+    // A reply or booked meeting recorded while this round was sending (web endpoint, an import)
+    // ends the sequence before the lead's next touch of this same run.
+    if (active.length > 0) {
+      const fresh = stores.events.forLeads(active.map((l) => l.state.profile.id));
+      for (const lead of active) lead.state.events = fresh.get(lead.state.profile.id) ?? [];
+    }
   }
 }
 
@@ -271,79 +271,4 @@ function recordOutcome(
     now,
   );
   return outcome.kind === 'send' ? stores.outbox.findId(enrollment.id, outcome.step.id) : undefined;
-}
-
-/** Claims, sends and records each due touch; returns the leads that sent something (to advance again). */
-async function deliverAll(
-  deps: RunDeps,
-  stores: Stores,
-  pending: PendingSend[],
-  now: number,
-  runId: number,
-  dryRun: boolean,
-  report: RunReport,
-): Promise<LoadedLead[]> {
-  const advanced: LoadedLead[] = [];
-  const allowed = deps.workspace.policy.consent === 'single' ? ['confirmed', 'pending'] : ['confirmed'];
-  let next = 0;
-  const worker = async () => {
-    while (next < pending.length) {
-      const p = pending[next++]!;
-      const { lead, decision } = p;
-      const profile = lead.state.profile;
-      const zone = leadWhere(profile, deps.workspace.policy).zone;
-      const item = touchItem(
-        profile.email,
-        zone,
-        decision.sequence.id,
-        decision.step.id,
-        decision.step.force,
-        now,
-        describeReasons(decision.reasons),
-      );
-      if (!dryRun && !stores.outbox.claim(p.sendId, profile.id, allowed, runId, now)) {
-        report.skipped.push({
-          ...item,
-          reason: 'lead may no longer be mailed (suppressed or consent withdrawn) or already claimed',
-        });
-        continue;
-      }
-      if (!dryRun) {
-        const ref = messageRef(deps.secret, profile.id, decision.sequence.id, decision.step.id);
-        const message = buildMessage(deps.renderer, {
-          lead: profile,
-          sequence: decision.sequence,
-          step: decision.step,
-          ref,
-          sender: deps.workspace.config.sender,
-          baseUrl: deps.workspace.config.baseUrl,
-          secret: deps.secret,
-          at: now,
-        });
-        const result = await deps.mailer.deliver(message);
-        if (!result.ok) {
-          stores.outbox.markFailed(p.sendId, result.response, result.permanent, deps.clock.now());
-          // A permanent rejection of the recipient is a hard bounce: the address is never mailed again.
-          if (result.permanent)
-            stores.leads.suppress(profile.id, 'bounced', now, `smtp: ${result.response}`, deps.clock.now());
-          report.failed.push({
-            ...item,
-            reason: `${result.permanent ? 'rejected' : 'will retry'}: ${result.response}`,
-          });
-          continue;
-        }
-        stores.outbox.markSent(p.sendId, message.messageId, result.response, deps.clock.now());
-      }
-      lead.state.sends.push({
-        sequenceId: decision.sequence.id,
-        stepId: decision.step.id,
-        status: 'sent',
-        at: now,
-      });
-      report.sent.push(item);
-      advanced.push(lead);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(DELIVERY_CONCURRENCY, pending.length) }, worker));
-  return advanced;
 }

@@ -1,4 +1,5 @@
 import { DateTime, Duration } from 'luxon';
+import { addLocalDays } from './wall-clock.js';
 
 /**
  * An ISO 8601 duration split into its calendar part (years, months, weeks, days: added in the
@@ -39,10 +40,14 @@ export function parseDuration(iso: string): ParsedDuration | null {
   return parsed;
 }
 
-/** Adds a duration to an instant as seen in `zone`. Fast path when there is no calendar part. */
+/**
+ * Adds a duration to an instant as seen in `zone`. Days and weeks use the cached zone offsets
+ * (no DateTime per call: this runs once per lead per run); only months and years, whose
+ * month-end clamping luxon handles, build a DateTime.
+ */
 export function addDuration(epochMs: number, duration: ParsedDuration, zone: string): number {
   const { years, months, days } = duration.calendar;
-  if (years === 0 && months === 0 && days === 0) return epochMs + duration.fixedMs;
+  if (years === 0 && months === 0) return addLocalDays(zone, epochMs, days) + duration.fixedMs;
   const local = DateTime.fromMillis(epochMs, { zone }).plus({ years, months, days });
   return local.toMillis() + duration.fixedMs;
 }

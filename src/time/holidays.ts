@@ -6,11 +6,23 @@ import Holidays from 'date-holidays';
  */
 export class HolidayCalendar {
   private readonly byCountryYear = new Map<string, Map<string, string>>();
+  /** Country → year → table: the hot path (once per lead and day looked at) builds no string key. */
+  private readonly byCountry = new Map<string, Map<number, Map<string, string>>>();
 
   /** The holiday's name when `localDate` (YYYY-MM-DD) is a public holiday in `country`. */
   holidayOn(country: string, localDate: string): string | undefined {
     const year = Number(localDate.slice(0, 4));
-    return this.table(country, year).get(localDate);
+    let years = this.byCountry.get(country);
+    if (!years) {
+      years = new Map();
+      this.byCountry.set(country, years);
+    }
+    let table = years.get(year);
+    if (!table) {
+      table = this.table(country, year);
+      years.set(year, table);
+    }
+    return table.get(localDate);
   }
 
   static isKnownCountry(country: string): boolean {

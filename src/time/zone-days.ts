@@ -42,11 +42,17 @@ export function localTimeToInstant(zone: string, dayNumber: number, minuteOfDay:
 }
 
 export class ZoneDays {
-  private readonly days = new Map<string, ZoneDay>();
+  /** Per zone, then per local day number: nested maps keep string keys off the hot path. */
+  private readonly days = new Map<string, Map<number, ZoneDay>>();
+  private readonly wallTimes = new Map<string, Map<number, number>>();
 
   day(zone: string, dayNumber: number): ZoneDay {
-    const key = `${zone}|${dayNumber}`;
-    let d = this.days.get(key);
+    let byDay = this.days.get(zone);
+    if (!byDay) {
+      byDay = new Map();
+      this.days.set(zone, byDay);
+    }
+    let d = byDay.get(dayNumber);
     if (!d) {
       const startMs = localTimeToInstant(zone, dayNumber, 0);
       const endMs = localTimeToInstant(zone, dayNumber + 1, 0);
@@ -58,7 +64,7 @@ export class ZoneDays {
         startMs,
         endMs,
       };
-      this.days.set(key, d);
+      byDay.set(dayNumber, d);
     }
     return d;
   }
@@ -66,21 +72,25 @@ export class ZoneDays {
   /** The local day containing an instant: three cached look-ups at most, no DateTime. */
   dayOf(zone: string, epochMs: number): ZoneDay {
     const utcDay = Math.floor(epochMs / DAY_MS);
-    for (const candidate of [utcDay, utcDay + 1, utcDay - 1]) {
-      const d = this.day(zone, candidate);
+    for (let i = 0; i < 3; i++) {
+      const d = this.day(zone, i === 0 ? utcDay : i === 1 ? utcDay + 1 : utcDay - 1);
       if (d.startMs <= epochMs && epochMs < d.endMs) return d;
     }
     throw new Error(`no local day in ${zone} contains ${new Date(epochMs).toISOString()}`);
   }
 
   /** The instant of a wall time on a digested day, cached alongside it. */
-  private readonly wallTimes = new Map<string, number>();
   wallTime(zone: string, dayNumber: number, minuteOfDay: number): number {
-    const key = `${zone}|${dayNumber}|${minuteOfDay}`;
-    let t = this.wallTimes.get(key);
+    let byMinute = this.wallTimes.get(zone);
+    if (!byMinute) {
+      byMinute = new Map();
+      this.wallTimes.set(zone, byMinute);
+    }
+    const key = dayNumber * 1440 + minuteOfDay;
+    let t = byMinute.get(key);
     if (t === undefined) {
       t = localTimeToInstant(zone, dayNumber, minuteOfDay);
-      this.wallTimes.set(key, t);
+      byMinute.set(key, t);
     }
     return t;
   }

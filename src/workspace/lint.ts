@@ -1,5 +1,5 @@
 import { FORCES, type Force } from '../domain/types.js';
-import { parseDuration } from '../time/duration.js';
+import { approxWaitMs, parseWait } from '../domain/waits.js';
 import type { Workspace } from './load.js';
 
 export interface ForceCoverage {
@@ -41,11 +41,12 @@ export function lintWorkspace(workspace: Workspace): { coverage: ForceCoverage[]
         message: 'opens with an anxiety touch: reassure after the pain and the promise, not before',
       });
   }
+  warnings.push(...cadenceWarnings(workspace));
   const minGap = workspace.policy.minGapMs;
   for (const s of workspace.sequences) {
     s.steps.forEach((step, i) => {
-      const wait = parseDuration(step.wait);
-      if (i > 0 && wait && wait.approxMs < minGap) {
+      const wait = parseWait(step.wait);
+      if (i > 0 && wait && approxWaitMs(wait) < minGap) {
         warnings.push({
           file: workspace.sequenceFiles.get(s.id) ?? s.id,
           message: `steps[${i}] (${step.id}) waits ${step.wait}, less than minGap ${workspace.config.minGap}: it will always be deferred`,
@@ -54,6 +55,7 @@ export function lintWorkspace(workspace: Workspace): { coverage: ForceCoverage[]
     });
   }
   const used = new Set(workspace.sequences.flatMap((s) => s.steps.map((st) => st.template)));
+  used.add(workspace.config.confirmationTemplate);
   for (const name of workspace.templates.emails.keys()) {
     if (!used.has(name))
       warnings.push({ file: `templates/${name}.hbs`, message: 'not used by any sequence' });
@@ -67,4 +69,27 @@ export function lintWorkspace(workspace: Workspace): { coverage: ForceCoverage[]
       });
   }
   return { coverage, warnings };
+}
+
+/** Pacing settings that cannot do what they say: an unknown season, a sales cycle with no tiers, a missing recycle sequence. */
+function cadenceWarnings(workspace: Workspace): LintWarning[] {
+  const out: LintWarning[] = [];
+  const { policy } = workspace;
+  for (const s of workspace.sequences) {
+    const file = workspace.sequenceFiles.get(s.id) ?? s.id;
+    if (s.season && !policy.seasons.some((x) => x.id === s.season))
+      out.push({
+        file,
+        message: `season "${s.season}" is not defined in nurture.yaml seasons (known: ${policy.seasons.map((x) => x.id).join(', ') || 'none'}): the sequence is not limited`,
+      });
+    if (s.salesCycle && policy.salesCycles.length === 0)
+      out.push({ file, message: `salesCycle ${s.salesCycle} has no effect: nurture.yaml sets salesCycles: []` });
+  }
+  const recycle = policy.cadence.recycle.sequence;
+  if (recycle !== null && !workspace.sequences.some((s) => s.id === recycle))
+    out.push({
+      file: 'nurture.yaml',
+      message: `cadence.recycle.sequence "${recycle}" does not exist: sunset and closed-lost leads leave nurture`,
+    });
+  return out;
 }

@@ -92,6 +92,14 @@ export function loadWorkspace(dirInput: string): Workspace {
   const { templates, problems: templateProblems } = loadTemplates(dir);
   problems.push(...templateProblems);
   for (const s of sequences) checkSequence(s, sources.get(s.id)!, sequences, templates, problems);
+  if (config?.data.consent === 'confirmed' && !templates.emails.has(config.data.confirmationTemplate)) {
+    problems.push({
+      file: CONFIG_FILE,
+      line: config.source.lineOf(['confirmationTemplate']),
+      field: 'confirmationTemplate',
+      message: `template "${config.data.confirmationTemplate}" not found: double opt-in (consent: confirmed) needs templates/${config.data.confirmationTemplate}.hbs`,
+    });
+  }
 
   if (problems.length > 0 || !config) throw new WorkspaceError(problems);
   return {
@@ -117,17 +125,7 @@ function checkConfig(config: ConfigFile, source: YamlSource, problems: Workspace
     at(['sendWindow', 'to'], `must be later than from (${config.sendWindow.from})`);
   if (config.holidays && !HolidayCalendar.isKnownCountry(config.country))
     at(['country'], `"${config.country}" has no public-holiday calendar`);
-  config.scoring.fit.forEach((rule, i) => {
-    if (rule.pattern !== undefined) {
-      try {
-        new RegExp(rule.pattern, 'i');
-      } catch (error) {
-        at(['scoring', 'fit', i, 'pattern'], `invalid regular expression: ${(error as Error).message}`);
-      }
-    }
-    if (rule.field === undefined && rule.personalEmail === undefined)
-      at(['scoring', 'fit', i], 'needs a field (with pattern or in) or personalEmail');
-  });
+  // Scoring rules and stage thresholds are checked in the schema (workspace/scoring-checks.ts).
 }
 
 function checkSequence(

@@ -1,6 +1,7 @@
 import type { EngagementRule, FitRule, ScoringModel } from '../domain/scoring.js';
-import type { Policy, Sequence } from '../domain/types.js';
+import type { EventType, Policy, Sequence } from '../domain/types.js';
 import { parseDuration } from '../time/duration.js';
+import { cadencePolicy } from './cadence-policy.js';
 import { type ConfigFile, type SequenceFile, WEEKDAY_NAMES } from './schema.js';
 
 const ms = (iso: string) => parseDuration(iso)!.approxMs;
@@ -21,24 +22,31 @@ export function policyFrom(config: ConfigFile): Policy {
     },
     holidays: config.holidays,
     runEveryMs: ms(config.schedule.every),
+    ...cadencePolicy(config),
   };
 }
 
 export function scoringFrom(config: ConfigFile): ScoringModel {
+  const lower = (values: readonly string[]) => new Set(values.map((v) => v.trim().toLowerCase()));
   const fit: FitRule[] = config.scoring.fit.map((r) => ({
     id: r.id,
     points: r.points,
     field: r.field,
     pattern: r.pattern === undefined ? undefined : new RegExp(r.pattern, 'i'),
-    in: r.in === undefined ? undefined : new Set(r.in.map((v) => v.toLowerCase())),
+    in: r.in === undefined ? undefined : lower(r.in),
     personalEmail: r.personalEmail,
   }));
   const engagement: EngagementRule[] = config.scoring.engagement.map((r) => ({
     id: r.id,
     points: r.points,
-    events: new Set(Array.isArray(r.event) ? r.event : [r.event]),
+    events: new Set(r.event === undefined ? [] : ([r.event].flat() as EventType[])),
     urlContains: r.urlContains === undefined ? undefined : [r.urlContains].flat().map((u) => u.toLowerCase()),
+    properties:
+      r.properties === undefined
+        ? undefined
+        : new Map(Object.entries(r.properties).map(([k, v]) => [k, lower([v].flat())])),
     max: r.max,
+    unopenedStreak: r.unopenedStreak,
   }));
   return { fit, engagement, halfLifeMs: ms(config.scoring.halfLife), stages: config.stages };
 }

@@ -20,6 +20,7 @@ export const TEMPLATE_VARIABLES = [
   'step.id',
   'step.force',
   'links.unsubscribe',
+  'links.confirm',
 ] as const;
 /** Layouts also see the rendered body and the message's own fields. */
 export const LAYOUT_VARIABLES = ['body', 'subject', 'preheader'] as const;

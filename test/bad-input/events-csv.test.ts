@@ -38,7 +38,7 @@ describe('events import: bad rows and duplicates', () => {
     return ws;
   }
 
-  it('rejects each bad event with its line and reason, keeps the valid ones, and exits 1', async () => {
+  it('rejects each bad event with its line and reason, quarantines unknown leads, keeps the valid ones, and exits 1', async () => {
     const ws = await withLeadAndEvents();
 
     const result = await ws.cli('events', 'import', 'events.csv');
@@ -46,14 +46,16 @@ describe('events import: bad rows and duplicates', () => {
     expect(result.status).toBe(1);
     expect(rejections(result.stderr)).toMatchInlineSnapshot(`
       [
-        "events.csv:3: rejected: email: no lead with address ghost@example.com (import the lead first)",
         "events.csv:4: rejected: type: missing",
         "events.csv:5: rejected: type: "telepathy" is not one of email_opened, email_clicked, page_viewed, form_submitted, webinar_attended, content_downloaded, meeting_booked, replied, unsubscribed, bounced, complained, closed_lost, became_customer",
         "events.csv:6: rejected: occurred_at: "last tuesday" is not an ISO 8601 date-time",
         "events.csv:7: rejected: occurred_at: 2026-12-01T09:00:00Z is in the future (now is 2026-11-23T12:00:00.000Z)",
       ]
     `);
-    expect(result.stdout).toContain('events.csv: 8 rows read, 2 stored (2 new, 1 already known), 5 rejected');
+    expect(result.stdout).toContain('events.csv: 8 rows read, 2 stored (2 new, 1 already known), 4 rejected, 1 quarantined');
+    expect(result.stderr).toContain(
+      'events.csv:3: quarantined: email: no lead with address ghost@example.com (kept in quarantine until a leads import adds it)',
+    );
     expect(
       ws.query<{ type: string; url: string }>('SELECT type, url FROM events ORDER BY occurred_at'),
     ).toEqual([
@@ -69,10 +71,10 @@ describe('events import: bad rows and duplicates', () => {
 
     const again = await ws.cli('events', 'import', 'events.csv', '--json');
 
-    expect(again.status).toBe(1); // the same five rows are still rejected
+    expect(again.status).toBe(1); // the same four rows are still rejected
     const second = JSON.parse(again.stdout) as Report;
     expect(second).toMatchObject({ rows: 8, stored: 0, inserted: 0, duplicates: 3 });
-    expect(second.rejected.map((r) => r.line)).toEqual([3, 4, 5, 6, 7]);
+    expect(second.rejected.map((r) => r.line)).toEqual([4, 5, 6, 7]);
     expect(ws.query<{ n: number }>('SELECT count(*) AS n FROM events')).toEqual([{ n: 2 }]);
 
     const human = await ws.cli('events', 'import', 'events.csv');

@@ -75,8 +75,8 @@ const BREAKAGES: Breakage[] = [
     from: '{{> footer}}',
     to: '',
     expected: [
-      'templates/layouts/default.hbs: no unsubscribe link: neither this layout nor the 14 email(s) using it include {{links.unsubscribe}}, e.g. with {{> footer}}',
-      "templates/layouts/default.hbs: no sender's postal address: neither this layout nor the 14 email(s) using it include {{sender.postalAddress}}, e.g. with {{> footer}}",
+      'templates/layouts/default.hbs: no unsubscribe link: neither this layout nor the 15 email(s) using it include {{links.unsubscribe}}, e.g. with {{> footer}}',
+      "templates/layouts/default.hbs: no sender's postal address: neither this layout nor the 15 email(s) using it include {{sender.postalAddress}}, e.g. with {{> footer}}",
     ],
   },
 ];

@@ -8,7 +8,10 @@ import {
   type Policy,
   type Sequence,
 } from '../../src/domain/types.js';
-import { cap, DAY, HOUR, leadState, policy, sequence, titleFor } from './fixtures.js';
+import type { SeasonRule } from '../../src/domain/types.js';
+import { parseDuration } from '../../src/time/duration.js';
+import { SeasonCalendar } from '../../src/time/recurrence.js';
+import { cap, DAY, HOUR, leadState, policy, sequence, TIERS, titleFor } from './fixtures.js';
 
 /** Random workspaces, leads and events for the invariant properties. */
 
@@ -29,7 +32,14 @@ export const ZONES = [
   'Africa/Casablanca',
 ] as const;
 const COUNTRIES = ['US', 'DE', 'GB', 'IN', 'AU', 'NZ', 'CA', 'FR', ''] as const;
-const WAITS = ['P0D', 'PT1H', 'PT6H', 'P1D', 'P2D', 'P3D', 'P5D'] as const;
+const WAITS = ['P0D', 'PT1H', 'PT6H', 'P1D', 'P2D', 'P3D', 'P5D', '1 business day', '2 business days'] as const;
+const CYCLES = [undefined, undefined, 'P2W', 'P2M', 'P5M', 'P1Y'] as const;
+
+/** Short, frequent seasons so that 90 days cross several: a monthly peak and a monthly pause. */
+export const SEASONS: SeasonRule[] = [
+  { id: 'peak', pace: 2, pause: false, days: new SeasonCalendar('FREQ=MONTHLY;BYMONTHDAY=10', parseDuration('P5D')!) },
+  { id: 'pause', pace: 1, pause: true, days: new SeasonCalendar('FREQ=MONTHLY;BYMONTHDAY=20', parseDuration('P3D')!) },
+];
 const CAPS = [cap(1, 'P1D'), cap(2, 'P3D'), cap(3, 'P7D'), cap(5, 'P30D'), cap(2, 'PT12H')];
 
 /** 2026-01-01T00:00Z plus whole days: starts all over the year, across DST changes. */
@@ -46,6 +56,8 @@ export const policyArb: fc.Arbitrary<Policy> = fc
     length: fc.integer({ min: 4, max: 20 }).map((h) => h * 30),
     days: fc.subarray([1, 2, 3, 4, 5, 6, 7], { minLength: 1 }),
     holidays: fc.boolean(),
+    tiers: fc.boolean(),
+    seasons: fc.subarray(SEASONS),
   })
   .map((r) =>
     policy({
@@ -58,6 +70,8 @@ export const policyArb: fc.Arbitrary<Policy> = fc
         toMinute: Math.min(r.fromMinute + r.length, 24 * 60),
       },
       holidays: r.holidays,
+      salesCycles: r.tiers ? TIERS : [],
+      seasons: r.seasons,
     }),
   );
 
@@ -69,6 +83,8 @@ export const sequencesArb: fc.Arbitrary<Sequence[]> = fc
       stages: fc.subarray([...NURTURE_STAGES.slice(0, 3)], { minLength: 1 }),
       exitOn: fc.subarray(['meeting_booked', 'replied', 'became_customer'] as EventType[]),
       then: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+      salesCycle: fc.constantFrom(...CYCLES),
+      season: fc.constantFrom(undefined, undefined, undefined, 'peak'),
     }),
     { minLength: 2, maxLength: 3 },
   )
@@ -78,6 +94,8 @@ export const sequencesArb: fc.Arbitrary<Sequence[]> = fc
         priority: s.priority,
         audience: { stages: s.stages },
         exitOn: s.exitOn,
+        ...(s.salesCycle ? { salesCycle: s.salesCycle } : {}),
+        ...(s.season ? { season: s.season } : {}),
         ...(s.then !== undefined && s.then < specs.length ? { then: `seq${s.then}` } : {}),
       }),
     ),

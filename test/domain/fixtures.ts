@@ -6,6 +6,7 @@ import {
   MAX_SENDS_PER_RUN,
   type PlanContext,
 } from '../../src/domain/lead-plan.js';
+import { DEFAULT_CADENCE } from '../../src/domain/cadence.js';
 import type { ScoringModel } from '../../src/domain/scoring.js';
 import type {
   CapRule,
@@ -14,6 +15,7 @@ import type {
   LeadEvent,
   LeadProfile,
   Policy,
+  SalesCycleTier,
   Sequence,
   Stage,
 } from '../../src/domain/types.js';
@@ -41,6 +43,30 @@ export function cap(max: number, per: string): CapRule {
   return { max, per, perMs: parseDuration(per)!.approxMs };
 }
 
+const tier = (over: Partial<SalesCycleTier>): SalesCycleTier => ({
+  upTo: null,
+  upToMs: Number.POSITIVE_INFINITY,
+  waitScale: 1,
+  caps: [],
+  minGapMs: 0,
+  ...over,
+});
+
+/** The documented default sales-cycle tiers (README "Cadence"; schema.ts DEFAULT_SALES_CYCLES). */
+export const TIERS: SalesCycleTier[] = [
+  tier({ upTo: 'P30D', upToMs: 30 * DAY, waitScale: 0.75 }),
+  tier({ upTo: 'P90D', upToMs: 90 * DAY }),
+  tier({ upTo: 'P180D', upToMs: 180 * DAY, waitScale: 1.5, caps: [cap(2, 'P7D')], minGapMs: 2 * DAY }),
+  tier({ waitScale: 2, caps: [cap(1, 'P7D'), cap(3, 'P30D')], minGapMs: 4 * DAY }),
+];
+
+/** Adaptive cadence switched off: for tests about time, not about the lead. */
+export const STEADY = {
+  ...DEFAULT_CADENCE,
+  unopened: { slowAfter: 1000, waitScale: 1, sunsetAfter: 1000 },
+  hot: { ...DEFAULT_CADENCE.hot, waitScale: 1 },
+};
+
 export function policy(over: Partial<Policy> = {}): Policy {
   return {
     defaultZone: 'America/New_York',
@@ -51,6 +77,9 @@ export function policy(over: Partial<Policy> = {}): Policy {
     window: { days: [1, 2, 3, 4, 5], fromMinute: 9 * 60, toMinute: 17 * 60 },
     holidays: true,
     runEveryMs: HOUR,
+    salesCycles: [],
+    seasons: [],
+    cadence: DEFAULT_CADENCE,
     ...over,
   };
 }

@@ -202,7 +202,8 @@ describe('advanceLead with a fixed clock', () => {
       'intro/s1 2026-11-09T09:00:00-05:00',
       'intro/s2 2026-11-10T09:00:00-05:00',
       'recycle/s1 2026-11-17T09:00:00-05:00',
-      'other/s1 2026-11-17T09:00:00-05:00',
+      // A new sequence never starts on the day of the last touch (issue 3: clean boundaries).
+      'other/s1 2026-11-18T09:00:00-05:00',
     ]);
   });
 

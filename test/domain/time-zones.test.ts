@@ -4,7 +4,7 @@ import { placeTouch } from '../../src/domain/placement.js';
 import { nextOpenInstant, windowAt } from '../../src/domain/send-window.js';
 import type { Policy } from '../../src/domain/types.js';
 import { addDuration, parseDuration } from '../../src/time/duration.js';
-import { at, leadState, local, planContext, policy, sequence, simulateHourly } from './fixtures.js';
+import { at, leadState, local, planContext, policy, STEADY, sequence, simulateHourly } from './fixtures.js';
 
 const EVERY_DAY = [1, 2, 3, 4, 5, 6, 7];
 const allWeek = (over: Partial<Policy> = {}) =>
@@ -70,7 +70,8 @@ describe('DST changes keep the window at 09:00 local', () => {
   });
 
   it('a sequence with P1D waits sends at the same local time through the change', () => {
-    const ctx = planContext(allWeek(), [sequence('daily', ['P0D', 'P1D', 'P1D', 'P1D'])]);
+    // Steady cadence: the default would slow the fourth touch after three unopened sends.
+    const ctx = planContext({ ...allWeek(), cadence: STEADY }, [sequence('daily', ['P0D', 'P1D', 'P1D', 'P1D'])]);
     const sends = simulateHourly(
       ctx,
       leadState(),

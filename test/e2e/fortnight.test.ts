@@ -34,6 +34,8 @@ describe('a simulated fortnight of hourly runs over SMTP', () => {
   let sink: SmtpSink;
   let forecastItems: TouchItem[] = [];
   const sent: TouchItem[] = [];
+  const confirmationsSent: TouchItem[] = [];
+  const nurtureMessages = () => sink.messages.filter((m) => m.headers.get('x-nurture-sequence') !== 'double-opt-in');
   let leads: Map<string, LeadRow>;
   let suppressedBeforeDay0: Set<string>;
 
@@ -57,6 +59,10 @@ describe('a simulated fortnight of hourly runs over SMTP', () => {
       const run = await cli('run', '--json');
       expect(run.status, run.stderr).toBe(0);
       sent.push(...(JSON.parse(run.stdout) as RunReport).sent);
+    }
+    // Double opt-in emails are the lead's own request, not nurture: checked on their own below.
+    for (let i = sent.length - 1; i >= 0; i--) {
+      if (sent[i]!.sequence === 'double-opt-in') confirmationsSent.push(...sent.splice(i, 1));
     }
     await sink.settled();
     const rows = parse(readFileSync(join(ws.dir, 'examples', 'leads.csv')), {
@@ -82,11 +88,17 @@ describe('a simulated fortnight of hourly runs over SMTP', () => {
 
   it('sent a real volume and every message arrived', () => {
     expect(sent.length).toBeGreaterThan(100);
-    expect(sink.messages.length).toBe(sent.length);
+    expect(nurtureMessages().length).toBe(sent.length);
+    expect(sink.messages.length).toBe(sent.length + confirmationsSent.length);
+  });
+
+  it('asked each pending lead to confirm exactly once, and mailed it nothing else', () => {
+    const pending = [...leads.values()].filter((l) => l.consent === 'pending' && !suppressedBeforeDay0.has(l.email.toLowerCase()));
+    expect(confirmationsSent.map((c) => c.lead).sort()).toEqual(pending.map((l) => l.email.toLowerCase()).sort());
   });
 
   it('mailed only leads with confirmed consent who never unsubscribed, bounced or complained', () => {
-    for (const m of sink.messages) {
+    for (const m of nurtureMessages()) {
       const to = (Array.isArray(m.to) ? m.to[0] : m.to)?.value[0]?.address?.toLowerCase() ?? '';
       expect(leads.get(to)?.consent, to).toBe('confirmed');
       expect(suppressedBeforeDay0.has(to), to).toBe(false);
@@ -127,7 +139,7 @@ describe('a simulated fortnight of hourly runs over SMTP', () => {
   });
 
   it('sent each step of each enrolment once', () => {
-    const steps = sink.messages.map(
+    const steps = nurtureMessages().map(
       (m) =>
         `${m.to && !Array.isArray(m.to) ? m.to.text : ''}|${m.headers.get('x-nurture-sequence')}|${m.headers.get('x-nurture-step')}`,
     );

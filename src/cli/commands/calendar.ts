@@ -1,8 +1,12 @@
 import { DateTime } from 'luxon';
 import type { App } from '../../app.js';
+import { aggregateToIcs, touchesToIcs } from '../../io/ics.js';
+import { AGGREGATE_BY, type AggregateBy, aggregate } from '../../run/aggregate.js';
 import { type Forecast, forecast } from '../../run/forecast.js';
+import { leadRefs } from '../../run/lead-ref.js';
 import { DAY_MS } from '../../time/clock.js';
 import { type GlobalOptions, withApp } from '../context.js';
+import { aggregateCsv, aggregateTable } from './calendar-aggregate.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt, parsePositiveInt } from '../time-options.js';
@@ -14,9 +18,10 @@ export interface CalendarOptions {
   lead?: string;
   sequence?: string;
   format?: string;
+  by?: string;
 }
 
-const FORMATS = ['table', 'json', 'csv'] as const;
+export const FORMATS = ['table', 'json', 'csv', 'ics'] as const;
 
 export async function calendarCommand(
   io: CliIo,
@@ -27,22 +32,44 @@ export async function calendarCommand(
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UserError(`--format: "${format}" is not one of ${FORMATS.join(', ')}`);
   if (options.days && options.to) throw new UserError('--days and --to: give one or the other');
+  const by = options.by as AggregateBy | undefined;
+  if (by !== undefined && !AGGREGATE_BY.includes(by))
+    throw new UserError(`--by: "${options.by}" is not one of ${AGGREGATE_BY.join(', ')}`);
+  if (by !== undefined && by !== 'day' && format === 'ics')
+    throw new UserError(`--format ics: only --by day makes a calendar (one event per day), not --by ${by}`);
   return withApp(io, globals, (app) => {
     const result = calendarFor(app, options);
-    if (format === 'json') io.stdout(json(result));
+    if (by !== undefined) io.stdout(aggregateOutput(app, result, by, format));
+    else if (format === 'json') io.stdout(json(result));
     else if (format === 'csv') io.stdout(toCsv(result));
+    else if (format === 'ics') io.stdout(touchesToIcs(result, { now: app.clock.now(), refOf: leadRefs(app.secret) }));
     else io.stdout(toTable(result));
     return 0;
   });
 }
 
-export function calendarFor(app: App, options: CalendarOptions): Forecast {
+function aggregateOutput(app: App, result: Forecast, by: AggregateBy, format: string): string {
+  const agg = aggregate(result, by);
+  if (format === 'json') return json(agg);
+  if (format === 'ics') return aggregateToIcs(agg, { now: app.clock.now() });
+  if (format === 'csv') return aggregateCsv(agg);
+  return aggregateTable(agg);
+}
+
+/** The forecast window from --from and --days or --to (default: now, 14 days). */
+export function windowFor(app: App, options: { from?: string; days?: string; to?: string }): { from: number; to: number } {
+  if (options.days && options.to) throw new UserError('--days and --to: give one or the other');
   const zone = app.workspace.policy.defaultZone;
   const from = parseAt(options.from, zone, app.clock.now(), '--from');
   const to = options.to
     ? parseAt(options.to, zone, app.clock.now(), '--to')
     : from + parsePositiveInt(options.days ?? '14', '--days') * DAY_MS;
   if (to <= from) throw new UserError('--to: must be later than --from');
+  return { from, to };
+}
+
+export function calendarFor(app: App, options: CalendarOptions): Forecast {
+  const { from, to } = windowFor(app, options);
   if (options.sequence && !app.workspace.sequences.some((s) => s.id === options.sequence)) {
     throw new UserError(
       `--sequence: no sequence "${options.sequence}" (have: ${app.workspace.sequences.map((s) => s.id).join(', ')})`,

@@ -30,6 +30,7 @@ export async function runWithApp(
   app: App,
   globals: GlobalOptions,
   options: RunCommandOptions,
+  signal?: AbortSignal,
 ): Promise<RunReport> {
   const at = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
   const bar = progress(io, 'run', app.stores.leads.count(), globals.json ?? false);
@@ -43,6 +44,7 @@ export async function runWithApp(
         clock: app.clock,
         secret: app.secret,
         onProgress: (d, t) => bar.update(d, t),
+        signal: signal ?? io.signal,
       },
       { at, dryRun: options.dryRun ?? false },
     );

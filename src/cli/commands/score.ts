@@ -1,10 +1,12 @@
 import { leadWhere } from '../../domain/lead-plan.js';
-import { type LeadScore, scoreLead } from '../../domain/scoring.js';
+import type { LeadScore } from '../../domain/scoring.js';
 import { leadBatches } from '../../run/context.js';
+import { scoreLoaded, scoreRow } from '../../run/rescore.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt } from '../time-options.js';
+import { printScore, scoreBody } from './score-report.js';
 
 export interface ScoreOptions {
   lead?: string;
@@ -12,13 +14,11 @@ export interface ScoreOptions {
   at?: string;
 }
 
-const NEXT_STAGE: Record<string, [string, keyof LeadScoreThresholds] | undefined> = {
-  unqualified: ['awareness', 'awareness'],
-  awareness: ['interest', 'interest'],
-  interest: ['desire', 'desire'],
-  desire: ['sales-ready', 'action'],
-};
-type LeadScoreThresholds = { awareness: number; interest: number; desire: number; action: number };
+interface Top {
+  email: string;
+  s: LeadScore;
+  zone: string;
+}
 
 export async function scoreCommand(
   io: CliIo,
@@ -27,117 +27,58 @@ export async function scoreCommand(
 ): Promise<number> {
   return withApp(io, globals, (app) => {
     const now = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
+    const model = app.workspace.scoring;
     if (options.lead) {
       const lead = app.stores.leads.findByEmail(options.lead);
       if (!lead) throw new UserError(`--lead: no lead with address ${options.lead}`);
-      const s = scoreLead(app.workspace.scoring, lead, app.stores.events.forLead(lead.id), now);
-      const next = NEXT_STAGE[s.stage];
-      const toNext = next
-        ? { stage: next[0], points: round2(app.workspace.scoring.stages[next[1]] - s.score) }
-        : null;
-      const body = {
-        lead: lead.email,
-        at: new Date(now).toISOString(),
-        score: s.score,
-        fit: s.fit,
-        engagement: s.engagement,
-        stage: s.stage,
-        nextStage: toNext,
-        contributions: s.contributions,
-      };
+      const loaded = [...leadBatches(app.stores, 1, lead.id)][0]![0]!;
+      const body = scoreBody(model, loaded, scoreLoaded(model, loaded, now), now);
       if (globals.json) io.stdout(json(body));
-      else printOne(io, body, s, options.explain ?? false);
+      else printScore(io, body, options.explain ?? false);
       return 0;
     }
+    // Rescores every lead, batch by batch, keeping the history and recording new handoffs.
     const byStage = new Map<string, number>();
-    const top: { email: string; s: LeadScore; zone: string }[] = [];
-    const rows: { id: number; score: number; fit: number; engagement: number; stage: string }[] = [];
+    const top: Top[] = [];
+    let handoffs = 0;
     for (const batch of leadBatches(app.stores, 2000)) {
-      for (const { state } of batch) {
-        const s = scoreLead(app.workspace.scoring, state.profile, state.events, now);
-        rows.push({
-          id: state.profile.id,
-          score: s.score,
-          fit: s.fit,
-          engagement: s.engagement,
-          stage: s.stage,
-        });
+      const rows = batch.map((lead) => {
+        const s = scoreLoaded(model, lead, now);
         byStage.set(s.stage, (byStage.get(s.stage) ?? 0) + 1);
-        top.push({
-          email: state.profile.email,
-          s,
-          zone: leadWhere(state.profile, app.workspace.policy).zone,
-        });
-        top.sort((a, b) => b.s.score - a.s.score);
-        if (top.length > 20) top.pop();
-      }
-      app.stores.leads.saveScores(rows.splice(0), now);
+        keepTop(top, { email: lead.state.profile.email, s, zone: leadWhere(lead.state.profile, app.workspace.policy).zone });
+        return scoreRow(model, lead.state.profile.id, s, lead.state.events, now);
+      });
+      handoffs += app.stores.leads.scores.record(rows, now, { cause: 'score', minDelta: 1 }).handoffs;
     }
     const stages = Object.fromEntries([...byStage.entries()].sort());
+    const leads = top.map((t) => ({
+      lead: t.email,
+      score: t.s.score,
+      fit: t.s.fit,
+      engagement: t.s.engagement,
+      stage: t.s.stage,
+    }));
     if (globals.json) {
-      io.stdout(
-        json({
-          at: new Date(now).toISOString(),
-          stages,
-          top: top.map((t) => ({
-            lead: t.email,
-            score: t.s.score,
-            fit: t.s.fit,
-            engagement: t.s.engagement,
-            stage: t.s.stage,
-          })),
-        }),
-      );
+      io.stdout(json({ at: new Date(now).toISOString(), stages, handoffs, top: leads }));
       return 0;
     }
-    io.stdout(
-      table(
-        ['stage', 'leads'],
-        Object.entries(stages).map(([k, v]) => [k, String(v)]),
-      ),
-    );
+    io.stdout(table(['stage', 'leads'], Object.entries(stages).map(([k, v]) => [k, String(v)])));
+    if (handoffs > 0) io.stdout(`\n${handoffs} lead(s) newly sales-ready: see nurture handoff`);
     io.stdout('\nTop leads:');
     io.stdout(
       table(
         ['lead', 'score', 'fit', 'engagement', 'stage'],
-        top.map((t) => [t.email, String(t.s.score), String(t.s.fit), String(t.s.engagement), t.s.stage]),
+        leads.map((t) => [t.lead, String(t.score), String(t.fit), String(t.engagement), t.stage]),
       ),
     );
     return 0;
   });
 }
 
-const round2 = (n: number) => Math.round(n * 100) / 100;
-
-function printOne(
-  io: CliIo,
-  body: {
-    lead: string;
-    score: number;
-    fit: number;
-    engagement: number;
-    stage: string;
-    nextStage: { stage: string; points: number } | null;
-  },
-  s: LeadScore,
-  explain: boolean,
-): void {
-  io.stdout(
-    `${body.lead}: score ${body.score} (fit ${body.fit}, engagement ${body.engagement}), stage ${body.stage}`,
-  );
-  if (body.nextStage) io.stdout(`${body.nextStage.points} points to ${body.nextStage.stage}`);
-  if (!explain) return;
-  io.stdout('');
-  io.stdout(
-    table(
-      ['rule', 'kind', 'times', 'raw', 'points'],
-      s.contributions.map((c) => [
-        c.rule,
-        c.kind,
-        String(c.occurrences),
-        String(c.rawPoints),
-        String(c.points),
-      ]),
-    ),
-  );
+/** Keeps the 20 highest scores; ties keep the earlier lead. */
+function keepTop(top: Top[], entry: Top): void {
+  if (top.length >= 20 && entry.s.score <= top[top.length - 1]!.s.score) return;
+  top.push(entry);
+  top.sort((a, b) => b.s.score - a.s.score);
+  if (top.length > 20) top.pop();
 }

@@ -1,0 +1,121 @@
+/**
+ * The review side at scale: a 90-day forecast of N generated leads (target ≤ 5 s for 100,000),
+ * reported as a ratio to the planning pass over the same leads in the same process, and the
+ * time to first render of the calendar page for that base: `serve()` on 127.0.0.1, Debian's
+ * chromium, from navigation until the widget has painted its first day count (`.fc` present
+ * with events) — cold (the server plans the base on that request) and warm (cached).
+ */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { type App, openApp } from '../src/app.js';
+import { forecast } from '../src/run/forecast.js';
+import { runOnce } from '../src/run/run.js';
+import { DAY_MS, TestClock } from '../src/time/clock.js';
+
+const ZONES = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Tokyo'];
+const COUNTRIES = ['US', 'US', 'GB', 'DE', 'IN', 'NP', 'AU', 'NZ', 'CA', 'JP'];
+const TITLES = ['Marketing Manager', 'VP Marketing', 'Director of Sales Operations', 'Marketing Associate', 'CEO', 'Intern'];
+const INDUSTRIES = ['SaaS', 'Software', 'Education', 'Retail', 'Financial Services'];
+// A Sunday: the planning pass plans every touch (windows are closed) instead of sending.
+const AT = Date.parse('2026-11-22T12:00:00Z');
+
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
+function generate(app: App, leads: number): void {
+  const insert = app.conn.sqlite.prepare(
+    `INSERT INTO leads (email, job_title, industry, country, timezone, consent, attributes, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, 'confirmed', '{}', 0, 0)`,
+  );
+  const event = app.conn.sqlite.prepare(
+    `INSERT INTO events (lead_id, type, occurred_at, url, dedupe_key, recorded_at) VALUES (?, 'page_viewed', ?, 'https://x.example/pricing', ?, 0)`,
+  );
+  app.conn.sqlite.transaction(() => {
+    for (let i = 0; i < leads; i++) {
+      const z = i % ZONES.length;
+      const id = Number(insert.run(`lead${i}@company${i % 997}.example`, TITLES[i % TITLES.length], INDUSTRIES[i % INDUSTRIES.length], COUNTRIES[z], ZONES[z]).lastInsertRowid);
+      if (i % 3 === 0) event.run(id, AT - (i % 40) * DAY_MS, `e${i}`);
+    }
+  })();
+}
+
+/** `bench/calendar-server.ts` in a child process on the same database; resolves once it listens. */
+async function startServer(dir: string): Promise<{ child: ChildProcess; port: number }> {
+  const script = join(import.meta.dirname, 'calendar-server.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dir, String(AT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8');
+  for await (const chunk of child.stdout!) {
+    out += chunk as string;
+    const port = /port (\d+)/.exec(out)?.[1];
+    if (port) return { child, port: Number(port) };
+  }
+  await once(child, 'exit');
+  throw new Error(`calendar server exited before listening: ${out}`);
+}
+
+/** Seconds from navigation until the widget (`.fc`) has painted, and until its first day count has. */
+type Render = { widget: number; counts: number };
+
+async function firstRender(url: string): Promise<{ cold: Render; warm: Render }> {
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const time = async () => {
+      const page = await browser.newPage();
+      const start = process.hrtime.bigint();
+      await page.goto(url, { timeout: 300_000 });
+      await page.locator('.fc').first().waitFor({ timeout: 300_000 });
+      const widget = seconds(start);
+      await page.locator('.fc .fc-daygrid-event').first().waitFor({ timeout: 300_000 });
+      const counts = seconds(start);
+      await page.close();
+      return { widget, counts };
+    };
+    return { cold: await time(), warm: await time() };
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function benchForecast(leads: number): Promise<void> {
+  const root = resolve(import.meta.dirname, '..');
+  const dir = mkdtempSync(join(tmpdir(), 'nurture-bench-forecast-'));
+  cpSync(join(root, 'nurture.yaml'), join(dir, 'nurture.yaml'));
+  for (const f of ['sequences', 'templates']) cpSync(join(root, f), join(dir, f), { recursive: true });
+  const clock = new TestClock(AT);
+  const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
+  try {
+    generate(app, leads);
+    let start = process.hrtime.bigint();
+    await runOnce({ conn: app.conn, workspace: app.workspace, renderer: app.renderer, mailer: app.mailer(), clock, secret: app.secret }, { at: AT });
+    const planning = seconds(start);
+    start = process.hrtime.bigint();
+    const result = forecast(app.conn, app.workspace, { from: AT, to: AT + 90 * DAY_MS });
+    const forecastSeconds = seconds(start);
+    console.log(`leads: ${leads.toLocaleString('en-US')}`);
+    console.log(`planning pass: ${planning.toFixed(2)} s`);
+    console.log(
+      `90-day forecast: ${forecastSeconds.toFixed(2)} s (target ≤ 5 s at 100,000), ${(forecastSeconds / planning).toFixed(2)}× the planning pass, ${result.items.length.toLocaleString('en-US')} touches`,
+    );
+    const server = await startServer(dir);
+    try {
+      const { cold, warm } = await firstRender(`http://127.0.0.1:${server.port}/calendar`);
+      const show = (r: Render) => `widget ${r.widget.toFixed(2)} s, first counts ${r.counts.toFixed(2)} s`;
+      console.log(`calendar page in chromium, cold (the server plans the base): ${show(cold)}`);
+      console.log(`calendar page in chromium, warm (forecast cached): ${show(warm)}`);
+    } finally {
+      server.child.kill('SIGTERM');
+    }
+    console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
+  } finally {
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,55 @@
+import { RUN_LOCKED_PREFIX } from '../../db/runs.js';
+import { parseDuration } from '../../time/duration.js';
+import { nextTick } from '../../domain/placement.js';
+import { type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, UserError } from '../io.js';
+import { printRun, runWithApp } from './run.js';
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * `nurture worker`: runs on the schedule (every hour on the hour by default) for those who would
+ * rather not use cron. Runs never overlap (one at a time here, and the database lock against
+ * any other process). On SIGTERM the message in flight is finished and recorded, then it exits.
+ */
+export async function workerCommand(io: CliIo, globals: GlobalOptions, options: { every?: string; once?: boolean }): Promise<number> {
+  return withApp(io, globals, async (app) => {
+    const every = parseDuration(options.every ?? app.workspace.config.schedule.every);
+    if (!every || every.approxMs < 60_000) throw new UserError(`--every: "${options.every}" is not a duration of a minute or more (e.g. PT1H)`);
+    io.stdout(`Nurture worker: a run every ${options.every ?? app.workspace.config.schedule.every}; SIGTERM stops after the message in flight.`);
+    // Said at once, so whoever sent SIGTERM knows it was heard while the message in flight finishes.
+    io.signal?.addEventListener('abort', () => io.stderr('nurture worker: stopping; finishing the message in flight first'), {
+      once: true,
+    });
+    let failures = 0;
+    while (!io.signal?.aborted) {
+      try {
+        const report = await runWithApp(io, app, globals, {}, io.signal);
+        printRun(io, report);
+        failures += report.failed.length;
+      } catch (error) {
+        // Another process (a cron'd `nurture run`, a second worker) holds the database: that skips
+        // this tick, not the worker; the next tick tries again.
+        if (options.once || !(error instanceof UserError && error.message.startsWith(RUN_LOCKED_PREFIX))) throw error;
+        io.stderr(`nurture worker: skipped this run: ${error.message}`);
+      }
+      if (options.once || io.signal?.aborted) break;
+      const now = app.clock.now();
+      await pause(nextTick(now + 1, every.approxMs) - now, io.signal);
+    }
+    io.stdout('Nurture worker stopped.');
+    return failures > 0 && options.once ? 1 : 0;
+  });
+}

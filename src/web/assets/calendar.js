@@ -1,0 +1,93 @@
+// The calendar page: FullCalendar shows per-day, per-sequence counts from /api/calendar/events;
+// clicking a count lists that day's touches a page at a time from /api/calendar/touches.
+/* global document, FullCalendar */
+(function () {
+  'use strict';
+  const el = document.getElementById('calendar');
+  const form = document.getElementById('filters');
+  const filters = () => {
+    const params = new URLSearchParams();
+    for (const name of ['sequence', 'force', 'stage']) {
+      const value = form.elements[name].value;
+      if (value) params.set(name, value);
+    }
+    return params;
+  };
+  let detail = null;
+
+  const calendar = new FullCalendar.Calendar(el, {
+    initialView: 'dayGridMonth',
+    initialDate: el.dataset.initialDate,
+    headerToolbar: { left: 'prev,next today', center: 'title', right: 'dayGridMonth,dayGridWeek,listMonth' },
+    buttonText: { dayGridMonth: 'month', dayGridWeek: 'week', listMonth: 'list' },
+    firstDay: 1,
+    height: 'auto',
+    dayMaxEvents: 4,
+    events(info, success, failure) {
+      const params = filters();
+      params.set('start', info.startStr);
+      params.set('end', info.endStr);
+      fetch('/api/calendar/events?' + params)
+        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
+        .then(success, failure);
+    },
+    eventClick(info) {
+      info.jsEvent.preventDefault();
+      showDay(info.event.extendedProps.day, info.event.extendedProps.sequence, 0);
+    },
+  });
+  calendar.render();
+  fetch('/api/calendar/summary')
+    .then((r) => r.text())
+    .then((fragment) => {
+      // Our own server's markup: counts and an SVG chart, every value escaped on the server.
+      document.getElementById('volume').innerHTML = fragment;
+    });
+  form.addEventListener('change', () => {
+    calendar.refetchEvents();
+    if (detail) showDay(detail.day, detail.sequence, 0);
+  });
+
+  function cell(row, text, href) {
+    const td = document.createElement('td');
+    if (href) {
+      const a = document.createElement('a');
+      a.href = href;
+      a.textContent = text;
+      td.appendChild(a);
+    } else td.textContent = text;
+    row.appendChild(td);
+  }
+
+  function showDay(day, sequence, page) {
+    const params = filters();
+    params.set('day', day);
+    if (sequence) params.set('sequence', sequence);
+    params.set('page', String(page));
+    fetch('/api/calendar/touches?' + params)
+      .then((r) => r.json())
+      .then((result) => {
+        detail = { day, sequence, page, pages: result.pages };
+        document.getElementById('day-detail').hidden = false;
+        document.getElementById('day-title').textContent =
+          day + (sequence ? ' · ' + sequence : '') + ' · ' + result.total + ' touches';
+        const rows = document.getElementById('day-rows');
+        rows.replaceChildren();
+        for (const item of result.items) {
+          const tr = document.createElement('tr');
+          cell(tr, item.at.slice(11, 16) + ' ' + item.zone);
+          cell(tr, item.lead, '/leads/' + item.ref);
+          cell(tr, item.sequence, '/sequences/' + encodeURIComponent(item.sequence));
+          cell(tr, item.step);
+          cell(tr, item.force);
+          cell(tr, item.reason);
+          rows.appendChild(tr);
+        }
+        document.getElementById('page-info').textContent = 'page ' + (page + 1) + ' of ' + Math.max(1, result.pages);
+        document.getElementById('prev-page').disabled = page === 0;
+        document.getElementById('next-page').disabled = page + 1 >= result.pages;
+      });
+  }
+  document.getElementById('prev-page').addEventListener('click', () => showDay(detail.day, detail.sequence, detail.page - 1));
+  document.getElementById('next-page').addEventListener('click', () => showDay(detail.day, detail.sequence, detail.page + 1));
+})();

@@ -1,0 +1,32 @@
+import type { App } from '../../app.js';
+import { escapeHtml } from '../router.js';
+
+/** The shell of every review page: one stylesheet, a nav bar, no inline script. */
+export function layout(app: App, title: string, body: string, scripts: string[] = []): string {
+  const nav = [
+    '<a href="/calendar">Calendar</a>',
+    ...app.workspace.sequences.map((s) => `<a href="/sequences/${encodeURIComponent(s.id)}">${escapeHtml(s.name)}</a>`),
+    '<a href="/diff">Plan diff</a>',
+  ].join(' ');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · Nurture</title><link rel="stylesheet" href="/assets/review.css"></head>
+<body><header><strong>Nurture</strong> <nav>${nav}</nav></header>
+<main><h1>${escapeHtml(title)}</h1>
+${body}
+</main>
+${scripts.map((s) => `<script src="${s}"></script>`).join('\n')}
+</body></html>`;
+}
+
+export function tableHtml(headers: string[], rows: string[][], className = ''): string {
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table class="${className}"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** Query parameter, or undefined when missing or empty. */
+export function param(request: Request, name: string): string | undefined {
+  const value = new URL(request.url).searchParams.get(name);
+  return value === null || value === '' ? undefined : value;
+}

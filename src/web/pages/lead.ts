@@ -1,0 +1,50 @@
+import type { App } from '../../app.js';
+import { leadWhere } from '../../domain/lead-plan.js';
+import { scoreLead } from '../../domain/scoring.js';
+import { leadBatches, planContext } from '../../run/context.js';
+import { forecastLead } from '../../run/forecast.js';
+import { DAY_MS } from '../../time/clock.js';
+import { isoWithOffset } from '../../time/zone.js';
+import { escapeHtml } from '../router.js';
+import { layout, tableHtml } from './layout.js';
+
+const e = escapeHtml;
+
+/** Score breakdown, a timeline of sends and events, and the next touches with why each sits there. */
+export function leadPage(app: App, email: string, now: number, days: number): string | null {
+  const lead = app.stores.leads.findByEmail(email);
+  if (!lead) return null;
+  const loaded = [...leadBatches(app.stores, 1, lead.id)][0]?.[0];
+  if (!loaded) return null;
+  const zone = leadWhere(lead, app.workspace.policy).zone;
+  const local = (t: number) => isoWithOffset(t, zone);
+  const score = scoreLead(app.workspace.scoring, lead, loaded.state.events, now);
+  const upcoming = forecastLead(planContext(app.workspace), structuredClone(loaded.state), now, now + days * DAY_MS);
+  const next = upcoming[0];
+  const timeline = [
+    ...loaded.sends.map((s) => ({ at: s.at, what: `send ${s.sequenceId}/${s.stepId}`, detail: `${s.status}${s.reason ? `: ${s.reason}` : ''}` })),
+    ...loaded.state.events.map((ev) => ({ at: ev.at, what: `event ${ev.type}`, detail: ev.url })),
+    ...loaded.enrollments.map((en) => ({ at: en.enrolledAt, what: `enrolled in ${en.sequenceId}`, detail: en.status })),
+  ].sort((a, b) => b.at - a.at);
+  const body = `<p>${e(lead.firstName)} ${e(lead.lastName)} · ${e(lead.jobTitle)} · ${e(lead.company)} · zone ${e(zone)} · consent ${e(lead.consent)}${
+    lead.suppressedReason ? ` · <strong>suppressed: ${e(lead.suppressedReason)}</strong>` : ''
+  }</p>
+<section id="next-touch"><h2>Next touch</h2>${
+    next
+      ? `<p><strong class="next-at">${e(next.at)}</strong> · ${e(next.sequence)}/${e(next.step)} (${e(next.force)})</p><p class="why">Why this time: <span class="next-reason">${e(next.reason ?? '')}</span></p>`
+      : `<p>None planned in the next ${days} days.</p>`
+  }</section>
+<section><h2>Upcoming touches</h2>${tableHtml(
+    ['local time', 'sequence', 'step', 'force', 'why this time'],
+    upcoming.map((i) => [e(i.at), e(i.sequence), e(i.step), e(i.force), e(i.reason ?? '')]),
+  )}</section>
+<section><h2>Score ${score.score} = fit ${score.fit} + engagement ${score.engagement} → ${e(score.stage)}</h2>${tableHtml(
+    ['rule', 'kind', 'times', 'points'],
+    score.contributions.map((c) => [e(c.rule), c.kind, String(c.occurrences), String(c.points)]),
+  )}</section>
+<section><h2>Timeline</h2>${tableHtml(
+    ['when', 'what', 'detail'],
+    timeline.map((t) => [e(local(t.at)), e(t.what), e(t.detail)]),
+  )}</section>`;
+  return layout(app, lead.email, body);
+}

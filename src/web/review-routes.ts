@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { App } from '../app.js';
+import { BaseWorkspaceError, loadBaseWorkspace, planDiff } from '../run/base-workspace.js';
+import type { PlanDiff } from '../run/diff.js';
+import { DAY_MS, MINUTE_MS } from '../time/clock.js';
+import { calendarEvents, calendarPage, calendarSummary, type TouchFilter, touchPage } from './pages/calendar.js';
+import { diffPage } from './pages/diff.js';
+import { param } from './pages/layout.js';
+import { leadPage } from './pages/lead.js';
+import { sequencePage } from './pages/sequence.js';
+import { ReviewCache } from './review-data.js';
+import { html, jsonResponse, type Router, text } from './router.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// From src/web (tsx) the assets sit beside this file; from dist/web (tsc) they stay in src/web.
+const ASSET_DIR = [join(here, 'assets'), join(here, '..', '..', 'src', 'web', 'assets')].find((d) => existsSync(d))!;
+const FULLCALENDAR = join(dirname(createRequire(import.meta.url).resolve('fullcalendar/package.json')), 'index.global.min.js');
+
+const ASSETS: Record<string, { file: string; type: string }> = {
+  'fullcalendar.js': { file: FULLCALENDAR, type: 'text/javascript; charset=utf-8' },
+  'calendar.js': { file: join(ASSET_DIR, 'calendar.js'), type: 'text/javascript; charset=utf-8' },
+  'review.css': { file: join(ASSET_DIR, 'review.css'), type: 'text/css; charset=utf-8' },
+};
+
+const filterOf = (request: Request): TouchFilter => ({
+  sequence: param(request, 'sequence'),
+  force: param(request, 'force'),
+  stage: param(request, 'stage'),
+});
+
+function intParam(request: Request, name: string, fallback: number, max: number): number {
+  const n = Number(param(request, name) ?? fallback);
+  return Number.isInteger(n) && n >= 0 ? Math.min(n, max) : fallback;
+}
+
+/**
+ * The review pages of `nurture serve`: the calendar (counts per day and sequence from one cached
+ * forecast), its paged day detail, the lead and sequence pages, and the plan diff. Leads are
+ * addressed by an HMAC ref, never by address or id.
+ */
+export function registerReviewRoutes(router: Router, app: App): Router {
+  const cache = new ReviewCache(app);
+  const assets = new Map<string, Buffer>();
+  router.get('/assets/:name', (_request, { name }) => {
+    const asset = ASSETS[name!];
+    if (!asset) return text('Not found', 404);
+    let body = assets.get(name!);
+    if (!body) assets.set(name!, (body = readFileSync(asset.file)));
+    return new Response(new Uint8Array(body), {
+      headers: { 'content-type': asset.type, 'cache-control': 'public, max-age=3600', 'x-content-type-options': 'nosniff' },
+    });
+  });
+  router.get('/', () => new Response(null, { status: 302, headers: { location: '/calendar' } }));
+  router.get('/calendar', () => html(calendarPage(app)));
+  router.get('/api/calendar/summary', () => html(calendarSummary(cache.get())));
+  router.get('/api/calendar/events', (request) =>
+    jsonResponse(calendarEvents(cache.get(), filterOf(request), param(request, 'start'), param(request, 'end'))),
+  );
+  router.get('/api/calendar/touches', (request) => {
+    const day = param(request, 'day');
+    if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return jsonResponse({ error: 'day: expected YYYY-MM-DD' }, 400);
+    return jsonResponse(touchPage(cache.get(), filterOf(request), day, intParam(request, 'page', 0, 1_000_000)));
+  });
+  router.get('/leads/:ref', (_request, { ref }) => {
+    const data = cache.get();
+    const email = data.emailByRef.get(ref!);
+    const page = email ? leadPage(app, email, data.from, Math.round((data.to - data.from) / DAY_MS)) : null;
+    return page ? html(page) : text('No such lead', 404);
+  });
+  router.get('/sequences/:id', (_request, { id }) => {
+    const sequence = app.workspace.sequences.find((s) => s.id === id);
+    return sequence ? html(sequencePage(app, sequence, cache.get())) : text('No such sequence', 404);
+  });
+  registerDiffRoute(router, app);
+  return router;
+}
+
+function registerDiffRoute(router: Router, app: App): void {
+  const diffs = new Map<string, { at: number; diff: PlanDiff }>();
+  router.get('/diff', (request) => {
+    const base = param(request, 'base') ?? '';
+    const days = intParam(request, 'days', 14, 365) || 14;
+    const page = intParam(request, 'page', 0, 100_000);
+    if (!base) return html(diffPage(app, base, days, null, null, 0));
+    const now = app.clock.now();
+    const key = `${base}|${days}`;
+    let hit = diffs.get(key);
+    if (!hit || now - hit.at > 5 * MINUTE_MS || now < hit.at) {
+      try {
+        const baseWorkspace = loadBaseWorkspace(app.workspace.dir, base);
+        hit = { at: now, diff: planDiff(app.conn, app.workspace, baseWorkspace, { from: now, to: now + days * DAY_MS }) };
+        diffs.set(key, hit);
+      } catch (error) {
+        if (!(error instanceof BaseWorkspaceError)) throw error;
+        return html(diffPage(app, base, days, null, error.message, 0), 400);
+      }
+    }
+    return html(diffPage(app, base, days, hit.diff, null, page));
+  });
+}

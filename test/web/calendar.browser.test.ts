@@ -1,0 +1,103 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { registerReviewRoutes } from '../../src/web/review-routes.js';
+import { Router } from '../../src/web/router.js';
+import { serve } from '../../src/web/server.js';
+import { seededWorkspace } from '../calendar/seeded.js';
+import { ARTIFACTS, launchChromium } from './browser.js';
+
+type Seeded = Awaited<ReturnType<typeof seededWorkspace>>;
+
+describe('the calendar page in chromium', () => {
+  let seeded: Seeded;
+  let app: App;
+  let server: Server;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+  beforeAll(async () => {
+    seeded = await seededWorkspace();
+    app = seeded.open();
+    server = await serve(registerReviewRoutes(new Router(), app), { host: '127.0.0.1', port: 0 });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    app?.close();
+    seeded?.cleanup();
+  });
+
+  it('opens on the month view with per-day counts', async () => {
+    await page.goto(`${base}/calendar`);
+    await page.locator('.fc-daygrid-event').first().waitFor();
+    expect(await page.locator('.fc-dayGridMonth-view').count()).toBe(1);
+    expect(await page.locator('.fc-daygrid-event').first().innerText()).toMatch(/^[\w-]+: \d+$/);
+    await page.locator('#volume svg').waitFor();
+    await shot('calendar-month');
+  });
+
+  it('switches to the week and list views', async () => {
+    await page.locator('.fc-dayGridWeek-button').click();
+    await page.locator('.fc-dayGridWeek-view').waitFor();
+    await shot('calendar-week');
+    await page.locator('.fc-listMonth-button').click();
+    await page.locator('.fc-list-event').first().waitFor();
+    await shot('calendar-list');
+    await page.locator('.fc-dayGridMonth-button').click();
+    await page.locator('.fc-dayGridMonth-view').waitFor();
+  });
+
+  it('filters by force', async () => {
+    const refetch = page.waitForResponse((r) => r.url().includes('/api/calendar/events') && r.url().includes('force=anxiety'));
+    await page.selectOption('#filter-force', 'anxiety');
+    const events = (await (await refetch).json()) as unknown[];
+    await expect.poll(() => page.locator('.fc-daygrid-event').count()).toBe(events.length);
+    await page.locator('.fc-daygrid-event').first().click();
+    await page.locator('#day-rows tr').first().waitFor();
+    const forces = await page.locator('#day-rows tr td:nth-child(5)').allInnerTexts();
+    expect(forces.length).toBeGreaterThan(0);
+    expect(new Set(forces)).toEqual(new Set(['anxiety']));
+    await shot('calendar-filtered-day');
+  });
+
+  it('opens a lead and shows its next touch and why', async () => {
+    await page.locator('#day-rows tr td:nth-child(2) a').first().click();
+    await page.locator('#next-touch .next-at').waitFor();
+    expect(await page.locator('#next-touch .next-at').innerText()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+    expect((await page.locator('#next-touch .next-reason').innerText()).length).toBeGreaterThan(0);
+    expect(page.url()).toMatch(/\/leads\/[0-9a-f]{20}$/);
+    await shot('lead');
+  });
+
+  it('opens a sequence page from the nav bar, with its steps and volume chart', async () => {
+    await page.getByRole('link', { name: 'New sign-ups' }).click();
+    await page.locator('table.steps').waitFor();
+    expect(await page.locator('table.steps tbody tr').count()).toBe(5);
+    expect(await page.locator('.volume-chart rect').count()).toBeGreaterThan(0);
+    await shot('sequence');
+  });
+
+  it('shows the plan diff against a base where new-signups is slower', async () => {
+    const baseDir = join(seeded.dir, 'base');
+    for (const f of ['nurture.yaml', 'sequences', 'templates']) cpSync(join(seeded.dir, f), join(baseDir, f), { recursive: true });
+    const file = join(baseDir, 'sequences', 'new-signups.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/(template: pull-synced-data, +wait: )P3D/, '$1P6D'));
+    await page.getByRole('link', { name: 'Plan diff' }).click();
+    await page.fill('input[name=base]', baseDir);
+    await page.click('button[type=submit]');
+    await page.locator('#leads-changed').waitFor();
+    expect(Number(await page.locator('#leads-changed').innerText())).toBeGreaterThan(0);
+    expect(await page.locator('td .moved').count()).toBeGreaterThan(0);
+    await shot('diff');
+  });
+});
