@@ -108,6 +108,8 @@ export async function benchPlanning(LEADS: number): Promise<void> {
       `  an hourly rerun after it: dry run (load + score + plan, no writes) ${drySeconds.toFixed(2)} s; the pure planner ${plannerSeconds.toFixed(2)} s (${rate(plannerSeconds)} leads/s)`,
     );
     console.log(`peak RSS after planning: ${rss.toFixed(0)} MiB`);
+    const ratio = runSeconds / floorSeconds;
+    console.log(`targets: ≤ 3× floor ${ratio <= 3 ? 'met' : 'not met'}; ≤ 1 GiB peak RSS ${rss <= 1024 ? 'met' : 'not met'}`);
   } finally {
     app.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,5 @@
 import type { EnrollmentState, LeadState } from './lead-plan.js';
-import type { Reason } from './placement.js';
+import { type Reason, reason } from './placement.js';
 import type { CadenceRules, Stage } from './types.js';
 
 /**
@@ -43,7 +43,7 @@ export function hotSignal(
     if (e.at <= anchor - rules.hot.withinMs) break;
     if (e.type === 'email_clicked') return 'a recent click';
     if (e.type === 'page_viewed' && rules.hot.urlContains.some((u) => e.url.toLowerCase().includes(u)))
-      return `a recent visit to ${e.url}`;
+      return `a recent pricing visit`;
   }
   return undefined;
 }
@@ -61,15 +61,12 @@ export function adaptiveScale(
   const hot = hotSignal(rules, state, stage, anchor, now);
   if (hot && rules.hot.waitScale !== 1) {
     factor *= rules.hot.waitScale;
-    reasons.push({ rule: 'cadence', detail: `hot lead (${hot}): waits ×${rules.hot.waitScale}` });
+    reasons.push(reason('cadence', `hot lead (${hot}): waits ×${rules.hot.waitScale}`));
   }
   const streak = unopenedStreak(state, now);
   if (streak >= rules.unopened.slowAfter && rules.unopened.waitScale !== 1) {
     factor *= rules.unopened.waitScale;
-    reasons.push({
-      rule: 'cadence',
-      detail: `${streak} sends unopened in a row: waits ×${rules.unopened.waitScale}`,
-    });
+    reasons.push(reason('cadence', `${streak} sends unopened in a row: waits ×${rules.unopened.waitScale}`));
   }
   return { factor, reasons };
 }

@@ -4,7 +4,7 @@ import { dayNumberToDate, weekdayOfDayNumber } from '../time/zone-days.js';
 import { adaptiveScale } from './cadence.js';
 import type { Decision, EnrollmentState, LeadState, PlanContext, SendRecord } from './lead-plan.js';
 import { closedDay, paceFor, seasonPace } from './pace.js';
-import { placeTouch, type Reason } from './placement.js';
+import { placeTouch, type Reason, reason } from './placement.js';
 import type { Where, WindowContext } from './send-window.js';
 import type { Sequence, Stage } from './types.js';
 import { parseWait, scaleWait, type Wait } from './waits.js';
@@ -59,7 +59,7 @@ export function dueTime(input: DueInput): { due: number; reasons: Reason[] } {
     const tier = paceFor(ctx.policy, input.sequence).tier;
     if (tier && tier.waitScale !== 1) {
       factor *= tier.waitScale;
-      reasons.push({ rule: 'sales-cycle', detail: `sales cycle ${input.sequence.salesCycle}: waits ×${tier.waitScale}` });
+      reasons.push(reason('sales-cycle', `sales cycle ${input.sequence.salesCycle}: waits ×${tier.waitScale}`));
     }
     if (ctx.policy.seasons.length > 0) {
       const season = seasonPace(ctx.policy, localDayAndMinute(where.zone, previousAt).dayNumber);
@@ -72,7 +72,7 @@ export function dueTime(input: DueInput): { due: number; reasons: Reason[] } {
   }
   const wait = scaleWait(parsed, factor);
   if (wait.kind === 'business') {
-    reasons.push({ rule: 'business-days', detail: `${wait.days} business days` });
+    reasons.push(reason('business-days', `${wait.days} business days`));
     return { due: addBusinessDays(ctx.windows, where, previousAt, wait.days), reasons };
   }
   return { due: addDuration(previousAt, wait.duration, where.zone), reasons };
@@ -111,14 +111,14 @@ export function placeStep(input: TouchInput): Decision {
     const dayEnd = ctx.windows.zoneDays.dayOf(where.zone, last).endMs;
     if (Math.max(due, now) < dayEnd) {
       due = dayEnd;
-      reasons = [...reasons, { rule: 'sequence-switch', detail: 'no second touch on the day of the last one' }];
+      reasons = [...reasons, reason('sequence-switch', 'no second touch on the day of the last one')];
     }
   }
   // At most one overdue touch per lead per run: after an edit, a backlog goes out one run at a
   // time, each under the caps (chaining waits from the last send already spaces most of it).
   if (due < now - ctx.policy.runEveryMs && last === now) {
     due = now + 1;
-    reasons = [...reasons, { rule: 'catch-up', detail: 'one overdue touch per run' }];
+    reasons = [...reasons, reason('catch-up', 'one overdue touch per run')];
   }
   const placement = placeTouch({
     now,

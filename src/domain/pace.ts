@@ -1,6 +1,6 @@
 import type { Policy, SalesCycleTier, SeasonRule, Sequence } from './types.js';
 import { parseDuration } from '../time/duration.js';
-import type { Reason } from './placement.js';
+import { type Reason, reason } from './placement.js';
 
 /**
  * How fast one sequence may go: its sales-cycle tier (extra caps, a longer minimum gap, scaled
@@ -52,7 +52,7 @@ export function seasonPace(policy: Policy, dayNumber: number): { factor: number;
   for (const s of policy.seasons) {
     if (s.pause || s.pace === 1 || !s.days.contains(dayNumber)) continue;
     factor *= s.pace;
-    reasons.push({ rule: 'season', detail: `${s.id}: pace ×${s.pace}` });
+    reasons.push(reason('season', `${s.id}: pace ×${s.pace}`));
   }
   return { factor, reasons };
 }

@@ -18,6 +18,22 @@ export interface Reason {
   detail: string;
 }
 
+const interned = new Map<string, Reason>();
+
+/**
+ * One shared Reason per distinct rule and detail: a run keeps a planned item per lead, and a
+ * million leads share a few thousand distinct reasons (details name zones, dates and rules).
+ */
+export function reason(rule: Reason['rule'], detail: string): Reason {
+  const key = `${rule}|${detail}`;
+  let r = interned.get(key);
+  if (!r) {
+    r = Object.freeze({ rule, detail });
+    interned.set(key, r);
+  }
+  return r;
+}
+
 export interface Placement {
   at: number;
   /** True when the touch may go out at `now` itself. */
@@ -58,17 +74,17 @@ export function placeTouch(input: PlacementInput): Placement {
     const frequency = earliestUnderFrequency(at, input.sentAt, policy.caps, policy.minGapMs);
     if (frequency.at > at) {
       at = frequency.at;
-      reasons.push({ rule: frequency.rule!, detail: frequency.detail! });
+      reasons.push(reason(frequency.rule!, frequency.detail!));
     }
     const open = nextOpenInstant(input.windows, input.where, at);
     if (open > at) {
       const verdict = windowAt(input.windows, input.where, at);
-      reasons.push({ rule: 'send-window', detail: verdict.open ? 'send window' : verdict.detail });
+      reasons.push(reason('send-window', verdict.open ? 'send window' : verdict.detail));
       at = open;
     }
     const closed = input.closedDay?.(input.windows.zoneDays.dayOf(input.where.zone, at).dayNumber);
     if (closed) {
-      reasons.push({ rule: 'season', detail: closed.detail });
+      reasons.push(reason('season', closed.detail));
       at = Math.max(at, input.windows.zoneDays.day(input.where.zone, closed.nextDay).startMs);
       continue;
     }
@@ -76,12 +92,12 @@ export function placeTouch(input: PlacementInput): Placement {
       const tick = nextTick(at, policy.runEveryMs);
       if (tick > at) {
         at = tick;
-        if (reasons.length === 0) reasons.push({ rule: 'schedule', detail: 'next scheduled run' });
+        if (reasons.length === 0) reasons.push(reason('schedule', 'next scheduled run'));
       }
     }
     if (at === start) break;
   }
-  if (reasons.length === 0) reasons.push({ rule: 'due', detail: 'due under every rule' });
+  if (reasons.length === 0) reasons.push(reason('due', 'due under every rule'));
   return { at, sendNow: at === now, reasons: dedupe(reasons) };
 }
 

@@ -30,6 +30,13 @@ export function touchItem(
   return item;
 }
 
+const described = new Map<string, string>();
+
+/** One shared string per distinct description: a run keeps one planned item per lead. */
 export function describeReasons(reasons: Reason[]): string {
-  return reasons.map((r) => (r.rule === 'due' ? r.detail : `${r.rule}: ${r.detail}`)).join('; ');
+  const text = reasons.map((r) => (r.rule === 'due' ? r.detail : `${r.rule}: ${r.detail}`)).join('; ');
+  const shared = described.get(text);
+  if (shared !== undefined) return shared;
+  if (described.size < 100_000) described.set(text, text);
+  return text;
 }

@@ -41,12 +41,19 @@ export function registerWebhookRoutes(router: Router, app: App, webhookSecret: s
     const records = toRecords(body);
     if (!records) return jsonResponse({ error: 'expected a JSON array of events, or { "events": [...] }' }, 400);
     const requestId = randomUUID().slice(0, 8);
-    const report = await importEventRecords(app.stores, records, { file: 'webhook', label: `webhook ${requestId} item` }, app.clock.now());
+    const report = await importEventRecords(
+      app.stores,
+      records,
+      { file: 'webhook', label: `webhook ${requestId} item` },
+      app.clock.now(),
+      { scoring: app.workspace.scoring },
+    );
     const out = {
       request: requestId,
       received: report.rows,
       stored: report.stored,
       duplicates: report.duplicates,
+      quarantined: report.quarantined.map((q) => ({ item: q.line, reason: q.reason })),
       rejected: report.rejected.map((r) => ({ item: r.line, reason: r.reason })),
     };
     return jsonResponse(out, report.rejected.length > 0 ? 422 : 200);

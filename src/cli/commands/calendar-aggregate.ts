@@ -1,6 +1,7 @@
 import { FORCES } from '../../domain/types.js';
 import { type Aggregate, DEFERRING_RULES } from '../../run/aggregate.js';
 import { table } from '../output.js';
+import { csvLine } from '../../io/csv-write.js';
 
 /** The deferring rules that occur, plus the three that always can (caps, gap, window). */
 const deferringColumns = (agg: Aggregate): string[] =>
@@ -35,9 +36,7 @@ export function aggregateTable(agg: Aggregate): string {
   ].join('\n');
 }
 
-const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 export function aggregateCsv(agg: Aggregate): string {
   const { header, rows } = cells(agg);
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n');
+  return [header, ...rows].map((r) => csvLine(r)).join('\n');
 }

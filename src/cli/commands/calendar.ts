@@ -10,6 +10,7 @@ import { aggregateCsv, aggregateTable } from './calendar-aggregate.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt, parsePositiveInt } from '../time-options.js';
+import { csvLine } from '../../io/csv-write.js';
 
 export interface CalendarOptions {
   from?: string;
@@ -85,12 +86,10 @@ export function calendarFor(app: App, options: CalendarOptions): Forecast {
   });
 }
 
-const csvCell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
 export function toCsv(result: Forecast): string {
   const header = ['at', 'lead', 'sequence', 'step', 'force', 'zone', 'reason'];
   const rows = result.items.map((i) => [i.at, i.lead, i.sequence, i.step, i.force, i.zone, i.reason ?? '']);
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n');
+  return [header, ...rows].map((r) => csvLine(r)).join('\n');
 }
 
 /** Grouped by the lead's local day, with a per-day total. */
