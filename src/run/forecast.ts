@@ -160,8 +160,11 @@ function nextStageChange(ctx: PlanContext, state: LeadState, from: number, to: n
   const initial = first.stage;
   let lo = from;
   let loNear = near(first.score);
-  for (let day = nextTick(from + 1, every); day < to; day += DAY_MS) {
-    const hi = Math.min(nextTick(day, every), to);
+  // The last run before `to` is sampled too: a change in the final partial day still counts.
+  const lastTick = nextTick(to, every) - every;
+  for (let day = nextTick(from + 1, every); lo < lastTick; day += DAY_MS) {
+    const hi = Math.min(nextTick(day, every), lastTick);
+    if (hi <= lo) break;
     const s = scoreAt(hi);
     const hiNear = near(s.score);
     if (loNear || hiNear) {

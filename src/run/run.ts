@@ -34,6 +34,11 @@ export interface RunOptions {
   at: number;
   dryRun?: boolean;
   batchSize?: number;
+  /**
+   * List every planned touch in the report (for `--json`). Off, only the count is kept, so a
+   * run over a million leads holds no per-lead items in memory.
+   */
+  listPlanned?: boolean;
 }
 
 export interface RunReport {
@@ -95,16 +100,16 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       report.skipped.push(touchItem(u.email, zone, u.sequenceId, u.stepId, u.force, u.claimedAt ?? now, reason));
     }
     await sendConfirmations(deps, runId, now, dryRun, report);
+    const scope: RunScope = { deps, ctx, stores, now, runId, dryRun, report, listPlanned: options.listPlanned ?? false };
     const total = stores.leads.count();
     let done = 0;
     for (const batch of leadBatches(stores, options.batchSize ?? 1000)) {
       if (deps.signal?.aborted) break;
-      await runBatch(deps, ctx, stores, batch, now, runId, dryRun, report);
+      await runBatch(scope, batch);
       done += batch.length;
       deps.onProgress?.(done, total);
     }
     report.counts.sent = report.sent.length;
-    report.counts.planned = report.planned.length;
     report.counts.skipped = report.skipped.length;
     report.counts.failed = report.failed.length;
     if (!dryRun) stores.runs.finish(runId, clock.now(), report.counts);
@@ -118,16 +123,20 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
 }
 
 
-async function runBatch(
-  deps: RunDeps,
-  ctx: PlanContext,
-  stores: Stores,
-  batch: LoadedLead[],
-  now: number,
-  runId: number,
-  dryRun: boolean,
-  report: RunReport,
-): Promise<void> {
+/** What every step of one run shares. */
+interface RunScope {
+  deps: RunDeps;
+  ctx: PlanContext;
+  stores: Stores;
+  now: number;
+  runId: number;
+  dryRun: boolean;
+  report: RunReport;
+  listPlanned: boolean;
+}
+
+async function runBatch(scope: RunScope, batch: LoadedLead[]): Promise<void> {
+  const { deps, ctx, stores, now, runId, dryRun, report } = scope;
   report.counts.leads! += batch.length;
   const scores: { id: number; score: number; fit: number; engagement: number; stage: string }[] = [];
   let active = batch;
@@ -147,7 +156,7 @@ async function runBatch(
           });
         }
         for (const d of advance.bookkeeping) recordBookkeeping(stores, lead, d, now, runId, dryRun, report);
-        const sendId = recordOutcome(deps, stores, lead, advance.outcome, now, runId, dryRun, report);
+        const sendId = recordOutcome(scope, lead, advance.outcome);
         if (advance.outcome.kind === 'send' && sendId !== undefined)
           pending.push({ lead, decision: advance.outcome, sendId });
       }
@@ -206,16 +215,8 @@ function recordBookkeeping(
 }
 
 /** Records a wait as the planned row; creates the row for a send and returns its id. */
-function recordOutcome(
-  deps: RunDeps,
-  stores: Stores,
-  lead: LoadedLead,
-  outcome: Decision,
-  now: number,
-  runId: number,
-  dryRun: boolean,
-  report: RunReport,
-): number | undefined {
+function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): number | undefined {
+  const { deps, stores, now, runId, dryRun, report, listPlanned } = scope;
   const profile = lead.state.profile;
   const zone = leadWhere(profile, deps.workspace.policy).zone;
   if (outcome.kind === 'idle') {
@@ -240,7 +241,8 @@ function recordOutcome(
   const enrollment = enrollmentOf(lead, outcome.sequence.id);
   if (!enrollment) throw new Error(`no active enrolment for ${profile.email} in ${outcome.sequence.id}`);
   const reason = describeReasons(outcome.reasons);
-  if (outcome.kind === 'wait') {
+  if (outcome.kind === 'wait') report.counts.planned!++;
+  if (outcome.kind === 'wait' && listPlanned) {
     report.planned.push(
       touchItem(
         profile.email,
@@ -255,6 +257,8 @@ function recordOutcome(
     );
   }
   if (dryRun) return outcome.kind === 'send' ? -1 : undefined;
+  // Hourly runs mostly re-plan what is already planned: write only what moved.
+  if (outcome.kind === 'wait' && isAlreadyPlanned(lead, enrollment.id, outcome.step.id, outcome.at, reason)) return undefined;
   stores.outbox.plan(
     {
       enrollmentId: enrollment.id,
@@ -271,4 +275,10 @@ function recordOutcome(
     now,
   );
   return outcome.kind === 'send' ? stores.outbox.findId(enrollment.id, outcome.step.id) : undefined;
+}
+
+function isAlreadyPlanned(lead: LoadedLead, enrollmentId: number, stepId: string, at: number, reason: string): boolean {
+  return lead.sends.some(
+    (s) => s.enrollmentId === enrollmentId && s.stepId === stepId && s.status === 'planned' && s.plannedAt === at && s.reason === reason,
+  );
 }

@@ -46,7 +46,7 @@ export async function runWithApp(
         onProgress: (d, t) => bar.update(d, t),
         signal: signal ?? io.signal,
       },
-      { at, dryRun: options.dryRun ?? false },
+      { at, dryRun: options.dryRun ?? false, listPlanned: globals.json ?? false },
     );
   } catch (error) {
     if (error instanceof RunLockedError) throw new UserError(error.message);
@@ -60,7 +60,7 @@ export function printRun(io: CliIo, report: RunReport): void {
   const c = report.counts;
   io.stdout(
     `${report.dryRun ? 'Dry run' : `Run #${report.run}`} at ${report.at}: ${c.leads} leads, ${c.enrolled} enrolled, ` +
-      `${report.sent.length} sent, ${report.planned.length} planned, ${report.skipped.length} skipped, ` +
+      `${report.sent.length} sent, ${c.planned} planned, ${report.skipped.length} skipped, ` +
       `${report.failed.length} failed, ${c.exited} exited, ${c.completed} completed`,
   );
   if (report.sent.length > 0) {
