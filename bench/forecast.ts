@@ -21,11 +21,11 @@ const COUNTRIES = ['US', 'US', 'GB', 'DE', 'IN', 'NP', 'AU', 'NZ', 'CA', 'JP'];
 const TITLES = ['Marketing Manager', 'VP Marketing', 'Director of Sales Operations', 'Marketing Associate', 'CEO', 'Intern'];
 const INDUSTRIES = ['SaaS', 'Software', 'Education', 'Retail', 'Financial Services'];
 // A Sunday: the planning pass plans every touch (windows are closed) instead of sending.
-const AT = Date.parse('2026-11-22T12:00:00Z');
+export const AT = Date.parse('2026-11-22T12:00:00Z');
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
-function generate(app: App, leads: number): void {
+export function generate(app: App, leads: number): void {
   const insert = app.conn.sqlite.prepare(
     `INSERT INTO leads (email, job_title, industry, country, timezone, consent, attributes, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'confirmed', '{}', 0, 0)`,

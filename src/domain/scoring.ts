@@ -50,6 +50,20 @@ export function fitContributions(model: ScoringModel, lead: LeadProfile): Contri
   return out;
 }
 
+/**
+ * Fit depends on the profile alone, and the forecast scores one lead at many moments: remember
+ * it per profile object (and model). Profiles are values read from the database; code that
+ * changes one builds a new object, so a cached entry never outlives the profile it describes.
+ */
+const fitCache = new WeakMap<LeadProfile, { model: ScoringModel; fit: readonly Contribution[] }>();
+function cachedFit(model: ScoringModel, lead: LeadProfile): readonly Contribution[] {
+  const hit = fitCache.get(lead);
+  if (hit && hit.model === model) return hit.fit;
+  const fit = fitContributions(model, lead);
+  fitCache.set(lead, { model, fit });
+  return fit;
+}
+
 /** The lead fields the fit rules read (`email` for personal-address rules): what a fit pass must load. */
 export function fitFields(model: ScoringModel): string[] {
   const fields = new Set<string>();
@@ -112,7 +126,7 @@ export function scoreLead(
   now: number,
   sends: readonly SentMessage[] = [],
 ): LeadScore {
-  const contributions = fitContributions(model, lead);
+  const contributions = [...cachedFit(model, lead)];
   let fit = 0;
   for (const c of contributions) fit += c.points;
   let engagement = 0;

@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 
 const QUARTER_HOUR_MS = 15 * 60_000;
-const cache = new Map<string, number>();
+const cache = new Map<string, Map<number, number>>();
 
 /**
  * The zone's UTC offset in minutes at an instant, cached per zone and quarter hour. Every
@@ -10,11 +10,12 @@ const cache = new Map<string, number>();
  */
 export function offsetMinutes(zone: string, epochMs: number): number {
   const bucket = Math.floor(epochMs / QUARTER_HOUR_MS);
-  const key = `${zone}|${bucket}`;
-  let offset = cache.get(key);
+  let byBucket = cache.get(zone);
+  if (!byBucket) cache.set(zone, (byBucket = new Map()));
+  let offset = byBucket.get(bucket);
   if (offset === undefined) {
     offset = IANAZone.create(zone).offset(bucket * QUARTER_HOUR_MS);
-    cache.set(key, offset);
+    byBucket.set(bucket, offset);
   }
   return offset;
 }
