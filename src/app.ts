@@ -35,26 +35,25 @@ export interface AppOptions {
 export const SECRET_FILE = '.nurture/secret';
 export const WEBHOOK_SECRET_FILE = '.nurture/webhook-secret';
 
+/** A secret from the environment, else a random one kept (mode 600) in a file beside the database. */
+function secretFrom(envValue: string | undefined, dir: string, file: string, generate: () => string): string {
+  if (envValue) return envValue;
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${generate()}\n`, { mode: 0o600 });
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
 /** The HMAC key for links: NURTURE_SECRET, else a random key kept beside the database. */
 export function workspaceSecret(dir: string, env: Record<string, string | undefined>): string {
-  if (env.NURTURE_SECRET) return env.NURTURE_SECRET;
-  const file = join(dir, SECRET_FILE);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${randomBytes(32).toString('hex')}\n`, { mode: 0o600 });
-  }
-  return readFileSync(file, 'utf8').trim();
+  return secretFrom(env.NURTURE_SECRET, dir, SECRET_FILE, () => randomBytes(32).toString('hex'));
 }
 
 /** The shared secret a webhook caller sends as a Bearer token: NURTURE_WEBHOOK_SECRET, else generated beside the link key. */
 export function webhookSecret(dir: string, env: Record<string, string | undefined>): string {
-  if (env.NURTURE_WEBHOOK_SECRET) return env.NURTURE_WEBHOOK_SECRET;
-  const file = join(dir, WEBHOOK_SECRET_FILE);
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-  }
-  return readFileSync(file, 'utf8').trim();
+  return secretFrom(env.NURTURE_WEBHOOK_SECRET, dir, WEBHOOK_SECRET_FILE, () => randomBytes(24).toString('base64url'));
 }
 
 export function openApp(options: AppOptions): App {

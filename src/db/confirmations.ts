@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { StatementCache } from './statements.js';
 
 export interface Confirmation {
   id: number;
@@ -11,13 +12,13 @@ export interface Confirmation {
 
 /** Double opt-in: at most one confirmation email per lead, claimed before sending like the outbox. */
 export class ConfirmationStore {
-  private readonly statements = new Map<string, Statement>();
-  constructor(private readonly sqlite: Database) {}
+  private readonly statements: StatementCache;
+  constructor(private readonly sqlite: Database) {
+    this.statements = new StatementCache(sqlite);
+  }
 
   private prepare(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) this.statements.set(sql, (stmt = this.sqlite.prepare(sql)));
-    return stmt;
+    return this.statements.get(sql);
   }
 
   forLead(leadId: number): Confirmation | undefined {

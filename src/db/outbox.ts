@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import { StatementCache } from './statements.js';
 import type { EnrollmentState, SendRecord } from '../domain/lead-plan.js';
 
 /** Attempts at one touch before a transient failure becomes final. */
@@ -45,18 +46,14 @@ export interface PlannedTouch {
 
 /** Enrolments and the outbox (sends). Every state change of a touch goes through here. */
 export class Outbox {
-  private readonly statements = new Map<string, Statement>();
+  private readonly statements: StatementCache;
 
-  constructor(private readonly sqlite: Database) {}
+  constructor(private readonly sqlite: Database) {
+    this.statements = new StatementCache(sqlite);
+  }
 
-  /** Statements are prepared once per connection: preparing is costlier than running. */
   private prepare(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (!stmt) {
-      stmt = this.sqlite.prepare(sql);
-      this.statements.set(sql, stmt);
-    }
-    return stmt;
+    return this.statements.get(sql);
   }
 
   enrollmentsForLeadRange(fromId: number, toId: number): Map<number, StoredEnrollment[]> {
