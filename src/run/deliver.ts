@@ -21,6 +21,37 @@ export interface PendingSend {
 const MAX_DELIVERY_CONCURRENCY = 8;
 
 /**
+ * The run-wide limit on messages in hand (claimed, not yet answered): one per pooled SMTP
+ * connection, shared by every batch in flight, handed out first come, first served.
+ */
+export class DeliverySlots {
+  private free: number;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(capacity: number) {
+    this.free = capacity;
+  }
+
+  static forRun(deps: RunDeps): DeliverySlots {
+    return new DeliverySlots(Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections));
+  }
+
+  async acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.free++;
+  }
+}
+
+/**
  * Claims, sends and records each due touch; returns the leads that sent something (to advance
  * again). The claim comes first and re-checks consent and suppression in the same statement,
  * so an unsubscribe recorded a moment ago wins; the outcome is written right after SMTP answers,
@@ -34,21 +65,20 @@ export async function deliverAll(
   runId: number,
   dryRun: boolean,
   report: RunReport,
+  slots: DeliverySlots,
 ): Promise<LoadedLead[]> {
   const advanced: LoadedLead[] = [];
   const attempts = new AttemptLog(deps.conn.sqlite);
   const allowed = deps.workspace.policy.consent === 'single' ? ['confirmed', 'pending'] : ['confirmed'];
-  let next = 0;
-  const worker = async () => {
-    while (next < pending.length && !deps.signal?.aborted) {
-      const { lead, decision, sendId } = pending[next++]!;
+  const deliverOne = async ({ lead, decision, sendId }: PendingSend): Promise<void> => {
+    {
       const profile = lead.state.profile;
       const zone = leadWhere(profile, deps.workspace.policy).zone;
       const { sequence, step } = decision;
       const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(decision.reasons));
       if (!dryRun && !stores.outbox.claim(sendId, profile.id, allowed, runId, now)) {
         report.skipped.push({ ...item, reason: whyNotClaimed(stores, sendId, zone) });
-        continue;
+        return;
       }
       if (!dryRun) {
         const message = buildMessage(deps.renderer, {
@@ -63,24 +93,40 @@ export async function deliverAll(
         });
         const result = await deps.mailer.deliver(message);
         const answeredAt = deps.clock.now();
-        attempts.record({ sendId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.permanent, response: result.response, runId });
-        if (!result.ok) {
+        // The attempt and the outcome are written together: one commit per answer.
+        const delivered = stores.outbox.transaction(() => {
+          attempts.record({ sendId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.permanent, response: result.response, runId });
+          if (result.ok) {
+            stores.outbox.markSent(sendId, message.messageId, result.response, answeredAt);
+            return true;
+          }
           const tries = stores.outbox.attemptsOf(sendId);
           stores.outbox.markFailed(sendId, result.response, result.permanent, answeredAt, now + retryDelayMs(tries));
           // A permanent rejection of the recipient is a hard bounce: the address is never mailed again.
           if (result.bounced) stores.leads.suppress(profile.id, 'bounced', now, `smtp: ${result.response}`, answeredAt);
-          report.failed.push({ ...item, reason: `${result.permanent ? 'rejected' : 'will retry'}: ${result.response}` });
-          continue;
+          return false;
+        });
+        if (!delivered) {
+          report.failed.push({ ...item, reason: `${!result.ok && result.permanent ? 'rejected' : 'will retry'}: ${result.response}` });
+          return;
         }
-        stores.outbox.markSent(sendId, message.messageId, result.response, answeredAt);
       }
       lead.state.sends.push({ sequenceId: sequence.id, stepId: step.id, status: 'sent', at: now });
       report.sent.push(item);
       advanced.push(lead);
     }
   };
-  const concurrency = Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections, pending.length);
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(
+    pending.map(async (p) => {
+      await slots.acquire();
+      try {
+        // After SIGTERM nothing new is claimed; what is already in hand finishes and is recorded.
+        if (!deps.signal?.aborted) await deliverOne(p);
+      } finally {
+        slots.release();
+      }
+    }),
+  );
   return advanced;
 }
 

@@ -13,7 +13,7 @@ import type { Mailer } from '../mail/transport.js';
 import type { Clock } from '../time/clock.js';
 import type { Workspace } from '../workspace/load.js';
 import { sendConfirmations } from './confirmations.js';
-import { deliverAll, type PendingSend } from './deliver.js';
+import { DeliverySlots, deliverAll, type PendingSend } from './deliver.js';
 import { type LoadedLead, leadBatches, planContext, type Stores, storesFor } from './context.js';
 import { describeReasons, type TouchItem, touchItem } from './items.js';
 import { recordRunScores } from './rescore.js';
@@ -29,6 +29,9 @@ export interface RunDeps {
   /** Aborted (SIGTERM): finish the message in flight, record it, and stop. */
   signal?: AbortSignal;
 }
+
+/** Batches planned or delivering at once. */
+const PIPELINE_DEPTH = 2;
 
 export interface RunOptions {
   at: number;
@@ -100,15 +103,41 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       report.skipped.push(touchItem(u.email, zone, u.sequenceId, u.stepId, u.force, u.claimedAt ?? now, reason));
     }
     await sendConfirmations(deps, runId, now, dryRun, report);
-    const scope: RunScope = { deps, ctx, stores, now, runId, dryRun, report, listPlanned: options.listPlanned ?? false };
+    const scope: RunScope = {
+      deps,
+      ctx,
+      stores,
+      now,
+      runId,
+      dryRun,
+      report,
+      listPlanned: options.listPlanned ?? false,
+      slots: DeliverySlots.forRun(deps),
+    };
     const total = stores.leads.count();
     let done = 0;
+    // Two batches in flight: the next one is planned while the current one waits on SMTP.
+    // Batches hold disjoint leads and every transaction is synchronous, so they never interleave
+    // inside a write; the delivery slots keep the messages in hand to one per connection.
+    const inFlight: Promise<void>[] = [];
+    let failure: { error: unknown } | undefined;
     for (const batch of leadBatches(stores, options.batchSize ?? 1000)) {
-      if (deps.signal?.aborted) break;
-      await runBatch(scope, batch);
-      done += batch.length;
-      deps.onProgress?.(done, total);
+      if (deps.signal?.aborted || failure) break;
+      inFlight.push(
+        runBatch(scope, batch).then(
+          () => {
+            done += batch.length;
+            deps.onProgress?.(done, total);
+          },
+          (error: unknown) => {
+            failure ??= { error };
+          },
+        ),
+      );
+      if (inFlight.length >= PIPELINE_DEPTH) await inFlight.shift();
     }
+    await Promise.all(inFlight);
+    if (failure) throw failure.error;
     report.counts.sent = report.sent.length;
     report.counts.skipped = report.skipped.length;
     report.counts.failed = report.failed.length;
@@ -133,6 +162,8 @@ interface RunScope {
   dryRun: boolean;
   report: RunReport;
   listPlanned: boolean;
+  /** Messages in hand across every batch in flight: one per pooled SMTP connection. */
+  slots: DeliverySlots;
 }
 
 async function runBatch(scope: RunScope, batch: LoadedLead[]): Promise<void> {
@@ -164,7 +195,7 @@ async function runBatch(scope: RunScope, batch: LoadedLead[]): Promise<void> {
     };
     if (dryRun) write();
     else stores.outbox.transaction(write);
-    const delivered = await deliverAll(deps, stores, pending, now, runId, dryRun, report);
+    const delivered = await deliverAll(deps, stores, pending, now, runId, dryRun, report, scope.slots);
     active = delivered;
     // A reply or booked meeting recorded while this round was sending (web endpoint, an import)
     // ends the sequence before the lead's next touch of this same run.
