@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ConsentState, LeadProfile } from '../domain/types.js';
 import { scanForFit } from './lead-scan.js';
-import { ScoreStore } from './scores.js';
+import { type SavedScore, ScoreStore } from './scores.js';
 
 export interface LeadInput {
   email: string;
@@ -20,8 +20,8 @@ export interface LeadInput {
 
 export interface LeadRow extends LeadProfile {
   suppressedReason: string | null;
-  /** The score and stage last saved (null before the first scoring). */
-  saved: { score: number | null; stage: string | null };
+  /** The scores and stage last saved (null before the first scoring). */
+  saved: Required<SavedScore>;
 }
 
 export interface UpsertResult {
@@ -41,8 +41,14 @@ const PROFILE_COLUMNS = [
   ['timezone', 'timezone'],
 ] as const;
 
+/** What a LeadRow is read from, in the order `toLeadRow` reads it (rows are read raw: no per-row key objects). */
+const LEAD_COLUMNS = `id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes,
+  suppressed_reason, score, stage, fit_score, engagement_score`;
+
 export class LeadStore {
   private readonly byEmail;
+  private readonly pageFrom;
+  private readonly leadById;
   private readonly insert;
   private readonly update;
   private readonly logConsent;
@@ -52,6 +58,8 @@ export class LeadStore {
   constructor(private readonly sqlite: Database) {
     this.scores = new ScoreStore(sqlite);
     this.byEmail = sqlite.prepare('SELECT id, consent, attributes FROM leads WHERE email = ?');
+    this.pageFrom = sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id > ? ORDER BY id LIMIT ?`).raw();
+    this.leadById = sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`).raw();
     this.insert = sqlite.prepare(
       `INSERT INTO leads (email, first_name, last_name, company, job_title, industry, country, timezone, consent,
         consent_at, consent_source, attributes, suppressed_reason, suppressed_at, created_at, updated_at)
@@ -142,12 +150,12 @@ export class LeadStore {
   }
 
   byId(id: number): LeadRow | undefined {
-    const row = this.sqlite.prepare('SELECT * FROM leads WHERE id = ?').get(id) as RawLead | undefined;
+    const row = this.leadById.get(id) as RawLead | undefined;
     return row ? toLeadRow(row) : undefined;
   }
 
   findByEmail(email: string): LeadRow | undefined {
-    const row = this.sqlite.prepare('SELECT * FROM leads WHERE email = ?').get(email.toLowerCase()) as
+    const row = this.sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE email = ?`).raw().get(email.toLowerCase()) as
       | RawLead
       | undefined;
     return row ? toLeadRow(row) : undefined;
@@ -192,11 +200,7 @@ export class LeadStore {
 
   /** Leads with id > afterId, ascending, at most `limit`: keyset paging so a run never loads the whole table. */
   page(afterId: number, limit: number): LeadRow[] {
-    return (
-      this.sqlite
-        .prepare('SELECT * FROM leads WHERE id > ? ORDER BY id LIMIT ?')
-        .all(afterId, limit) as RawLead[]
-    ).map(toLeadRow);
+    return (this.pageFrom.all(afterId, limit) as RawLead[]).map(toLeadRow);
   }
 
   count(): number {
@@ -210,10 +214,9 @@ export class LeadStore {
 
   /** The leads with these ids (missing ids are left out), in the order given. */
   byIds(ids: readonly number[]): LeadRow[] {
-    const stmt = this.sqlite.prepare('SELECT * FROM leads WHERE id = ?');
     const out: LeadRow[] = [];
     for (const id of ids) {
-      const row = stmt.get(id) as RawLead | undefined;
+      const row = this.leadById.get(id) as RawLead | undefined;
       if (row) out.push(toLeadRow(row));
     }
     return out;
@@ -236,38 +239,41 @@ export class LeadStore {
   }
 }
 
-interface RawLead {
-  id: number;
-  email: string;
-  first_name: string;
-  last_name: string;
-  company: string;
-  job_title: string;
-  industry: string;
-  country: string;
-  timezone: string;
-  consent: ConsentState;
-  attributes: string;
-  suppressed_reason: string | null;
-  score: number | null;
-  stage: string | null;
-}
+/** A row of LEAD_COLUMNS. */
+type RawLead = [
+  id: number,
+  email: string,
+  firstName: string,
+  lastName: string,
+  company: string,
+  jobTitle: string,
+  industry: string,
+  country: string,
+  timezone: string,
+  consent: ConsentState,
+  attributes: string,
+  suppressedReason: string | null,
+  score: number | null,
+  stage: string | null,
+  fit: number | null,
+  engagement: number | null,
+];
 
 function toLeadRow(r: RawLead): LeadRow {
   return {
-    id: r.id,
-    email: r.email,
-    firstName: r.first_name,
-    lastName: r.last_name,
-    company: r.company,
-    jobTitle: r.job_title,
-    industry: r.industry,
-    country: r.country,
-    timezone: r.timezone,
-    consent: r.consent,
-    attributes: JSON.parse(r.attributes) as Record<string, string>,
-    suppressedReason: r.suppressed_reason,
-    saved: { score: r.score, stage: r.stage },
+    id: r[0],
+    email: r[1],
+    firstName: r[2],
+    lastName: r[3],
+    company: r[4],
+    jobTitle: r[5],
+    industry: r[6],
+    country: r[7],
+    timezone: r[8],
+    consent: r[9],
+    // Most leads have no attributes: skip the parser for them.
+    attributes: r[10] === '{}' ? {} : (JSON.parse(r[10]) as Record<string, string>),
+    suppressedReason: r[11],
+    saved: { score: r[12], stage: r[13], fit: r[14], engagement: r[15] },
   };
 }
-

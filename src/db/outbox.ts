@@ -91,11 +91,11 @@ export class Outbox {
   plan(t: PlannedTouch, now: number): void {
     this.prepare(
       `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
-         VALUES (@enrollmentId, @leadId, @sequenceId, @stepId, @force, 'planned', @plannedAt, @dueAt, @reason, @ref, @runId, @now)
+         VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
          WHERE sends.status = 'planned'`,
-    ).run({ ...t, now });
+    ).run(t.enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, t.ref, t.runId, now);
   }
 
   /** Drops planned rows of an enrolment that ended: they will not go out. */

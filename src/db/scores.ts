@@ -1,4 +1,8 @@
 import type { Database } from 'better-sqlite3';
+import { StatementCache } from './statements.js';
+
+/** Rows per multi-row statement: one call instead of 50 (999 bound values at most, old SQLite's limit). */
+const CHUNK = 50;
 
 export interface ScoreRow {
   id: number;
@@ -8,8 +12,16 @@ export interface ScoreRow {
   stage: string;
   /** Why the lead is sales-ready (for the handoff); derived from its events when not given. */
   handoffReason?: string;
-  /** The score and stage saved before, when the caller already read them (saves a lookup). */
-  before?: { score: number | null; stage: string | null };
+  /** What was saved before, when the caller already read it (saves a lookup). */
+  before?: SavedScore;
+}
+
+export interface SavedScore {
+  score: number | null;
+  stage: string | null;
+  /** Unknown (undefined): the row is written even when score and stage did not move. */
+  fit?: number | null;
+  engagement?: number | null;
 }
 
 export interface RecordOptions {
@@ -47,19 +59,15 @@ export interface HandoffRow {
 
 /** Score columns on leads, the score history and the handoffs to sales: the only SQL for them. */
 export class ScoreStore {
+  private readonly statements: StatementCache;
   private readonly previous;
-  private readonly update;
-  private readonly addHistory;
   private readonly addHandoff;
   private readonly meeting;
 
   constructor(private readonly sqlite: Database) {
-    this.previous = sqlite.prepare('SELECT score, stage FROM leads WHERE id = ?');
-    this.update = sqlite.prepare(
-      'UPDATE leads SET score = ?, fit_score = ?, engagement_score = ?, stage = ?, scored_at = ? WHERE id = ?',
-    );
-    this.addHistory = sqlite.prepare(
-      'INSERT INTO score_history (lead_id, at, score, fit, engagement, stage, cause) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    this.statements = new StatementCache(sqlite);
+    this.previous = sqlite.prepare(
+      'SELECT score, stage, fit_score AS fit, engagement_score AS engagement FROM leads WHERE id = ?',
     );
     this.addHandoff = sqlite.prepare(
       'INSERT INTO handoffs (lead_id, at, reason, score) VALUES (?, ?, ?, ?) ON CONFLICT (lead_id) DO NOTHING',
@@ -76,25 +84,59 @@ export class ScoreStore {
   record(rows: readonly ScoreRow[], now: number, options: RecordOptions): { history: number; handoffs: number } {
     const out = { history: 0, handoffs: 0 };
     this.sqlite.transaction(() => {
+      const changed: ScoreRow[] = [];
+      const moved: ScoreRow[] = [];
       for (const r of rows) {
-        const before = r.before ?? (this.previous.get(r.id) as { score: number | null; stage: string | null } | undefined);
+        const before = r.before ?? (this.previous.get(r.id) as SavedScore | undefined);
         if (!before) continue;
-        this.update.run(r.score, r.fit, r.engagement, r.stage, now, r.id);
-        const moved =
+        // Hourly reruns mostly find a lead where it was (no engagement to decay): nothing to write.
+        const same =
+          before.score === r.score && before.stage === r.stage && before.fit === r.fit && before.engagement === r.engagement;
+        if (!same) changed.push(r);
+        if (
           before.score === null ||
           before.stage !== r.stage ||
-          Math.abs(r.score - before.score) >= options.minDelta - 1e-9;
-        if (moved) {
-          this.addHistory.run(r.id, now, r.score, r.fit, r.engagement, r.stage, options.cause);
-          out.history++;
-        }
+          Math.abs(r.score - before.score) >= options.minDelta - 1e-9
+        )
+          moved.push(r);
         if (r.stage === 'sales-ready') {
           const reason = r.handoffReason ?? this.reasonFor(r, now);
           out.handoffs += this.addHandoff.run(r.id, now, reason, r.score).changes;
         }
       }
+      this.saveScores(changed, now);
+      this.addHistory(moved, now, options.cause);
+      out.history = moved.length;
     })();
     return out;
+  }
+
+  /** The score columns of these leads, CHUNK leads per statement. */
+  private saveScores(rows: readonly ScoreRow[], now: number): void {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const values: (number | string)[] = [now];
+      for (const r of chunk) values.push(r.id, r.score, r.fit, r.engagement, r.stage);
+      this.statements
+        .get(
+          `UPDATE leads SET score = v.column2, fit_score = v.column3, engagement_score = v.column4, stage = v.column5,
+             scored_at = ? FROM (VALUES ${placeholders(chunk.length, 5)}) AS v WHERE leads.id = v.column1`,
+        )
+        .run(values);
+    }
+  }
+
+  private addHistory(rows: readonly ScoreRow[], now: number, cause: string): void {
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      const chunk = rows.slice(i, i + CHUNK);
+      const values: (number | string)[] = [];
+      for (const r of chunk) values.push(r.id, now, r.score, r.fit, r.engagement, r.stage, cause);
+      this.statements
+        .get(
+          `INSERT INTO score_history (lead_id, at, score, fit, engagement, stage, cause) VALUES ${placeholders(chunk.length, 7)}`,
+        )
+        .run(values);
+    }
   }
 
   private reasonFor(r: ScoreRow, now: number): string {
@@ -140,4 +182,18 @@ export class ScoreStore {
       | { at: number; reason: string; score: number }
       | undefined;
   }
+}
+
+const PLACEHOLDERS = new Map<number, string>();
+
+/** `(?, ?), (?, ?)` for rows × columns (columns < 100), built once per shape. */
+function placeholders(rows: number, columns: number): string {
+  const key = rows * 100 + columns;
+  let text = PLACEHOLDERS.get(key);
+  if (text === undefined) {
+    const row = `(${Array.from({ length: columns }, () => '?').join(', ')})`;
+    text = Array.from({ length: rows }, () => row).join(', ');
+    PLACEHOLDERS.set(key, text);
+  }
+  return text;
 }

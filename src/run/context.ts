@@ -3,6 +3,7 @@ import { EventStore } from '../db/events.js';
 import { LeadStore } from '../db/leads.js';
 import { Outbox, type StoredEnrollment, type StoredSend } from '../db/outbox.js';
 import { RunStore } from '../db/runs.js';
+import type { SavedScore } from '../db/scores.js';
 import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { ZoneDays } from '../time/zone-days.js';
@@ -40,6 +41,8 @@ export function planContext(workspace: Workspace): PlanContext {
 
 export interface LoadedLead {
   state: LeadState;
+  /** The scores and stage saved before this pass. */
+  saved: SavedScore;
   enrollments: StoredEnrollment[];
   sends: StoredSend[];
 }
@@ -66,6 +69,7 @@ export function* leadBatches(
       const leadEnrollments = enrollments.get(lead.id) ?? [];
       const leadSends = sends.get(lead.id) ?? [];
       return {
+        saved: lead.saved,
         enrollments: leadEnrollments,
         sends: leadSends,
         state: {

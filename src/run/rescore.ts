@@ -68,23 +68,19 @@ export function rescoreLeads(
 }
 
 /**
- * Records a run's scores. The planner scores without the sends; when the rules count unopened
- * streaks, the leads are rescored here with them, so the stored score matches `nurture score`.
+ * Records a run's scores: the planner's own (`advanceLead` scores with the sends as loaded, so
+ * unopened streaks count and the stored score matches `nurture score`), one per lead of the batch.
  */
 export function recordRunScores(
   stores: Stores,
   model: ScoringModel,
   batch: readonly LoadedLead[],
-  planned: readonly Omit<ScoreRow, 'handoffReason'>[],
+  scores: readonly LeadScore[],
   now: number,
 ): void {
-  const streaks = model.engagement.some((r) => r.unopenedStreak !== undefined);
-  const byId = new Map(batch.map((lead) => [lead.state.profile.id, lead]));
-  const rows: ScoreRow[] = streaks
-    ? batch.map((lead) => scoreRow(model, lead.state.profile.id, scoreLoaded(model, lead, now), lead.state.events, now))
-    : planned.map((p) => {
-        const events = byId.get(p.id)?.state.events ?? [];
-        return { ...p, handoffReason: p.stage === 'sales-ready' ? salesReadyReason(model.stages, p.score, events, now) : undefined };
-      });
+  const rows = batch.map((lead, i) => ({
+    ...scoreRow(model, lead.state.profile.id, scores[i]!, lead.state.events, now),
+    before: lead.saved,
+  }));
   stores.leads.scores.record(rows, now, { cause: 'run', minDelta: 1 });
 }

@@ -7,6 +7,7 @@ import {
   MAX_SENDS_PER_RUN,
   type PlanContext,
 } from '../domain/lead-plan.js';
+import type { LeadScore } from '../domain/scoring.js';
 import { messageRef } from '../mail/links.js';
 import type { Renderer } from '../mail/render.js';
 import type { Mailer } from '../mail/transport.js';
@@ -169,23 +170,14 @@ interface RunScope {
 async function runBatch(scope: RunScope, batch: LoadedLead[]): Promise<void> {
   const { deps, ctx, stores, now, runId, dryRun, report } = scope;
   report.counts.leads! += batch.length;
-  const scores: { id: number; score: number; fit: number; engagement: number; stage: string }[] = [];
+  const scores: LeadScore[] = [];
   let active = batch;
   for (let round = 0; round < MAX_SENDS_PER_RUN && active.length > 0; round++) {
     const pending: PendingSend[] = [];
     const write = () => {
       for (const lead of active) {
         const advance = advanceLead(ctx, lead.state, now);
-        if (round === 0) {
-          const s = advance.score;
-          scores.push({
-            id: lead.state.profile.id,
-            score: s.score,
-            fit: s.fit,
-            engagement: s.engagement,
-            stage: s.stage,
-          });
-        }
+        if (round === 0) scores.push(advance.score);
         for (const d of advance.bookkeeping) recordBookkeeping(stores, lead, d, now, runId, dryRun, report);
         const sendId = recordOutcome(scope, lead, advance.outcome);
         if (advance.outcome.kind === 'send' && sendId !== undefined)
@@ -245,11 +237,15 @@ function recordBookkeeping(
   }
 }
 
+/** Only skipped and listed touches show the lead's zone: most leads never need it worked out. */
+function zoneOf(scope: RunScope, lead: LoadedLead): string {
+  return leadWhere(lead.state.profile, scope.deps.workspace.policy).zone;
+}
+
 /** Records a wait as the planned row; creates the row for a send and returns its id. */
 function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): number | undefined {
   const { deps, stores, now, runId, dryRun, report, listPlanned } = scope;
   const profile = lead.state.profile;
-  const zone = leadWhere(profile, deps.workspace.policy).zone;
   if (outcome.kind === 'idle') {
     report.counts.idle!++;
     return undefined;
@@ -258,7 +254,7 @@ function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): nu
     report.skipped.push(
       touchItem(
         profile.email,
-        zone,
+        zoneOf(scope, lead),
         outcome.sequence.id,
         outcome.step.id,
         outcome.step.force,
@@ -277,7 +273,7 @@ function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): nu
     report.planned.push(
       touchItem(
         profile.email,
-        zone,
+        zoneOf(scope, lead),
         outcome.sequence.id,
         outcome.step.id,
         outcome.step.force,
@@ -288,8 +284,11 @@ function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): nu
     );
   }
   if (dryRun) return outcome.kind === 'send' ? -1 : undefined;
+  const stepId = outcome.step.id;
+  const existing = lead.sends.find((s) => s.enrollmentId === enrollment.id && s.stepId === stepId);
   // Hourly runs mostly re-plan what is already planned: write only what moved.
-  if (outcome.kind === 'wait' && isAlreadyPlanned(lead, enrollment.id, outcome.step.id, outcome.at, reason)) return undefined;
+  if (outcome.kind === 'wait' && existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.reason === reason)
+    return undefined;
   stores.outbox.plan(
     {
       enrollmentId: enrollment.id,
@@ -300,16 +299,11 @@ function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): nu
       plannedAt: outcome.at,
       dueAt: outcome.kind === 'wait' ? outcome.due : outcome.at,
       reason,
-      ref: messageRef(deps.secret, profile.id, outcome.sequence.id, outcome.step.id),
+      // A row that exists keeps its ref (the upsert does not change it): no HMAC to compute.
+      ref: existing?.ref ?? messageRef(deps.secret, profile.id, outcome.sequence.id, stepId),
       runId,
     },
     now,
   );
   return outcome.kind === 'send' ? stores.outbox.findId(enrollment.id, outcome.step.id) : undefined;
-}
-
-function isAlreadyPlanned(lead: LoadedLead, enrollmentId: number, stepId: string, at: number, reason: string): boolean {
-  return lead.sends.some(
-    (s) => s.enrollmentId === enrollmentId && s.stepId === stepId && s.status === 'planned' && s.plannedAt === at && s.reason === reason,
-  );
 }
