@@ -70,7 +70,7 @@ export function leadWhere(profile: LeadProfile, policy: Policy): Where {
  * The one next thing to do for a lead at `now`. Pure: the same state and `now` give the same
  * decision (invariant 6). The run and the forecast both call it through `advanceLead`.
  */
-export function decide(ctx: PlanContext, state: LeadState, now: number, score: () => LeadScore): Decision {
+export function decide(ctx: PlanContext, state: LeadState, now: number, stageNow: () => Stage): Decision {
   const active = state.enrollments.find((e) => e.status === 'active');
   const blockedByConsent = !consentAllowsMail(state.profile.consent, ctx.policy);
   // A suppressing event counts at once, whether or not the suppression flag was stored yet
@@ -85,9 +85,9 @@ export function decide(ctx: PlanContext, state: LeadState, now: number, score: (
       const reason = suppressing ? `event ${suppressing.type}` : 'suppressed';
       return { kind: 'exit', sequenceId: sequence.id, reason };
     }
-    const exit = exitReason(ctx, state, active, sequence, now, score().stage);
+    const exit = exitReason(ctx, state, active, sequence, now, stageNow());
     if (exit) return { kind: 'exit', sequenceId: sequence.id, reason: exit };
-    return nextTouch(ctx, state, active, sequence, now, blockedByConsent, score().stage);
+    return nextTouch(ctx, state, active, sequence, now, blockedByConsent, stageNow());
   }
   if (unsubscribed)
     return { kind: 'idle', reason: 'suppressed: no mail after an unsubscribe, bounce or complaint' };
@@ -96,7 +96,7 @@ export function decide(ctx: PlanContext, state: LeadState, now: number, score: (
       kind: 'idle',
       reason: `consent ${state.profile.consent} does not meet policy ${ctx.policy.consent}`,
     };
-  return enrollment(ctx, state, now, score().stage);
+  return enrollment(ctx, state, now, stageNow());
 }
 
 /**
@@ -265,15 +265,29 @@ export function advanceLead(ctx: PlanContext, state: LeadState, now: number): Ad
     cached ??= scoreLead(ctx.scoring, state.profile, state.events, now, state.sends);
     return cached;
   };
+  const settled = settleLead(ctx, state, now, () => score().stage);
+  return { ...settled, score: score() };
+}
+
+/**
+ * `advanceLead` without the score breakdown: `stageNow` gives the lead's stage at `now` and should
+ * remember it (it is asked once per round; bookkeeping never changes what the score reads).
+ */
+export function settleLead(
+  ctx: PlanContext,
+  state: LeadState,
+  now: number,
+  stageNow: () => Stage,
+): Omit<Advance, 'score'> {
   const bookkeeping: Decision[] = [];
   for (let guard = 0; guard < 4 * ctx.sequences.length + 8; guard++) {
-    const decision = decide(ctx, state, now, score);
+    const decision = decide(ctx, state, now, stageNow);
     if (decision.kind === 'exit' || decision.kind === 'complete' || decision.kind === 'enroll') {
       applyDecision(state, decision, now);
       bookkeeping.push(decision);
       continue;
     }
-    return { bookkeeping, outcome: decision, score: score() };
+    return { bookkeeping, outcome: decision };
   }
   throw new Error(`lead ${state.profile.email} did not settle at ${new Date(now).toISOString()}`);
 }

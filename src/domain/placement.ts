@@ -18,20 +18,27 @@ export interface Reason {
   detail: string;
 }
 
-const interned = new Map<string, Reason>();
+const interned = new Map<Reason['rule'], Map<string, Reason>>();
 
 /**
  * One shared Reason per distinct rule and detail: a run keeps a planned item per lead, and a
  * million leads share a few thousand distinct reasons (details name zones, dates and rules).
+ * Keyed by rule, then detail, so a look-up builds no key string.
  */
 export function reason(rule: Reason['rule'], detail: string): Reason {
-  const key = `${rule}|${detail}`;
-  let r = interned.get(key);
+  let byDetail = interned.get(rule);
+  if (!byDetail) interned.set(rule, (byDetail = new Map()));
+  let r = byDetail.get(detail);
   if (!r) {
     r = Object.freeze({ rule, detail });
-    interned.set(key, r);
+    byDetail.set(detail, r);
   }
   return r;
+}
+
+/** Same rule and detail (the identity of a reason, interned or not). */
+export function sameReason(a: Reason, b: Reason): boolean {
+  return a === b || (a.rule === b.rule && a.detail === b.detail);
 }
 
 export interface Placement {
@@ -101,12 +108,9 @@ export function placeTouch(input: PlacementInput): Placement {
   return { at, sendNow: at === now, reasons: dedupe(reasons) };
 }
 
+/** The first of each distinct reason, in order: a handful of reasons, so a scan beats a Set. */
 function dedupe(reasons: Reason[]): Reason[] {
-  const seen = new Set<string>();
-  return reasons.filter((r) => {
-    const key = `${r.rule}|${r.detail}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const out: Reason[] = [];
+  for (const r of reasons) if (!out.some((o) => sameReason(o, r))) out.push(r);
+  return out;
 }

@@ -55,13 +55,22 @@ export function fitContributions(model: ScoringModel, lead: LeadProfile): Contri
  * it per profile object (and model). Profiles are values read from the database; code that
  * changes one builds a new object, so a cached entry never outlives the profile it describes.
  */
-const fitCache = new WeakMap<LeadProfile, { model: ScoringModel; fit: readonly Contribution[] }>();
-function cachedFit(model: ScoringModel, lead: LeadProfile): readonly Contribution[] {
+interface CachedFit {
+  model: ScoringModel;
+  fit: readonly Contribution[];
+  /** round2 of the contributions summed in order, exactly as scoreLead adds them. */
+  total: number;
+}
+const fitCache = new WeakMap<LeadProfile, CachedFit>();
+function cachedFit(model: ScoringModel, lead: LeadProfile): CachedFit {
   const hit = fitCache.get(lead);
-  if (hit && hit.model === model) return hit.fit;
+  if (hit && hit.model === model) return hit;
   const fit = fitContributions(model, lead);
-  fitCache.set(lead, { model, fit });
-  return fit;
+  let total = 0;
+  for (const c of fit) total += c.points;
+  const entry = { model, fit, total: round2(total) };
+  fitCache.set(lead, entry);
+  return entry;
 }
 
 /** The lead fields the fit rules read (`email` for personal-address rules): what a fit pass must load. */
@@ -126,7 +135,7 @@ export function scoreLead(
   now: number,
   sends: readonly SentMessage[] = [],
 ): LeadScore {
-  const contributions = [...cachedFit(model, lead)];
+  const contributions = [...cachedFit(model, lead).fit];
   let fit = 0;
   for (const c of contributions) fit += c.points;
   let engagement = 0;
@@ -145,4 +154,61 @@ export function scoreLead(
   engagement = round2(engagement);
   const score = round2(fit + engagement);
   return { score, fit, engagement, stage: stageFor(model.stages, score, events, now), contributions };
+}
+
+export type StageScorer = (now: number, sends: readonly SentMessage[]) => { score: number; stage: Stage };
+
+/**
+ * The score and stage of one lead whose events stay as they are, at any moment and with any
+ * sends: what `scoreLead` gives (the same sums in the same order, so the same floats), without
+ * building contributions. Each rule's matching events and the stage-setting events are found
+ * once, since the forecast asks for one lead's stage at many moments.
+ */
+export function stageScorer(model: ScoringModel, lead: LeadProfile, events: readonly ScoredEvent[]): StageScorer {
+  const fit = cachedFit(model, lead).total;
+  // Per rule, its matching events newest first (the order eventContribution walks them in).
+  const matching = model.engagement.map((rule) =>
+    rule.unopenedStreak !== undefined ? [] : events.filter((e) => engagementMatches(rule, e)).reverse(),
+  );
+  let customerAt = Number.POSITIVE_INFINITY;
+  let meetingAt = Number.POSITIVE_INFINITY;
+  for (const e of events) {
+    if (e.type === 'became_customer') customerAt = Math.min(customerAt, e.at);
+    if (e.type === 'meeting_booked') meetingAt = Math.min(meetingAt, e.at);
+  }
+  const { stages } = model;
+  return (now, sends) => {
+    let engagement = 0;
+    let streak: number | undefined;
+    for (let r = 0; r < model.engagement.length; r++) {
+      const rule = model.engagement[r]!;
+      if (rule.unopenedStreak !== undefined) {
+        streak ??= unopenedStreak(events, sends, now);
+        const c = streakContribution(rule, streak);
+        if (c) engagement += c.points;
+        continue;
+      }
+      let raw = 0;
+      let decayed = 0;
+      let occurrences = 0;
+      for (const event of matching[r]!) {
+        if (event.at > now) continue;
+        if (rule.max !== undefined && Math.abs(raw + rule.points) > Math.abs(rule.max)) break;
+        raw += rule.points;
+        decayed += rule.points * 0.5 ** ((now - event.at) / model.halfLifeMs);
+        occurrences++;
+      }
+      if (occurrences > 0) engagement += round2(decayed);
+    }
+    const score = round2(fit + round2(engagement));
+    // stageFor, with the customer and meeting events looked up once.
+    let stage: Stage;
+    if (customerAt <= now) stage = 'customer';
+    else if (meetingAt <= now || score >= stages.action) stage = 'sales-ready';
+    else if (score >= stages.desire) stage = 'desire';
+    else if (score >= stages.interest) stage = 'interest';
+    else if (score >= stages.awareness) stage = 'awareness';
+    else stage = 'unqualified';
+    return { score, stage };
+  };
 }

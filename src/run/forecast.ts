@@ -1,20 +1,19 @@
 import type { Connection } from '../db/connection.js';
 import {
-  advanceLead,
   applyDecision,
   type Decision,
   type LeadState,
   leadWhere,
   MAX_SENDS_PER_RUN,
   type PlanContext,
+  settleLead,
 } from '../domain/lead-plan.js';
-import { nextTick, type Reason } from '../domain/placement.js';
+import { nextTick, type Reason, sameReason } from '../domain/placement.js';
 import type { Step } from '../domain/types.js';
-import { scoreLead } from '../domain/scoring.js';
-import { DAY_MS } from '../time/clock.js';
 import type { Workspace } from '../workspace/load.js';
 import { leadBatches, planContext, storesFor } from './context.js';
 import { describeReasons, type TouchItem, touchItem } from './items.js';
+import { memoScore, nextStageChange, type ScoreAt } from './stage-change.js';
 
 export interface ForecastOptions {
   from: number;
@@ -55,14 +54,31 @@ export function forecast(conn: Connection, workspace: Workspace, options: Foreca
       }
     }
   }
-  // Sort on epoch numbers (parsing the ISO text per comparison dominated at a million leads).
+  // Sort on epoch numbers (parsing the ISO text per comparison dominated at a million leads),
+  // then on each lead's rank in address order (comparing the text per tie cost as much again).
+  const rank = leadRanks(items);
   const order = items.map((_, i) => i);
-  order.sort((a, b) => epochs[a]! - epochs[b]! || items[a]!.lead.localeCompare(items[b]!.lead));
+  order.sort((a, b) => epochs[a]! - epochs[b]! || rank[a]! - rank[b]!);
   return {
     from: new Date(options.from).toISOString(),
     to: new Date(options.to).toISOString(),
     items: order.map((i) => items[i]!),
   };
+}
+
+/**
+ * Per item, its lead's place in `localeCompare` order; addresses that compare equal share a
+ * place, so a stable sort on it orders ties exactly as comparing the addresses would.
+ */
+function leadRanks(items: readonly TouchItem[]): Float64Array {
+  const leads = [...new Set(items.map((item) => item.lead))].sort((a, b) => a.localeCompare(b));
+  const byLead = new Map<string, number>();
+  let place = 0;
+  leads.forEach((lead, i) => {
+    if (i > 0 && leads[i - 1]!.localeCompare(lead) !== 0) place++;
+    byLead.set(lead, place);
+  });
+  return Float64Array.from(items, (item) => byLead.get(item.lead)!);
 }
 
 /**
@@ -84,46 +100,67 @@ export function forecastLead(
   const out: TouchItem[] = [];
   const zone = leadWhere(state.profile, ctx.policy).zone;
   const every = ctx.policy.runEveryMs;
-  const nextEventRun = (after: number) => {
-    const event = state.events.find((e) => e.at > after);
-    return event === undefined ? Number.POSITIVE_INFINITY : nextTick(event.at, every);
-  };
+  const scoreAt = memoScore(ctx, state);
   let t = from;
   let sentAtT = 0;
   let waited: { step: Step; reasons: Reason[] } | undefined;
-  const moveTo = (next: number) => {
-    t = next;
-    sentAtT = 0;
-  };
   for (let guard = 0; guard < 10_000 && t < to; guard++) {
     if (sentAtT === MAX_SENDS_PER_RUN) {
       // The run stops after this many sends to one lead; the rest goes out at the next run.
-      moveTo(nextTick(t + 1, every));
+      t = nextTick(t + 1, every);
+      sentAtT = 0;
       continue;
     }
-    const { outcome } = advanceLead(ctx, state, t);
+    const { outcome } = settleLead(ctx, state, t, () => scoreAt(t).stage);
     if (outcome.kind === 'send') {
       sentAtT++;
       epochs?.push(t);
       const { sequence, step } = outcome;
       // Why it goes out now: the rules that deferred it while it waited, then those of the send.
-      const reasons = merge(waited?.step === step ? waited.reasons : [], outcome.reasons);
-      out.push(touchItem(state.profile.email, zone, sequence.id, step.id, step.force, t, describeReasons(reasons), reasons));
+      const { rules, text } = shared(merge(waited?.step === step ? waited.reasons : [], outcome.reasons));
+      out.push(touchItem(state.profile.email, zone, sequence.id, step.id, step.force, t, text, rules));
       applyDecision(state, outcome, t);
       continue;
     }
     if (outcome.kind === 'wait') waited = { step: outcome.step, reasons: outcome.reasons };
-    const next = nextVisit(ctx, state, outcome, t, Math.min(to, nextEventRun(t)));
+    const next = nextVisit(ctx, state, scoreAt, outcome, t, Math.min(to, nextEventRun(state, t, every)));
     if (next === undefined || next >= to) break;
-    moveTo(next);
+    t = next;
+    sentAtT = 0;
   }
   return out;
 }
 
+/** The first run that sees a stored event dated after `after` (infinity when there is none). */
+function nextEventRun(state: LeadState, after: number, every: number): number {
+  const event = state.events.find((e) => e.at > after);
+  return event === undefined ? Number.POSITIVE_INFINITY : nextTick(event.at, every);
+}
+
+interface SharedReasons {
+  next: WeakMap<Reason, SharedReasons>;
+  value?: { rules: Reason[]; text: string };
+}
+const sharedRoot: SharedReasons = { next: new WeakMap() };
+
+/**
+ * One reasons array and one description per distinct list of reasons (by identity; reasons are
+ * interned), shared by every touch that gives it: 400,000 touches have a few hundred lists.
+ */
+function shared(reasons: Reason[]): { rules: Reason[]; text: string } {
+  let node = sharedRoot;
+  for (const r of reasons) {
+    let child = node.next.get(r);
+    if (!child) node.next.set(r, (child = { next: new WeakMap() }));
+    node = child;
+  }
+  return (node.value ??= { rules: reasons, text: describeReasons(reasons) });
+}
+
 function merge(before: readonly Reason[], now: readonly Reason[]): Reason[] {
-  const all = [...before, ...now].filter((r) => r.rule !== 'due');
-  const seen = new Set<string>();
-  const out = all.filter((r) => !seen.has(`${r.rule}|${r.detail}`) && seen.add(`${r.rule}|${r.detail}`));
+  const out: Reason[] = [];
+  for (const list of [before, now])
+    for (const r of list) if (r.rule !== 'due' && !out.some((o) => sameReason(o, r))) out.push(r);
   return out.length > 0 ? out : [...now];
 }
 
@@ -131,7 +168,14 @@ function merge(before: readonly Reason[], now: readonly Reason[]): Reason[] {
  * The next run the forecast must visit after a wait or an idle outcome at `t`, or undefined when
  * nothing will change before `horizon` (the end, or the run that sees the next stored event).
  */
-function nextVisit(ctx: PlanContext, state: LeadState, outcome: Decision, t: number, horizon: number): number | undefined {
+function nextVisit(
+  ctx: PlanContext,
+  state: LeadState,
+  scoreAt: ScoreAt,
+  outcome: Decision,
+  t: number,
+  horizon: number,
+): number | undefined {
   const every = ctx.policy.runEveryMs;
   let target: number;
   if (outcome.kind === 'wait') target = Math.min(outcome.at, horizon);
@@ -140,53 +184,5 @@ function nextVisit(ctx: PlanContext, state: LeadState, outcome: Decision, t: num
   else if (outcome.kind === 'idle' && /^(stage|no sequence left)/.test(outcome.reason)) target = horizon;
   else return undefined;
   // Decay alone can change the stage (hot pace, audience, enrolment) before the target.
-  return nextStageChange(ctx, state, t, target) ?? target;
-}
-
-/**
- * The first run tick in (from, to) at which the lead's stage differs from its stage at `from`.
- * Decay alone moves a score one way between events, so a day-by-day scan plus bisection finds
- * the change; but contributions are rounded one by one, so a score within a few hundredths of a
- * threshold can flicker across it for an hour — those days are scanned tick by tick.
- */
-function nextStageChange(ctx: PlanContext, state: LeadState, from: number, to: number): number | undefined {
-  if (state.events.length === 0) return undefined;
-  const every = ctx.policy.runEveryMs;
-  const scoreAt = (t: number) => scoreLead(ctx.scoring, state.profile, state.events, t, state.sends);
-  const thresholds = Object.values(ctx.scoring.stages);
-  const margin = 0.01 * (ctx.scoring.engagement.length + ctx.scoring.fit.length + 2);
-  const near = (score: number) => thresholds.some((th) => Math.abs(score - th) <= margin);
-  const first = scoreAt(from);
-  const initial = first.stage;
-  let lo = from;
-  let loNear = near(first.score);
-  // The last run before `to` is sampled too: a change in the final partial day still counts.
-  const lastTick = nextTick(to, every) - every;
-  for (let day = nextTick(from + 1, every); lo < lastTick; day += DAY_MS) {
-    const hi = Math.min(nextTick(day, every), lastTick);
-    if (hi <= lo) break;
-    const s = scoreAt(hi);
-    const hiNear = near(s.score);
-    if (loNear || hiNear) {
-      for (let t = nextTick(lo + 1, every); t < hi; t += every) if (scoreAt(t).stage !== initial) return t;
-    }
-    if (s.stage === initial) {
-      lo = hi;
-      loNear = hiNear;
-      continue;
-    }
-    return loNear || hiNear ? hi : bisect(lo, hi, every, (t) => scoreAt(t).stage === initial);
-  }
-  return undefined;
-}
-
-/** The first tick in (a, b] where `same` turns false, given same(a) and !same(b). */
-function bisect(a: number, b: number, every: number, same: (t: number) => boolean): number {
-  while (b - a > every) {
-    const mid = nextTick(a + (b - a) / 2, every);
-    if (mid >= b) break;
-    if (same(mid)) a = mid;
-    else b = mid;
-  }
-  return b;
+  return nextStageChange(ctx, state, scoreAt, t, target) ?? target;
 }

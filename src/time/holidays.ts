@@ -9,8 +9,21 @@ export class HolidayCalendar {
   /** Country → year → table: the hot path (once per lead and day looked at) builds no string key. */
   private readonly byCountry = new Map<string, Map<number, Map<string, string>>>();
 
+  /** Country → local date → name or null: the planner asks about the same few days for every lead. */
+  private readonly byCountryDate = new Map<string, Map<string, string | null>>();
+
   /** The holiday's name when `localDate` (YYYY-MM-DD) is a public holiday in `country`. */
   holidayOn(country: string, localDate: string): string | undefined {
+    let dates = this.byCountryDate.get(country);
+    if (!dates) this.byCountryDate.set(country, (dates = new Map()));
+    const known = dates.get(localDate);
+    if (known !== undefined) return known ?? undefined;
+    const name = this.lookUp(country, localDate);
+    dates.set(localDate, name ?? null);
+    return name;
+  }
+
+  private lookUp(country: string, localDate: string): string | undefined {
     const year = Number(localDate.slice(0, 4));
     let years = this.byCountry.get(country);
     if (!years) {

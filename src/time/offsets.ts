@@ -20,8 +20,25 @@ export function offsetMinutes(zone: string, epochMs: number): number {
   return offset;
 }
 
-/** ISO 8601 with the zone's offset and no milliseconds (unless present), e.g. 2026-11-24T09:00:00-05:00. */
+const formatted = new Map<string, Map<number, string>>();
+const FORMATTED_LIMIT = 200_000;
+
+/**
+ * ISO 8601 with the zone's offset and no milliseconds (unless present), e.g. 2026-11-24T09:00:00-05:00.
+ * Remembered per zone and instant (bounded): touches bunch at the same window openings.
+ */
 export function formatWithOffset(epochMs: number, zone: string): string {
+  let byInstant = formatted.get(zone);
+  if (!byInstant) formatted.set(zone, (byInstant = new Map()));
+  let text = byInstant.get(epochMs);
+  if (text === undefined) {
+    text = format(epochMs, zone);
+    if (byInstant.size < FORMATTED_LIMIT) byInstant.set(epochMs, text);
+  }
+  return text;
+}
+
+function format(epochMs: number, zone: string): string {
   const offset = offsetMinutes(zone, epochMs);
   const local = new Date(epochMs + offset * 60_000).toISOString();
   const body = epochMs % 1000 === 0 ? local.slice(0, 19) : local.slice(0, 23);
