@@ -5,9 +5,8 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
@@ -15,6 +14,7 @@ import { openApp } from '../src/app.js';
 import { buildMessage } from '../src/mail/message.js';
 import { runOnce } from '../src/run/run.js';
 import { TestClock } from '../src/time/clock.js';
+import { benchWorkspace } from './workspace.js';
 
 const AT = Date.parse('2026-11-24T15:00:00Z'); // a Tuesday: 10:00 in New York, inside the window
 const PLANNED_AT = Date.parse('2026-11-22T15:00:00Z'); // the Sunday before: everything is planned, nothing sent
@@ -41,10 +41,7 @@ async function startSink(): Promise<{ port: number; received: () => Promise<numb
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
 export async function benchDelivery(messages: number): Promise<void> {
-  const root = resolve(import.meta.dirname, '..');
-  const dir = mkdtempSync(join(tmpdir(), 'nurture-bench-delivery-'));
-  cpSync(join(root, 'nurture.yaml'), join(dir, 'nurture.yaml'));
-  for (const f of ['sequences', 'templates']) cpSync(join(root, f), join(dir, f), { recursive: true });
+  const dir = benchWorkspace('nurture-bench-delivery');
   const sink = await startSink();
   const clock = new TestClock(AT);
   const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench', NURTURE_SMTP_URL: `smtp://127.0.0.1:${sink.port}` }, clock });

@@ -1,19 +1,15 @@
 /** Check aid: a digest of the whole forecast JSON, to compare before and after a refactor. */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import { openApp } from '../src/app.js';
 import { forecast } from '../src/run/forecast.js';
 import { runOnce } from '../src/run/run.js';
 import { DAY_MS, TestClock } from '../src/time/clock.js';
 import { AT, generate } from './forecast.js';
+import { benchWorkspace } from './workspace.js';
 
 const leads = Number(process.env.BENCH_LEADS ?? 5_000);
-const dir = mkdtempSync(join(tmpdir(), 'nurture-digest-'));
-const root = resolve(import.meta.dirname, '..');
-cpSync(join(root, 'nurture.yaml'), join(dir, 'nurture.yaml'));
-for (const f of ['sequences', 'templates']) cpSync(join(root, f), join(dir, f), { recursive: true });
+const dir = benchWorkspace('nurture-digest');
 const clock = new TestClock(AT);
 const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
 generate(app, leads);

@@ -5,16 +5,16 @@
  * chromium, from navigation until the widget has painted its first day count (`.fc` present
  * with events) — cold (the server plans the base on that request) and warm (cached).
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { type App, openApp } from '../src/app.js';
 import { forecast } from '../src/run/forecast.js';
 import { runOnce } from '../src/run/run.js';
 import { DAY_MS, TestClock } from '../src/time/clock.js';
+import { benchWorkspace } from './workspace.js';
 
 const ZONES = ['America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Tokyo'];
 const COUNTRIES = ['US', 'US', 'GB', 'DE', 'IN', 'NP', 'AU', 'NZ', 'CA', 'JP'];
@@ -85,10 +85,7 @@ async function firstRender(url: string): Promise<{ cold: Render; warm: Render }>
 }
 
 export async function benchForecast(leads: number): Promise<void> {
-  const root = resolve(import.meta.dirname, '..');
-  const dir = mkdtempSync(join(tmpdir(), 'nurture-bench-forecast-'));
-  cpSync(join(root, 'nurture.yaml'), join(dir, 'nurture.yaml'));
-  for (const f of ['sequences', 'templates']) cpSync(join(root, f), join(dir, f), { recursive: true });
+  const dir = benchWorkspace('nurture-bench-forecast');
   const clock = new TestClock(AT);
   const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
   try {

@@ -5,14 +5,14 @@
  * database: a raw better-sqlite3 keyset scan of the same leads, events, enrolments and sends plus
  * the insert of as many rows as the run writes. BENCH_LEADS sets the size.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openApp } from '../src/app.js';
 import { advanceLead } from '../src/domain/lead-plan.js';
 import { leadBatches, planContext, storesFor } from '../src/run/context.js';
 import { runOnce } from '../src/run/run.js';
 import { DAY_MS, TestClock } from '../src/time/clock.js';
+import { benchWorkspace } from './workspace.js';
 
 const ZONES = [
   'America/New_York',
@@ -72,9 +72,7 @@ function writeSequences(root: string, dir: string): void {
 
 export async function benchPlanning(LEADS: number): Promise<void> {
   const root = resolve(import.meta.dirname, '..');
-  const dir = mkdtempSync(join(tmpdir(), 'nurture-bench-'));
-  cpSync(join(root, 'nurture.yaml'), join(dir, 'nurture.yaml'));
-  for (const f of ['sequences', 'templates']) cpSync(join(root, f), join(dir, f), { recursive: true });
+  const dir = benchWorkspace('nurture-bench');
   writeSequences(root, dir);
   const clock = new TestClock(AT);
   const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });

@@ -5,8 +5,7 @@
  * same database. BENCH_LEADS sets the size (the issue's target is 1,000,000 leads with
  * 10,000,000 events); BENCH_EVENTS_PER_LEAD (default 10) the events per lead.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type App, openApp } from '../src/app.js';
 import { fitFields, fitScore, scoreLead } from '../src/domain/scoring.js';
@@ -14,6 +13,7 @@ import { importEvents } from '../src/io/import.js';
 import { leadBatches } from '../src/run/context.js';
 import { rescoreLeads } from '../src/run/rescore.js';
 import { DAY_MS, TestClock } from '../src/time/clock.js';
+import { benchWorkspace } from './workspace.js';
 
 const AT = Date.parse('2026-11-23T12:00:00Z');
 const TITLES = ['Marketing Manager', 'VP Marketing', 'Director of Sales Operations', 'Marketing Associate', 'CEO', 'Intern', 'Student'];
@@ -149,10 +149,7 @@ async function incremental(app: App, dir: string, leads: number, count: number, 
 
 export async function benchScoring(leads: number): Promise<void> {
   const perLead = Number(process.env.BENCH_EVENTS_PER_LEAD ?? 10);
-  const root = resolve(import.meta.dirname, '..');
-  const dir = mkdtempSync(join(tmpdir(), 'nurture-bench-scoring-'));
-  cpSync(join(root, 'nurture.yaml'), join(dir, 'nurture.yaml'));
-  for (const f of ['sequences', 'templates']) cpSync(join(root, f), join(dir, f), { recursive: true });
+  const dir = benchWorkspace('nurture-bench-scoring');
   const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock: new TestClock(AT) });
   try {
     const [, genSeconds] = seconds(() => generate(app, leads, perLead));

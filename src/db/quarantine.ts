@@ -1,15 +1,10 @@
 import type { Database } from 'better-sqlite3';
 import type { EventType } from '../domain/types.js';
+import type { EventInput } from './events.js';
 
-export interface QuarantineInput {
+/** An event as `events` would store it, but keyed by address (no lead yet) and with why it waits. */
+export interface QuarantineInput extends Omit<EventInput, 'leadId'> {
   email: string;
-  type: EventType;
-  occurredAt: number;
-  url: string;
-  properties: Record<string, string>;
-  externalId?: string;
-  dedupeKey: string;
-  source: string;
   reason: string;
 }
 
