@@ -33,7 +33,7 @@ const STAGE_SETS = ['[awareness]', '[interest]', '[awareness, interest]', '[desi
 const CYCLES = ['', 'P3W', 'P2M', 'P5M', 'P1Y'];
 const WAITS = ['P2D', 'P3D', '2 business days', 'P5D', 'P1W'];
 // A Sunday: every touch is planned (windows are closed), so the pass measures planning, not SMTP.
-const AT = Date.parse('2026-11-22T12:00:00Z');
+export const AT = Date.parse('2026-11-22T12:00:00Z');
 
 function time<T>(fn: () => T): [T, number] {
   const start = process.hrtime.bigint();
@@ -42,7 +42,7 @@ function time<T>(fn: () => T): [T, number] {
 }
 
 /** 30 generated sequences over the example templates, replacing the example ones. */
-function writeSequences(root: string, dir: string): void {
+export function writeSequences(root: string, dir: string): void {
   const templates = [...readFileSync(join(root, 'sequences', 'new-signups.yaml'), 'utf8').matchAll(/template: ([\w-]+)/g)].map(
     (m) => m[1]!,
   );
@@ -134,7 +134,7 @@ function plannerOnly(app: ReturnType<typeof openApp>): number {
 
 type Sqlite = ReturnType<typeof openApp>['conn']['sqlite'];
 
-function generate(db: Sqlite, leads: number): void {
+export function generate(db: Sqlite, leads: number): void {
   const insert = db.prepare(
     `INSERT INTO leads (email, job_title, industry, country, timezone, consent, attributes, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, 'confirmed', '{}', 0, 0)`,

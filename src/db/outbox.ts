@@ -14,7 +14,6 @@ export interface StoredSend extends SendRecord {
   id: number;
   leadId: number;
   enrollmentId: number;
-  ref: string;
   attempts: number;
   plannedAt: number | null;
   reason: string;
@@ -40,7 +39,6 @@ export interface PlannedTouch {
   plannedAt: number;
   dueAt: number;
   reason: string;
-  ref: string;
   runId: number;
 }
 
@@ -67,7 +65,7 @@ export class Outbox {
   sendsForLeadRange(fromId: number, toId: number): Map<number, StoredSend[]> {
     const rows = this.prepare(
       `SELECT id, lead_id AS leadId, enrollment_id AS enrollmentId, sequence_id AS sequenceId, step_id AS stepId,
-          status, coalesce(sent_at, planned_at) AS at, ref, attempts, planned_at AS plannedAt, reason
+          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, reason
          FROM sends WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, id`,
     ).all(fromId, toId) as StoredSend[];
     return groupBy(rows, (r) => r.leadId);
@@ -87,15 +85,18 @@ export class Outbox {
     ).run(status, at, reason, id);
   }
 
-  /** Records (or moves) the next planned touch; never touches a row already claimed or sent. */
+  /**
+   * Records (or moves) the next planned touch; never touches a row already claimed or sent. The
+   * ref stays '' until the row is claimed: most planned rows are moved many times before they go.
+   */
   plan(t: PlannedTouch, now: number): void {
     this.prepare(
       `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?, ?)
+         VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, '', ?, ?)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
          WHERE sends.status = 'planned'`,
-    ).run(t.enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, t.ref, t.runId, now);
+    ).run(t.enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, t.runId, now);
   }
 
   /** Drops planned rows of an enrolment that ended: they will not go out. */
@@ -107,10 +108,12 @@ export class Outbox {
 
   /**
    * Claims a touch for sending, atomically re-checking that the lead may still be mailed (an
-   * unsubscribe recorded a moment ago wins). Returns false when it must not be sent.
+   * unsubscribe recorded a moment ago wins), and gives it its message ref (the links' key).
+   * Returns false when it must not be sent.
    */
   claim(
     sendId: number,
+    ref: string,
     leadId: number,
     allowedConsents: readonly string[],
     runId: number,
@@ -118,10 +121,10 @@ export class Outbox {
   ): boolean {
     const placeholders = allowedConsents.map(() => '?').join(', ');
     const info = this.prepare(
-      `UPDATE sends SET status = 'sending', attempts = attempts + 1, run_id = ?, sent_at = ?, updated_at = ?
+      `UPDATE sends SET status = 'sending', attempts = attempts + 1, ref = ?, run_id = ?, sent_at = ?, updated_at = ?
          WHERE id = ? AND (status = 'planned' OR (status = 'failed' AND planned_at <= ?))
            AND EXISTS (SELECT 1 FROM leads WHERE id = ? AND suppressed_reason IS NULL AND consent IN (${placeholders}))`,
-    ).run(runId, now, now, sendId, now, leadId, ...allowedConsents);
+    ).run(ref, runId, now, now, sendId, now, leadId, ...allowedConsents);
     return info.changes === 1;
   }
 
@@ -161,8 +164,9 @@ export class Outbox {
     return row?.id;
   }
 
+  /** The claimed touch with this ref. (`ref <> ''` lets SQLite use the partial index and never matches a planned row.) */
   byRef(ref: string): { id: number; leadId: number } | undefined {
-    return this.prepare('SELECT id, lead_id AS leadId FROM sends WHERE ref = ?').get(ref) as
+    return this.prepare("SELECT id, lead_id AS leadId FROM sends WHERE ref = ? AND ref <> ''").get(ref) as
       | { id: number; leadId: number }
       | undefined;
   }

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Instants are stored as epoch milliseconds (integers): compact, sortable, zone-free. */
@@ -116,7 +117,10 @@ export const sends = sqliteTable(
     dueAt: integer('due_at'),
     sentAt: integer('sent_at'),
     reason: text('reason').notNull().default(''),
-    /** Opaque, unguessable message reference used in links and the Message-ID. */
+    /**
+     * Opaque, unguessable message reference used in links and the Message-ID; written when the
+     * row is claimed for sending ('' while planned: a planned row has no links to resolve yet).
+     */
     ref: text('ref').notNull(),
     messageId: text('message_id'),
     attempts: integer('attempts').notNull().default(0),
@@ -126,9 +130,11 @@ export const sends = sqliteTable(
   },
   (t) => [
     uniqueIndex('sends_enrollment_step').on(t.enrollmentId, t.stepId),
-    uniqueIndex('sends_ref').on(t.ref),
+    // Partial indexes: a run writes tens of thousands of planned rows, and each random key
+    // (an HMAC ref, a planned time) would dirty its own index page. Only claimed rows need these.
+    uniqueIndex('sends_ref').on(t.ref).where(sql`ref <> ''`),
     index('sends_lead').on(t.leadId, t.sentAt),
-    index('sends_status').on(t.status, t.plannedAt),
+    index('sends_sending').on(t.id).where(sql`status = 'sending'`),
   ],
 );
 

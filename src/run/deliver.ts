@@ -76,7 +76,8 @@ export async function deliverAll(
       const zone = leadWhere(profile, deps.workspace.policy).zone;
       const { sequence, step } = decision;
       const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(decision.reasons));
-      if (!dryRun && !stores.outbox.claim(sendId, profile.id, allowed, runId, now)) {
+      const ref = messageRef(deps.secret, profile.id, sequence.id, step.id);
+      if (!dryRun && !stores.outbox.claim(sendId, ref, profile.id, allowed, runId, now)) {
         report.skipped.push({ ...item, reason: whyNotClaimed(stores, sendId, zone) });
         return;
       }
@@ -85,7 +86,7 @@ export async function deliverAll(
           lead: profile,
           sequence,
           step,
-          ref: messageRef(deps.secret, profile.id, sequence.id, step.id),
+          ref,
           sender: deps.workspace.config.sender,
           baseUrl: deps.workspace.config.baseUrl,
           secret: deps.secret,

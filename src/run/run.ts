@@ -8,7 +8,6 @@ import {
   type PlanContext,
 } from '../domain/lead-plan.js';
 import type { LeadScore } from '../domain/scoring.js';
-import { messageRef } from '../mail/links.js';
 import type { Renderer } from '../mail/render.js';
 import type { Mailer } from '../mail/transport.js';
 import type { Clock } from '../time/clock.js';
@@ -244,7 +243,7 @@ function zoneOf(scope: RunScope, lead: LoadedLead): string {
 
 /** Records a wait as the planned row; creates the row for a send and returns its id. */
 function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): number | undefined {
-  const { deps, stores, now, runId, dryRun, report, listPlanned } = scope;
+  const { stores, now, runId, dryRun, report, listPlanned } = scope;
   const profile = lead.state.profile;
   if (outcome.kind === 'idle') {
     report.counts.idle!++;
@@ -299,8 +298,6 @@ function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): nu
       plannedAt: outcome.at,
       dueAt: outcome.kind === 'wait' ? outcome.due : outcome.at,
       reason,
-      // A row that exists keeps its ref (the upsert does not change it): no HMAC to compute.
-      ref: existing?.ref ?? messageRef(deps.secret, profile.id, outcome.sequence.id, stepId),
       runId,
     },
     now,

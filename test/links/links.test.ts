@@ -55,6 +55,18 @@ describe('the email link endpoints, in process', () => {
     expect(f.lead(B).suppressed).toBeNull();
   });
 
+  it('gives a touch its ref when it is claimed, so a planned touch resolves no link', async () => {
+    const rows = f.db
+      .prepare('SELECT s.status, s.ref FROM sends s JOIN leads l ON l.id = s.lead_id WHERE l.email = ? ORDER BY s.id')
+      .all(B) as { status: string; ref: string }[];
+    expect(rows.find((r) => r.status === 'sent')?.ref).toMatch(/^[0-9a-f]{24}$/);
+    expect(rows.filter((r) => r.status === 'planned').map((r) => r.ref)).toEqual(['']);
+    // Even a genuinely signed token for the empty ref finds no lead.
+    const token = signLinkAt(SECRET, { kind: 'unsubscribe', ref: '' }, RUN_AT);
+    expect((await f.request(`/u/${token}`, { method: 'POST' })).status).toBe(404);
+    expect(f.lead(B).suppressed).toBeNull();
+  });
+
   it('answers an expired token with 410 and changes nothing', async () => {
     const expired = signLink(SECRET, { kind: 'unsubscribe', ref: f.refOf(B), expiresAt: Math.floor(RUN_AT / 1000) - 1 });
     const response = await f.request(`/u/${expired}`, { method: 'POST' });
