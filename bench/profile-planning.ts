@@ -25,7 +25,7 @@ await session.post('Profiler.enable');
 await session.post('Profiler.start');
 let start = process.hrtime.bigint();
 const cpu = process.cpuUsage();
-await runOnce(deps, { at: AT, batchSize: Number(process.env.BATCH ?? 1000) });
+await runOnce(deps, { at: AT, batchSize: Number(process.env.BATCH ?? 1000), planThread: process.env.THREAD !== '0' });
 const used = process.cpuUsage(cpu);
 // CPU time beside wall time: on a shared machine the wall time also counts other processes.
 console.log(`first run: ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(2)} s (cpu ${((used.user + used.system) / 1e6).toFixed(2)} s)`);

@@ -1,6 +1,6 @@
 import type { Connection } from '../db/connection.js';
 import { EventStore } from '../db/events.js';
-import { LeadStore } from '../db/leads.js';
+import { type LeadRow, LeadStore } from '../db/leads.js';
 import { Outbox, type StoredEnrollment, type StoredSend } from '../db/outbox.js';
 import { RunStore } from '../db/runs.js';
 import type { SavedScore } from '../db/scores.js';
@@ -16,7 +16,8 @@ export interface Stores {
   runs: RunStore;
 }
 
-export function storesFor(conn: Connection): Stores {
+/** The stores over one connection (a read-only one will do for the planner thread, which only reads). */
+export function storesFor(conn: Pick<Connection, 'sqlite'>): Stores {
   return {
     leads: new LeadStore(conn.sqlite),
     events: new EventStore(conn.sqlite),
@@ -26,7 +27,7 @@ export function storesFor(conn: Connection): Stores {
 }
 
 /** One planning context per run: the zone-day and holiday caches live as long as it does. */
-export function planContext(workspace: Workspace): PlanContext {
+export function planContext(workspace: Pick<Workspace, 'policy' | 'sequences' | 'scoring'>): PlanContext {
   return {
     policy: workspace.policy,
     sequences: workspace.sequences,
@@ -60,33 +61,43 @@ export function* leadBatches(
   for (;;) {
     const leads = stores.leads.page(after, onlyLeadId === undefined ? batchSize : 1);
     if (leads.length === 0 || (onlyLeadId !== undefined && leads[0]!.id !== onlyLeadId)) return;
-    const first = leads[0]!.id;
-    const last = leads[leads.length - 1]!.id;
-    const events = stores.events.forLeadRange(first, last);
-    const enrollments = stores.outbox.enrollmentsForLeadRange(first, last);
-    const sends = stores.outbox.sendsForLeadRange(first, last);
-    yield leads.map((lead) => {
-      const leadEnrollments = enrollments.get(lead.id) ?? [];
-      const leadSends = sends.get(lead.id) ?? [];
-      return {
-        saved: lead.saved,
-        enrollments: leadEnrollments,
-        sends: leadSends,
-        state: {
-          profile: lead,
-          events: events.get(lead.id) ?? [],
-          enrollments: leadEnrollments.map((e) => ({ ...e })),
-          sends: leadSends.map((s) => ({
-            sequenceId: s.sequenceId,
-            stepId: s.stepId,
-            status: s.status,
-            at: s.at,
-          })),
-          suppressed: lead.suppressedReason !== null,
-        },
-      };
-    });
+    yield loadLeads(stores, leads);
     if (onlyLeadId !== undefined) return;
-    after = last;
+    after = leads[leads.length - 1]!.id;
   }
+}
+
+/** These leads (ascending ids, as a batch gives them), loaded as `leadBatches` loads them. */
+export function leadsByIds(stores: Stores, ids: readonly number[]): LoadedLead[] {
+  return ids.length === 0 ? [] : loadLeads(stores, stores.leads.byIds(ids));
+}
+
+/** Events, enrolments and sends of leads in ascending id order, read by id range. */
+function loadLeads(stores: Stores, leads: LeadRow[]): LoadedLead[] {
+  const first = leads[0]!.id;
+  const last = leads[leads.length - 1]!.id;
+  const events = stores.events.forLeadRange(first, last);
+  const enrollments = stores.outbox.enrollmentsForLeadRange(first, last);
+  const sends = stores.outbox.sendsForLeadRange(first, last);
+  return leads.map((lead) => {
+    const leadEnrollments = enrollments.get(lead.id) ?? [];
+    const leadSends = sends.get(lead.id) ?? [];
+    return {
+      saved: lead.saved,
+      enrollments: leadEnrollments,
+      sends: leadSends,
+      state: {
+        profile: lead,
+        events: events.get(lead.id) ?? [],
+        enrollments: leadEnrollments.map((e) => ({ ...e })),
+        sends: leadSends.map((s) => ({
+          sequenceId: s.sequenceId,
+          stepId: s.stepId,
+          status: s.status,
+          at: s.at,
+        })),
+        suppressed: lead.suppressedReason !== null,
+      },
+    };
+  });
 }

@@ -66,21 +66,3 @@ export function rescoreLeads(
   }
   return report;
 }
-
-/**
- * Records a run's scores: the planner's own (`advanceLead` scores with the sends as loaded, so
- * unopened streaks count and the stored score matches `nurture score`), one per lead of the batch.
- */
-export function recordRunScores(
-  stores: Stores,
-  model: ScoringModel,
-  batch: readonly LoadedLead[],
-  scores: readonly LeadScore[],
-  now: number,
-): void {
-  const rows = batch.map((lead, i) => ({
-    ...scoreRow(model, lead.state.profile.id, scores[i]!, lead.state.events, now),
-    before: lead.saved,
-  }));
-  stores.leads.scores.record(rows, now, { cause: 'run', minDelta: 1 });
-}

@@ -1,22 +1,16 @@
 import type { Connection } from '../db/connection.js';
-import type { StoredEnrollment } from '../db/outbox.js';
-import {
-  advanceLead,
-  type Decision,
-  leadWhere,
-  MAX_SENDS_PER_RUN,
-  type PlanContext,
-} from '../domain/lead-plan.js';
-import type { LeadScore } from '../domain/scoring.js';
+import { MAX_SENDS_PER_RUN, type PlanContext } from '../domain/lead-plan.js';
 import type { Renderer } from '../mail/render.js';
 import type { Mailer } from '../mail/transport.js';
 import type { Clock } from '../time/clock.js';
 import type { Workspace } from '../workspace/load.js';
 import { sendConfirmations } from './confirmations.js';
 import { DeliverySlots, deliverAll, type PendingSend } from './deliver.js';
-import { type LoadedLead, leadBatches, planContext, type Stores, storesFor } from './context.js';
-import { describeReasons, type TouchItem, touchItem } from './items.js';
-import { recordRunScores } from './rescore.js';
+import { type BatchPlan, planLeads } from './batch-plan.js';
+import { enrollmentKey, writePlan } from './batch-write.js';
+import { type LoadedLead, leadBatches, leadsByIds, planContext, type Stores, storesFor } from './context.js';
+import { type TouchItem, touchItem } from './items.js';
+import { plansFromThread } from './planner-thread.js';
 
 export interface RunDeps {
   conn: Connection;
@@ -33,6 +27,9 @@ export interface RunDeps {
 /** Batches planned or delivering at once. */
 const PIPELINE_DEPTH = 2;
 
+/** From this many leads on, a file database is planned in a thread beside the writer. */
+const PLANNER_THREAD_MIN_LEADS = 20_000;
+
 export interface RunOptions {
   at: number;
   dryRun?: boolean;
@@ -42,6 +39,8 @@ export interface RunOptions {
    * run over a million leads holds no per-lead items in memory.
    */
   listPlanned?: boolean;
+  /** Plan in a worker thread (default: for PLANNER_THREAD_MIN_LEADS leads or more in a file database). */
+  planThread?: boolean;
 }
 
 export interface RunReport {
@@ -116,17 +115,21 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     };
     const total = stores.leads.count();
     let done = 0;
-    // Two batches in flight: the next one is planned while the current one waits on SMTP.
-    // Batches hold disjoint leads and every transaction is synchronous, so they never interleave
-    // inside a write; the delivery slots keep the messages in hand to one per connection.
+    // Two batches in flight: the next one is planned and written while the current one waits on
+    // SMTP. Batches hold disjoint leads and every transaction is synchronous, so they never
+    // interleave inside a write; the delivery slots keep the messages in hand to one per connection.
     const inFlight: Promise<void>[] = [];
     let failure: { error: unknown } | undefined;
-    for (const batch of leadBatches(stores, options.batchSize ?? 1000)) {
+    for await (const plan of batchPlans(scope, total, options)) {
       if (deps.signal?.aborted || failure) break;
+      report.counts.leads! += plan.leads;
+      recordPlan(scope, plan, []);
+      const due = plan.deferredLeadIds;
+      const sending = due.length === 0 ? Promise.resolve() : sendDue(scope, leadsByIds(stores, due));
       inFlight.push(
-        runBatch(scope, batch).then(
+        sending.then(
           () => {
-            done += batch.length;
+            done += plan.leads;
             deps.onProgress?.(done, total);
           },
           (error: unknown) => {
@@ -166,28 +169,51 @@ interface RunScope {
   slots: DeliverySlots;
 }
 
-async function runBatch(scope: RunScope, batch: LoadedLead[]): Promise<void> {
-  const { deps, ctx, stores, now, runId, dryRun, report } = scope;
-  report.counts.leads! += batch.length;
-  const scores: LeadScore[] = [];
-  let active = batch;
+/**
+ * Every lead's first pass, batch by batch and in lead order: in a planner thread for a large base
+ * in a database file (the main thread then only writes and sends), else in process.
+ */
+function batchPlans(scope: RunScope, total: number, options: RunOptions): AsyncIterable<BatchPlan> {
+  const { deps, ctx, stores, now, listPlanned } = scope;
+  const batchSize = options.batchSize ?? 1000;
+  const thread = options.planThread ?? (total >= PLANNER_THREAD_MIN_LEADS && deps.conn.path !== ':memory:');
+  if (thread) {
+    const { config, sequenceDefinitions } = deps.workspace;
+    return plansFromThread({ dbPath: deps.conn.path, config, sequences: sequenceDefinitions, batchSize, options: { now, listPlanned } });
+  }
+  return (async function* () {
+    for (const batch of leadBatches(stores, batchSize))
+      yield planLeads(ctx, batch, { now, listPlanned, scores: true, dueSends: 'defer' });
+  })();
+}
+
+/** Writes a plan (unless dry) and adds it to the report; returns the outbox ids of its sends. */
+function recordPlan(scope: RunScope, plan: BatchPlan, leads: readonly LoadedLead[]): number[] {
+  const { stores, now, runId, dryRun, report } = scope;
+  for (const [key, n] of Object.entries(plan.counts)) report.counts[key]! += n;
+  report.skipped.push(...plan.skipped);
+  if (scope.listPlanned) report.planned.push(...plan.planned);
+  if (dryRun) return plan.sends.map(() => -1);
+  const written = stores.outbox.transaction(() => writePlan(stores, plan, now, runId));
+  // The leads go on to further rounds: give their new enrolments the ids just written.
+  for (const lead of leads)
+    for (const e of lead.enrollments)
+      if (e.id === 0) e.id = written.enrollmentIds.get(enrollmentKey(lead.state.profile.id, e.sequenceId)) ?? 0;
+  return written.sendIds;
+}
+
+/**
+ * Leads with a touch due now, loaded afresh: plan, send, and advance again — up to
+ * MAX_SENDS_PER_RUN rounds, while each round leaves another touch due.
+ */
+async function sendDue(scope: RunScope, leads: LoadedLead[]): Promise<void> {
+  const { deps, ctx, stores, now, runId, dryRun, report, listPlanned } = scope;
+  let active = leads;
   for (let round = 0; round < MAX_SENDS_PER_RUN && active.length > 0; round++) {
-    const pending: PendingSend[] = [];
-    const write = () => {
-      for (const lead of active) {
-        const advance = advanceLead(ctx, lead.state, now);
-        if (round === 0) scores.push(advance.score);
-        for (const d of advance.bookkeeping) recordBookkeeping(stores, lead, d, now, runId, dryRun, report);
-        const sendId = recordOutcome(scope, lead, advance.outcome);
-        if (advance.outcome.kind === 'send' && sendId !== undefined)
-          pending.push({ lead, decision: advance.outcome, sendId });
-      }
-      if (!dryRun && round === 0) recordRunScores(stores, ctx.scoring, batch, scores, now);
-    };
-    if (dryRun) write();
-    else stores.outbox.transaction(write);
-    const delivered = await deliverAll(deps, stores, pending, now, runId, dryRun, report, scope.slots);
-    active = delivered;
+    const plan = planLeads(ctx, active, { now, listPlanned, scores: round === 0, dueSends: 'include' });
+    const sendIds = recordPlan(scope, plan, active);
+    const pending: PendingSend[] = plan.sends.map((s, i) => ({ lead: s.lead, decision: s.decision, sendId: sendIds[i]! }));
+    active = await deliverAll(deps, stores, pending, now, runId, dryRun, report, scope.slots);
     // A reply or booked meeting recorded while this round was sending (web endpoint, an import)
     // ends the sequence before the lead's next touch of this same run.
     if (active.length > 0) {
@@ -195,112 +221,4 @@ async function runBatch(scope: RunScope, batch: LoadedLead[]): Promise<void> {
       for (const lead of active) lead.state.events = fresh.get(lead.state.profile.id) ?? [];
     }
   }
-}
-
-function enrollmentOf(lead: LoadedLead, sequenceId: string): StoredEnrollment | undefined {
-  return lead.enrollments.find((e) => e.sequenceId === sequenceId && e.status === 'active');
-}
-
-function recordBookkeeping(
-  stores: Stores,
-  lead: LoadedLead,
-  d: Decision,
-  now: number,
-  runId: number,
-  dryRun: boolean,
-  report: RunReport,
-): void {
-  if (d.kind === 'enroll') {
-    const id = dryRun
-      ? -lead.enrollments.length - 1
-      : stores.outbox.enroll(lead.state.profile.id, d.sequenceId, now, d.reason, runId);
-    lead.enrollments.push({
-      id,
-      leadId: lead.state.profile.id,
-      sequenceId: d.sequenceId,
-      enrolledAt: now,
-      status: 'active',
-    });
-    report.counts.enrolled!++;
-  } else if (d.kind === 'exit' || d.kind === 'complete') {
-    const e = enrollmentOf(lead, d.sequenceId);
-    if (!e) return;
-    const status = d.kind === 'exit' ? 'exited' : 'completed';
-    const reason = d.kind === 'exit' ? d.reason : 'all steps done';
-    if (!dryRun) {
-      stores.outbox.endEnrollment(e.id, status, now, reason);
-      stores.outbox.skipPlanned(e.id, `enrolment ${status}: ${reason}`, now);
-    }
-    e.status = status;
-    report.counts[status]!++;
-  }
-}
-
-/** Only skipped and listed touches show the lead's zone: most leads never need it worked out. */
-function zoneOf(scope: RunScope, lead: LoadedLead): string {
-  return leadWhere(lead.state.profile, scope.deps.workspace.policy).zone;
-}
-
-/** Records a wait as the planned row; creates the row for a send and returns its id. */
-function recordOutcome(scope: RunScope, lead: LoadedLead, outcome: Decision): number | undefined {
-  const { stores, now, runId, dryRun, report, listPlanned } = scope;
-  const profile = lead.state.profile;
-  if (outcome.kind === 'idle') {
-    report.counts.idle!++;
-    return undefined;
-  }
-  if (outcome.kind === 'blocked') {
-    report.skipped.push(
-      touchItem(
-        profile.email,
-        zoneOf(scope, lead),
-        outcome.sequence.id,
-        outcome.step.id,
-        outcome.step.force,
-        now,
-        outcome.reason,
-      ),
-    );
-    return undefined;
-  }
-  if (outcome.kind !== 'send' && outcome.kind !== 'wait') return undefined;
-  const enrollment = enrollmentOf(lead, outcome.sequence.id);
-  if (!enrollment) throw new Error(`no active enrolment for ${profile.email} in ${outcome.sequence.id}`);
-  const reason = describeReasons(outcome.reasons);
-  if (outcome.kind === 'wait') report.counts.planned!++;
-  if (outcome.kind === 'wait' && listPlanned) {
-    report.planned.push(
-      touchItem(
-        profile.email,
-        zoneOf(scope, lead),
-        outcome.sequence.id,
-        outcome.step.id,
-        outcome.step.force,
-        outcome.at,
-        reason,
-        outcome.reasons,
-      ),
-    );
-  }
-  if (dryRun) return outcome.kind === 'send' ? -1 : undefined;
-  const stepId = outcome.step.id;
-  const existing = lead.sends.find((s) => s.enrollmentId === enrollment.id && s.stepId === stepId);
-  // Hourly runs mostly re-plan what is already planned: write only what moved.
-  if (outcome.kind === 'wait' && existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.reason === reason)
-    return undefined;
-  stores.outbox.plan(
-    {
-      enrollmentId: enrollment.id,
-      leadId: profile.id,
-      sequenceId: outcome.sequence.id,
-      stepId: outcome.step.id,
-      force: outcome.step.force,
-      plannedAt: outcome.at,
-      dueAt: outcome.kind === 'wait' ? outcome.due : outcome.at,
-      reason,
-      runId,
-    },
-    now,
-  );
-  return outcome.kind === 'send' ? stores.outbox.findId(enrollment.id, outcome.step.id) : undefined;
 }

@@ -19,6 +19,8 @@ export interface Workspace {
   templates: TemplateSet;
   /** Where each sequence came from, for messages. */
   sequenceFiles: Map<string, string>;
+  /** The sequence files as validated (plain data): what a planner thread rebuilds `sequences` from. */
+  sequenceDefinitions: SequenceFile[];
 }
 
 export const CONFIG_FILE = 'nurture.yaml';
@@ -110,6 +112,7 @@ export function loadWorkspace(dirInput: string): Workspace {
     sequences: orderSequences(sequences),
     templates,
     sequenceFiles,
+    sequenceDefinitions: sequences,
   };
 }
 

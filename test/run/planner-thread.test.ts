@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, openApp } from '../../src/app.js';
+import { type RunReport, runOnce } from '../../src/run/run.js';
+import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
+
+/**
+ * A large base is planned in a worker thread while the main thread writes (src/run/planner-thread.ts).
+ * Both ways must run the very same plan: the example workspace, run side by side for a week with
+ * and without the thread, ends with identical reports and identical tables.
+ */
+const DAY0 = Date.parse('2026-11-23T00:00:00Z');
+const HOUR = 3_600_000;
+const RUN_HOURS = [9, 15];
+
+async function exampleApp(clock: TestClock): Promise<{ app: App; cleanup: () => void }> {
+  const ws = tempWorkspace();
+  const cli = cliIn(ws.dir, clock);
+  expect((await cli('leads', 'import', 'examples/leads.csv')).status).toBe(0);
+  expect((await cli('events', 'import', 'examples/events.csv')).status).toBe(0);
+  const app = openApp({ workspaceDir: ws.dir, env: { NURTURE_SECRET: 'test-secret' }, clock });
+  return {
+    app,
+    cleanup: () => {
+      app.close();
+      ws.cleanup();
+    },
+  };
+}
+
+/**
+ * The tables that record plans, by content. Row ids are left out: two batches in flight (one
+ * sending, the next being written) interleave their inserts differently from run to run.
+ */
+function tables(app: App): Record<string, unknown[]> {
+  const all = (sql: string) => app.conn.sqlite.prepare(sql).all();
+  return {
+    enrollments: all('SELECT lead_id, sequence_id, status, enrolled_at, ended_at, reason, run_id FROM enrollments ORDER BY lead_id, sequence_id'),
+    sends: all(
+      `SELECT lead_id, sequence_id, step_id, force, status, planned_at, due_at, sent_at, reason, ref, message_id, attempts,
+         last_response, run_id, updated_at FROM sends ORDER BY lead_id, sequence_id, step_id`,
+    ),
+    scores: all('SELECT id, score, fit_score, engagement_score, stage, scored_at FROM leads ORDER BY id'),
+    history: all('SELECT lead_id, at, score, fit, engagement, stage, cause FROM score_history ORDER BY lead_id, at, cause'),
+    handoffs: all('SELECT lead_id, at, reason, score FROM handoffs ORDER BY lead_id'),
+  };
+}
+
+/** A report with its lists in a fixed order (see `tables` on why the order of writing varies). */
+function normalized(report: RunReport) {
+  const sorted = <T>(items: T[]) => items.map((i) => JSON.stringify(i)).sort();
+  return { ...report, run: null, sent: sorted(report.sent), planned: sorted(report.planned), skipped: sorted(report.skipped), failed: sorted(report.failed) };
+}
+
+describe('planning in a worker thread', () => {
+  const clock = new TestClock(DAY0);
+  let inProcess: Awaited<ReturnType<typeof exampleApp>>;
+  let threaded: Awaited<ReturnType<typeof exampleApp>>;
+  const reports: { inProcess: RunReport[]; threaded: RunReport[] } = { inProcess: [], threaded: [] };
+
+  beforeAll(async () => {
+    inProcess = await exampleApp(clock);
+    threaded = await exampleApp(clock);
+    const deps = (app: App) => ({
+      conn: app.conn,
+      workspace: app.workspace,
+      renderer: app.renderer,
+      mailer: app.mailer(),
+      clock,
+      secret: app.secret,
+    });
+    for (let day = 0; day < 7; day++) {
+      for (const hour of RUN_HOURS) {
+        const at = DAY0 + day * 24 * HOUR + hour * HOUR;
+        clock.set(at);
+        // Small batches, so that several are planned ahead of the writer in every run.
+        const options = { at, batchSize: 40, listPlanned: true };
+        reports.inProcess.push(await runOnce(deps(inProcess.app), { ...options, planThread: false }));
+        reports.threaded.push(await runOnce(deps(threaded.app), { ...options, planThread: true }));
+      }
+    }
+  }, 120_000);
+
+  afterAll(() => {
+    inProcess?.cleanup();
+    threaded?.cleanup();
+  });
+
+  it('sends, plans and skips exactly what the in-process planner does, run after run', () => {
+    expect(reports.threaded.length).toBe(14);
+    expect(reports.threaded.map(normalized)).toEqual(reports.inProcess.map(normalized));
+    // The comparison means something: the runs enrolled, planned and sent.
+    const total = (key: string) => reports.threaded.reduce((n, r) => n + (r.counts[key] ?? 0), 0);
+    expect(total('enrolled')).toBeGreaterThan(100);
+    expect(total('sent')).toBeGreaterThan(100);
+    expect(total('planned')).toBeGreaterThan(1000);
+  });
+
+  it('leaves the same enrolments, outbox, scores, score history and handoffs', () => {
+    expect(tables(threaded.app)).toEqual(tables(inProcess.app));
+  });
+});
