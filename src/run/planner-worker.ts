@@ -1,13 +1,14 @@
 /**
- * The planner thread's entry point (see planner-thread.ts): reads leads through its own read-only
- * connection, plans them batch by batch, and posts each plan when asked for the next.
+ * The planner thread's entry point (see planner-thread.ts): says when it is ready, then reads
+ * leads after the id it is given through its own read-only connection and plans them, one batch
+ * per request.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { orderSequences, policyFrom, scoringFrom } from '../workspace/policy.js';
 import { planLeads } from './batch-plan.js';
-import { leadBatches, planContext, storesFor } from './context.js';
-import type { PlannerInput, PlannerReply } from './planner-thread.js';
+import { type LoadedLead, leadBatches, planContext, storesFor } from './context.js';
+import type { PlannerInput, PlannerReply, PlannerRequest } from './planner-thread.js';
 
 const input = workerData as PlannerInput;
 const sqlite = new Database(input.dbPath, { readonly: true });
@@ -17,14 +18,15 @@ const ctx = planContext({
   scoring: scoringFrom(input.config),
   sequences: orderSequences(input.sequences),
 });
-const batches = leadBatches(storesFor({ sqlite }), input.batchSize);
+const stores = storesFor({ sqlite });
 const port = parentPort!;
+let batches: Generator<LoadedLead[]> | undefined;
 
-// The run asks for one batch at a time ('next') and terminates the thread when it is done.
-port.on('message', () => {
+port.on('message', (request: PlannerRequest) => {
   let reply: PlannerReply;
   try {
-    const next = batches.next();
+    if (request.kind === 'start') batches = leadBatches(stores, input.batchSize, undefined, request.afterId);
+    const next = batches!.next();
     reply = next.done
       ? { kind: 'done' }
       : { kind: 'plan', plan: planLeads(ctx, next.value, { ...input.options, scores: true, dueSends: 'defer' }) };
@@ -33,3 +35,4 @@ port.on('message', () => {
   }
   port.postMessage(reply);
 });
+port.postMessage({ kind: 'ready' } satisfies PlannerReply);

@@ -10,7 +10,7 @@ import { type BatchPlan, planLeads } from './batch-plan.js';
 import { enrollmentKey, writePlan } from './batch-write.js';
 import { type LoadedLead, leadBatches, leadsByIds, planContext, type Stores, storesFor } from './context.js';
 import { type TouchItem, touchItem } from './items.js';
-import { plansFromThread } from './planner-thread.js';
+import { plansWithThread } from './planner-thread.js';
 
 export interface RunDeps {
   conn: Connection;
@@ -39,8 +39,11 @@ export interface RunOptions {
    * run over a million leads holds no per-lead items in memory.
    */
   listPlanned?: boolean;
-  /** Plan in a worker thread (default: for PLANNER_THREAD_MIN_LEADS leads or more in a file database). */
-  planThread?: boolean;
+  /**
+   * Plan in a worker thread (default: for PLANNER_THREAD_MIN_LEADS leads or more in a file
+   * database); `localBatches`: plan exactly that many batches in process first (tests).
+   */
+  planThread?: boolean | { localBatches: number };
 }
 
 export interface RunReport {
@@ -179,7 +182,14 @@ function batchPlans(scope: RunScope, total: number, options: RunOptions): AsyncI
   const thread = options.planThread ?? (total >= PLANNER_THREAD_MIN_LEADS && deps.conn.path !== ':memory:');
   if (thread) {
     const { config, sequenceDefinitions } = deps.workspace;
-    return plansFromThread({ dbPath: deps.conn.path, config, sequences: sequenceDefinitions, batchSize, options: { now, listPlanned } });
+    return plansWithThread(ctx, stores, {
+      dbPath: deps.conn.path,
+      config,
+      sequences: sequenceDefinitions,
+      batchSize,
+      options: { now, listPlanned },
+      ...(typeof thread === 'object' ? { localBatches: thread.localBatches } : {}),
+    });
   }
   return (async function* () {
     for (const batch of leadBatches(stores, batchSize))
