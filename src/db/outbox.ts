@@ -30,8 +30,8 @@ export interface UncertainSend {
   claimedAt: number;
 }
 
+/** A touch to plan (the enrolment, and the run that plans it, are given beside it). */
 export interface PlannedTouch {
-  enrollmentId: number;
   leadId: number;
   sequenceId: string;
   stepId: string;
@@ -39,7 +39,6 @@ export interface PlannedTouch {
   plannedAt: number;
   dueAt: number;
   reason: string;
-  runId: number;
 }
 
 /** Enrolments and the outbox (sends). Every state change of a touch goes through here. */
@@ -89,14 +88,14 @@ export class Outbox {
    * Records (or moves) the next planned touch; never touches a row already claimed or sent. The
    * ref stays '' until the row is claimed: most planned rows are moved many times before they go.
    */
-  plan(t: PlannedTouch, now: number): void {
+  plan(t: PlannedTouch, enrollmentId: number, runId: number, now: number): void {
     this.prepare(
       `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
          VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, '', ?, ?)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
          WHERE sends.status = 'planned'`,
-    ).run(t.enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, t.runId, now);
+    ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, runId, now);
   }
 
   /** Drops planned rows of an enrolment that ended: they will not go out. */
