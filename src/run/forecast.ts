@@ -54,16 +54,24 @@ export function forecast(conn: Connection, workspace: Workspace, options: Foreca
       }
     }
   }
+  return {
+    from: new Date(options.from).toISOString(),
+    to: new Date(options.to).toISOString(),
+    items: inForecastOrder(items, epochs),
+  };
+}
+
+/**
+ * The forecast's order: by instant (`epochs[i]` is item i's), then by address. Items that tie on
+ * both keep the order they were planned in (lead id order), since the sort is stable.
+ */
+export function inForecastOrder(items: readonly TouchItem[], epochs: readonly number[]): TouchItem[] {
   // Sort on epoch numbers (parsing the ISO text per comparison dominated at a million leads),
   // then on each lead's rank in address order (comparing the text per tie cost as much again).
   const rank = leadRanks(items);
   const order = items.map((_, i) => i);
   order.sort((a, b) => epochs[a]! - epochs[b]! || rank[a]! - rank[b]!);
-  return {
-    from: new Date(options.from).toISOString(),
-    to: new Date(options.to).toISOString(),
-    items: order.map((i) => items[i]!),
-  };
+  return order.map((i) => items[i]!);
 }
 
 /**
