@@ -1,7 +1,7 @@
 /**
- * The calendar page's server for the benchmark, in its own process: the first forecast of a big
- * base blocks its event loop, and the browser driver must not share that loop or the timing
- * would include the driver waiting too. Usage: calendar-server.ts WORKSPACE_DIR AT_MS
+ * The calendar page's server for the benchmark, in its own process, as `nurture serve` runs: the
+ * cold forecast is planned in its worker threads, and putting the page's assembly and the browser
+ * driver in one process would time them against each other. Usage: calendar-server.ts WORKSPACE_DIR AT_MS
  */
 import type { AddressInfo } from 'node:net';
 import { openApp } from '../src/app.js';

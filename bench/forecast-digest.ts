@@ -1,8 +1,12 @@
-/** Check aid: a digest of the whole forecast JSON, to compare before and after a refactor. */
+/**
+ * Check aid: a digest of the whole forecast JSON, to compare before and after a refactor; it also
+ * says if the forecast split over two worker threads differs from the one-thread forecast.
+ */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { openApp } from '../src/app.js';
-import { forecast } from '../src/run/forecast.js';
+import { type Forecast, forecast } from '../src/run/forecast.js';
+import { forecastInThreads } from '../src/run/forecast-threads.js';
 import { runOnce } from '../src/run/run.js';
 import { DAY_MS, TestClock } from '../src/time/clock.js';
 import { AT, generate } from './forecast.js';
@@ -14,9 +18,14 @@ const clock = new TestClock(AT);
 const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
 generate(app, leads);
 await runOnce({ conn: app.conn, workspace: app.workspace, renderer: app.renderer, mailer: app.mailer(), clock, secret: app.secret }, { at: AT });
+const digest = (result: Forecast) => createHash('sha256').update(JSON.stringify(result)).digest('hex');
 for (const days of [90, 200]) {
-  const result = forecast(app.conn, app.workspace, { from: AT + 3_600_000, to: AT + days * DAY_MS });
-  console.log(days, result.items.length, createHash('sha256').update(JSON.stringify(result)).digest('hex'));
+  const window = { from: AT + 3_600_000, to: AT + days * DAY_MS };
+  const result = forecast(app.conn, app.workspace, window);
+  console.log(days, result.items.length, digest(result));
+  // Split over two threads, the forecast must not change by a byte.
+  const threaded = digest(await forecastInThreads(app.conn, app.workspace, window, { workers: 1, here: true }));
+  if (threaded !== digest(result)) console.log(days, 'in two threads:', threaded, '(differs)');
 }
 app.close();
 rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,16 @@
-/** Profiling aid: `node --cpu-prof --import tsx bench/profile-forecast.ts` runs only the forecast part. */
+/**
+ * Profiling aid: `node --cpu-prof --import tsx bench/profile-forecast.ts` runs only the forecast
+ * part, first in this thread (what the profile shows), then as `nurture calendar` runs it, in
+ * worker threads. Each prints wall and CPU time: on a shared machine the wall time also counts
+ * other processes, the CPU time (of every thread) does not.
+ */
 import { rmSync } from 'node:fs';
 import { openApp } from '../src/app.js';
 import { forecast } from '../src/run/forecast.js';
+import { forecastInThreads, threadsFor } from '../src/run/forecast-threads.js';
 import { runOnce } from '../src/run/run.js';
 import { DAY_MS, TestClock } from '../src/time/clock.js';
-import { AT, generate } from './forecast.js';
+import { AT, generate, timed } from './forecast.js';
 import { benchWorkspace } from './workspace.js';
 
 const leads = Number(process.env.BENCH_LEADS ?? 20_000);
@@ -13,13 +19,11 @@ const clock = new TestClock(AT);
 const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
 generate(app, leads);
 await runOnce({ conn: app.conn, workspace: app.workspace, renderer: app.renderer, mailer: app.mailer(), clock, secret: app.secret }, { at: AT });
-const start = process.hrtime.bigint();
-const cpu = process.cpuUsage();
-const result = forecast(app.conn, app.workspace, { from: AT, to: AT + 90 * DAY_MS });
-const { user, system } = process.cpuUsage(cpu);
-// CPU time beside wall time: on a shared machine the wall time also counts other processes.
-console.log(
-  `${leads} leads, ${result.items.length} touches, ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(2)} s (cpu ${((user + system) / 1e6).toFixed(2)} s)`,
-);
+const window = { from: AT, to: AT + 90 * DAY_MS };
+const show = (label: string, r: { value: { items: unknown[] }; wall: number; cpu: number }) =>
+  console.log(`${label}: ${leads} leads, ${r.value.items.length} touches, ${r.wall.toFixed(2)} s (cpu ${r.cpu.toFixed(2)} s)`);
+show('one thread', await timed(() => forecast(app.conn, app.workspace, window)));
+const threads = threadsFor(app.conn);
+show(`this thread and ${threads.workers} workers`, await timed(() => forecastInThreads(app.conn, app.workspace, window, threads)));
 app.close();
 rmSync(dir, { recursive: true, force: true });

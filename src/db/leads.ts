@@ -203,6 +203,23 @@ export class LeadStore {
     return (this.pageFrom.all(afterId, limit) as RawLead[]).map(toLeadRow);
   }
 
+  /**
+   * Bounds that cut the leads, in id order, into `parts` runs of nearly equal size: each run is
+   * (afterId, lastId]. Fewer runs when there are fewer leads than parts.
+   */
+  idRuns(parts: number): { afterId: number; lastId: number }[] {
+    const n = this.count();
+    const at = this.sqlite.prepare('SELECT id FROM leads ORDER BY id LIMIT 1 OFFSET ?').pluck();
+    const runs: { afterId: number; lastId: number }[] = [];
+    let afterId = 0;
+    for (let k = 1; k <= Math.min(parts, n); k++) {
+      const lastId = at.get(Math.ceil((k * n) / Math.min(parts, n)) - 1) as number;
+      runs.push({ afterId, lastId });
+      afterId = lastId;
+    }
+    return runs;
+  }
+
   count(): number {
     return (this.sqlite.prepare('SELECT count(*) AS n FROM leads').get() as { n: number }).n;
   }

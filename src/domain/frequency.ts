@@ -29,16 +29,25 @@ export function earliestUnderFrequency(
     const last = latestAtOrBefore(sentAt, at);
     if (last !== undefined && minGapMs > 0 && at - last < minGapMs) {
       at = last + minGapMs;
-      verdict = { at, rule: 'min-gap', detail: `minimum gap ${minGapMs / 3_600_000}h since the last send` };
+      verdict = { at, rule: 'min-gap', detail: gapDetail(minGapMs) };
       moved = true;
     }
     for (const cap of caps) {
-      // Sends inside the rolling window (at − per, at].
-      const inWindow = sentAt.filter((s) => s > at - cap.perMs && s <= at);
-      if (inWindow.length >= cap.max) {
-        const oldestThatMustLeave = inWindow[inWindow.length - cap.max]!;
+      // Sends inside the rolling window (at − per, at]: a run of the ascending list, so the one
+      // that must leave is found by counting, without collecting them.
+      let count = 0;
+      let newest = -1;
+      for (let i = sentAt.length - 1; i >= 0; i--) {
+        const s = sentAt[i]!;
+        if (s > at) continue;
+        if (s <= at - cap.perMs) break;
+        if (newest < 0) newest = i;
+        count++;
+      }
+      if (count >= cap.max) {
+        const oldestThatMustLeave = sentAt[newest + 1 - cap.max]!;
         at = oldestThatMustLeave + cap.perMs;
-        verdict = { at, rule: 'cap', detail: `cap ${cap.max} per ${cap.per}` };
+        verdict = { at, rule: 'cap', detail: capDetail(cap) };
         moved = true;
       }
     }
@@ -46,6 +55,20 @@ export function earliestUnderFrequency(
   }
   throw new Error('frequency rules did not converge');
 }
+
+// The details, built once per gap and cap rule rather than per deferred touch.
+const gapDetails = new Map<number, string>();
+const gapDetail = (minGapMs: number): string => {
+  let text = gapDetails.get(minGapMs);
+  if (text === undefined) gapDetails.set(minGapMs, (text = `minimum gap ${minGapMs / 3_600_000}h since the last send`));
+  return text;
+};
+const capDetails = new WeakMap<CapRule, string>();
+const capDetail = (cap: CapRule): string => {
+  let text = capDetails.get(cap);
+  if (text === undefined) capDetails.set(cap, (text = `cap ${cap.max} per ${cap.per}`));
+  return text;
+};
 
 function latestAtOrBefore(sorted: readonly number[], at: number): number | undefined {
   for (let i = sorted.length - 1; i >= 0; i--) {

@@ -220,8 +220,14 @@ function nextTouch(
 
 function sentInstants(state: LeadState): number[] {
   const out: number[] = [];
-  for (const r of state.sends) if (r.status === 'sent' || r.status === 'sending') out.push(r.at);
-  return out.sort((a, b) => a - b);
+  let ascending = true;
+  for (const r of state.sends) {
+    if (r.status !== 'sent' && r.status !== 'sending') continue;
+    if (out.length > 0 && r.at < out[out.length - 1]!) ascending = false;
+    out.push(r.at);
+  }
+  // Sends are mostly recorded in time order: sort only when they are not.
+  return ascending ? out : out.sort((a, b) => a - b);
 }
 
 /** Applies a bookkeeping decision (exit, complete, enroll) to the in-memory state. */

@@ -67,6 +67,22 @@ export function closedDay(
   dayNumber: number,
 ): { nextDay: number; detail: string } | undefined {
   if (policy.seasons.length === 0) return undefined;
+  // Placement asks about the same few days for every lead: remember the answer per pace (one
+  // per policy and sequence) and day.
+  let byDay = closedDays.get(pace);
+  if (!byDay) closedDays.set(pace, (byDay = new Map()));
+  let known = byDay.get(dayNumber);
+  if (known === undefined) byDay.set(dayNumber, (known = firstOpenDay(policy, pace, dayNumber) ?? null));
+  return known ?? undefined;
+}
+
+const closedDays = new WeakMap<SequencePace, Map<number, { nextDay: number; detail: string } | null>>();
+
+function firstOpenDay(
+  policy: Policy,
+  pace: SequencePace,
+  dayNumber: number,
+): { nextDay: number; detail: string } | undefined {
   for (let d = dayNumber, guard = 0; guard < 800; guard++, d++) {
     const blocker = blockerOn(policy, pace, d);
     if (!blocker) return d === dayNumber ? undefined : { nextDay: d, detail: blockerOn(policy, pace, dayNumber)! };

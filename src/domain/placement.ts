@@ -1,5 +1,5 @@
 import { earliestUnderFrequency } from './frequency.js';
-import { nextOpenInstant, type Where, type WindowContext, windowAt } from './send-window.js';
+import { nextOpenInstant, type Where, type WindowContext, windowDetail } from './send-window.js';
 import type { Policy } from './types.js';
 
 export interface Reason {
@@ -85,8 +85,7 @@ export function placeTouch(input: PlacementInput): Placement {
     }
     const open = nextOpenInstant(input.windows, input.where, at);
     if (open > at) {
-      const verdict = windowAt(input.windows, input.where, at);
-      reasons.push(reason('send-window', verdict.open ? 'send window' : verdict.detail));
+      reasons.push(reason('send-window', windowDetail(input.windows, input.where, at)));
       at = open;
     }
     const closed = input.closedDay?.(input.windows.zoneDays.dayOf(input.where.zone, at).dayNumber);

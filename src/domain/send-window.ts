@@ -1,5 +1,5 @@
 import type { HolidayCalendar } from '../time/holidays.js';
-import type { ZoneDays } from '../time/zone-days.js';
+import type { ZoneDay, ZoneDays } from '../time/zone-days.js';
 import type { SendWindowRule } from './types.js';
 
 export interface WindowContext {
@@ -43,6 +43,40 @@ export function windowAt(ctx: WindowContext, where: Where, at: number): WindowVe
     };
   }
   return { open: true };
+}
+
+/** Per window context, per digested day, per country: why that day is shut (null: it is a send day). */
+const shutDays = new WeakMap<WindowContext, WeakMap<ZoneDay, Map<string, string | null>>>();
+const outsideHours = new WeakMap<WindowContext, Map<string, string>>();
+
+/**
+ * `windowAt`'s detail as text ('send window' when open), remembered per day, country and zone:
+ * placement asks it for most touches, and the answer only changes with the day and the hours.
+ */
+export function windowDetail(ctx: WindowContext, where: Where, at: number): string {
+  const day = ctx.zoneDays.dayOf(where.zone, at);
+  let byDay = shutDays.get(ctx);
+  if (!byDay) shutDays.set(ctx, (byDay = new WeakMap()));
+  let byCountry = byDay.get(day);
+  if (!byCountry) byDay.set(day, (byCountry = new Map()));
+  let shut = byCountry.get(where.country);
+  if (shut === undefined) {
+    const verdict = windowAt(ctx, where, day.startMs + 1);
+    shut = !verdict.open && verdict.rule !== 'send-window' ? verdict.detail : null;
+    byCountry.set(where.country, shut);
+  }
+  if (shut !== null) return shut;
+  const from = ctx.zoneDays.wallTime(where.zone, day.dayNumber, ctx.window.fromMinute);
+  const to = ctx.zoneDays.wallTime(where.zone, day.dayNumber, ctx.window.toMinute);
+  if (at >= from && at < to) return 'send window';
+  let byZone = outsideHours.get(ctx);
+  if (!byZone) outsideHours.set(ctx, (byZone = new Map()));
+  let text = byZone.get(where.zone);
+  if (text === undefined) {
+    text = `outside ${hhmm(ctx.window.fromMinute)}–${hhmm(ctx.window.toMinute)} ${where.zone}`;
+    byZone.set(where.zone, text);
+  }
+  return text;
 }
 
 /**

@@ -2,12 +2,14 @@ import type { Connection } from '../db/connection.js';
 import { EventStore } from '../db/events.js';
 import { type LeadRow, LeadStore } from '../db/leads.js';
 import { Outbox, type StoredEnrollment, type StoredSend } from '../db/outbox.js';
+import { PlanStateReader } from '../db/plan-state.js';
 import { RunStore } from '../db/runs.js';
 import type { SavedScore } from '../db/scores.js';
 import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { ZoneDays } from '../time/zone-days.js';
 import type { Workspace } from '../workspace/load.js';
+import type { Database } from 'better-sqlite3';
 
 export interface Stores {
   leads: LeadStore;
@@ -101,4 +103,37 @@ function loadLeads(stores: Stores, leads: LeadRow[]): LoadedLead[] {
       },
     };
   });
+}
+
+/**
+ * `leadBatches` for what only plans (the forecast, the review pages): each lead's planner state,
+ * read with the columns the planner uses. `afterId`/`lastId` bound the ids (a share of the base).
+ */
+export function* leadStateBatches(
+  sqlite: Database,
+  leads: LeadStore,
+  batchSize: number,
+  range: { afterId: number; lastId: number } = { afterId: 0, lastId: Number.MAX_SAFE_INTEGER },
+): Generator<LeadState[]> {
+  const events = new EventStore(sqlite);
+  const reader = new PlanStateReader(sqlite);
+  let after = range.afterId;
+  for (;;) {
+    const page = leads.page(after, batchSize).filter((lead) => lead.id <= range.lastId);
+    if (page.length === 0) return;
+    const first = page[0]!.id;
+    const last = page[page.length - 1]!.id;
+    const eventsOf = events.forLeadRange(first, last);
+    const enrollments = reader.enrollmentsForLeadRange(first, last);
+    const sends = reader.sendsForLeadRange(first, last);
+    yield page.map((lead) => ({
+      profile: lead,
+      events: eventsOf.get(lead.id) ?? [],
+      enrollments: enrollments.get(lead.id) ?? [],
+      sends: sends.get(lead.id) ?? [],
+      suppressed: lead.suppressedReason !== null,
+    }));
+    if (last >= range.lastId) return;
+    after = last;
+  }
 }

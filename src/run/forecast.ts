@@ -11,7 +11,7 @@ import {
 import { nextTick, type Reason, sameReason } from '../domain/placement.js';
 import type { Step } from '../domain/types.js';
 import type { Workspace } from '../workspace/load.js';
-import { leadBatches, planContext, storesFor } from './context.js';
+import { leadStateBatches, planContext, storesFor } from './context.js';
 import { describeReasons, type TouchItem, touchItem } from './items.js';
 import { memoScore, nextStageChange, type ScoreAt } from './stage-change.js';
 
@@ -39,31 +39,39 @@ export function forecast(conn: Connection, workspace: Workspace, options: Foreca
   const ctx = planContext(workspace);
   const items: TouchItem[] = [];
   const epochs: number[] = [];
-  let only: number | undefined;
+  let range: { afterId: number; lastId: number } | undefined;
   if (options.leadEmail) {
     const lead = stores.leads.findByEmail(options.leadEmail);
     if (!lead)
       return { from: new Date(options.from).toISOString(), to: new Date(options.to).toISOString(), items };
-    only = lead.id;
+    range = { afterId: lead.id - 1, lastId: lead.id };
   }
-  for (const batch of leadBatches(stores, options.batchSize ?? 2000, only)) {
-    for (const lead of batch) {
-      for (const item of forecastLead(ctx, lead.state, options.from, options.to, epochs)) {
+  for (const batch of leadStateBatches(conn.sqlite, stores.leads, options.batchSize ?? 2000, range)) {
+    for (const state of batch) {
+      for (const item of forecastLead(ctx, state, options.from, options.to, epochs)) {
         if (!options.sequenceId || item.sequence === options.sequenceId) items.push(item);
         else epochs.pop();
       }
     }
   }
+  return {
+    from: new Date(options.from).toISOString(),
+    to: new Date(options.to).toISOString(),
+    items: inForecastOrder(items, epochs),
+  };
+}
+
+/**
+ * The forecast's order: by instant (`epochs[i]` is item i's), then by address. Items that tie on
+ * both keep the order they were planned in (lead id order), since the sort is stable.
+ */
+export function inForecastOrder(items: readonly TouchItem[], epochs: readonly number[]): TouchItem[] {
   // Sort on epoch numbers (parsing the ISO text per comparison dominated at a million leads),
   // then on each lead's rank in address order (comparing the text per tie cost as much again).
   const rank = leadRanks(items);
   const order = items.map((_, i) => i);
   order.sort((a, b) => epochs[a]! - epochs[b]! || rank[a]! - rank[b]!);
-  return {
-    from: new Date(options.from).toISOString(),
-    to: new Date(options.to).toISOString(),
-    items: order.map((i) => items[i]!),
-  };
+  return order.map((i) => items[i]!);
 }
 
 /**
@@ -71,11 +79,14 @@ export function forecast(conn: Connection, workspace: Workspace, options: Foreca
  * place, so a stable sort on it orders ties exactly as comparing the addresses would.
  */
 function leadRanks(items: readonly TouchItem[]): Float64Array {
-  const leads = [...new Set(items.map((item) => item.lead))].sort((a, b) => a.localeCompare(b));
+  // One collator for the whole sort: `localeCompare` with no locale is this comparison, but it
+  // looks the collator up on every call.
+  const { compare } = new Intl.Collator();
+  const leads = [...new Set(items.map((item) => item.lead))].sort(compare);
   const byLead = new Map<string, number>();
   let place = 0;
   leads.forEach((lead, i) => {
-    if (i > 0 && leads[i - 1]!.localeCompare(lead) !== 0) place++;
+    if (i > 0 && compare(leads[i - 1]!, lead) !== 0) place++;
     byLead.set(lead, place);
   });
   return Float64Array.from(items, (item) => byLead.get(item.lead)!);

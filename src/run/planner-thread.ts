@@ -2,7 +2,7 @@ import type { ConfigFile, SequenceFile } from '../workspace/schema.js';
 import { type BatchPlan, planLeads } from './batch-plan.js';
 import { leadBatches, type Stores } from './context.js';
 import type { PlanContext } from '../domain/lead-plan.js';
-import { spawnThread } from './spawn-thread.js';
+import { spawnWorker } from './threads.js';
 
 export interface PlannerInput {
   dbPath: string;
@@ -42,7 +42,7 @@ export async function* plansWithThread(
   stores: Stores,
   input: PlannerInput,
 ): AsyncGenerator<BatchPlan> {
-  const worker = spawnThread(new URL(`./planner-worker${extname()}`, import.meta.url), input);
+  const worker = spawnWorker('planner-worker', input);
   const replies: PlannerReply[] = [];
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
@@ -96,9 +96,4 @@ export async function* plansWithThread(
     worker.removeAllListeners();
     await worker.terminate();
   }
-}
-
-/** '.ts' when running from source (tsx), '.js' when built. */
-function extname(): string {
-  return import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 }

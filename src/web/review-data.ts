@@ -1,11 +1,10 @@
+import { availableParallelism } from 'node:os';
 import type { App } from '../app.js';
 import type { Stage } from '../domain/types.js';
-import { scoreLead } from '../domain/scoring.js';
 import { localDay } from '../run/aggregate.js';
-import { leadBatches, planContext } from '../run/context.js';
-import { forecastLead } from '../run/forecast.js';
+import { unpackShare } from '../run/forecast-share.js';
+import { CHUNK_LEADS, forecastShares } from '../run/forecast-threads.js';
 import type { TouchItem } from '../run/items.js';
-import { leadRef } from '../run/lead-ref.js';
 import { DAY_MS, MINUTE_MS } from '../time/clock.js';
 
 /** Everything the review pages read: one forecast of the whole base, plus what each lead is. */
@@ -32,17 +31,21 @@ export const DEFAULT_DAYS = 90;
 const FRESH_MS = 5 * MINUTE_MS;
 
 /**
- * The forecast of every lead over [from, to): the engine's own `forecastLead`, with each lead's
- * stage and enrolment position noted on the way so the pages can filter and count without a
- * second pass over the database.
+ * The forecast of every lead over [from, to): the engine's own `forecastLead`, planned in worker
+ * threads (forecast-share.ts notes each lead's ref, stage and enrolment position on the way), so
+ * the server keeps answering the link endpoints and the webhook while a cold calendar is built.
+ * Here only the packed result is put together, yielding to the event loop between steps.
  */
-export function buildReviewData(app: App, from: number, days: number): ReviewData {
-  const ctx = planContext(app.workspace);
+export async function buildReviewData(app: App, from: number, days: number): Promise<ReviewData> {
   const to = from + days * DAY_MS;
+  const builtAt = app.clock.now();
+  // Workers only: this thread keeps serving. One per core, but never more than there are chunks.
+  const workers = Math.max(1, Math.min(availableParallelism(), Math.ceil(app.stores.leads.count() / CHUNK_LEADS)));
+  const shares = await forecastShares(app.conn, app.workspace, { from, to, review: { secret: app.secret } }, { workers, here: false });
   const data: ReviewData = {
     from,
     to,
-    builtAt: app.clock.now(),
+    builtAt,
     items: [],
     stages: new Map(),
     emailByRef: new Map(),
@@ -51,21 +54,34 @@ export function buildReviewData(app: App, from: number, days: number): ReviewDat
     byDay: new Map(),
     counts: new Map(),
   };
-  for (const batch of leadBatches(app.stores, 2000)) {
-    for (const { state } of batch) {
-      const email = state.profile.email;
-      const ref = leadRef(app.secret, email);
-      data.emailByRef.set(ref, email);
-      data.refByEmail.set(email, ref);
-      data.stages.set(email, scoreLead(ctx.scoring, state.profile, state.events, from).stage);
-      notePosition(app, data, state.enrollments, state.sends);
-      for (const item of forecastLead(ctx, state, from, to)) data.items.push(item);
+  const items: TouchItem[] = [];
+  const epochs: number[] = [];
+  for (const share of shares) {
+    share.leads.forEach((email, i) => {
+      data.emailByRef.set(share.refs[i]!, email);
+      data.refByEmail.set(email, share.refs[i]!);
+      data.stages.set(email, share.stages[i] as Stage);
+    });
+    for (const [sequence, step, count] of share.waiting) {
+      let counts = data.waitingAt.get(sequence);
+      if (!counts) data.waitingAt.set(sequence, (counts = new Map()));
+      counts.set(step, (counts.get(step) ?? 0) + count);
     }
+    const unpacked = unpackShare(share);
+    for (let i = 0; i < unpacked.items.length; i++) {
+      items.push(unpacked.items[i]!);
+      epochs.push(unpacked.epochs[i]!);
+    }
+    await nextTurn();
   }
-  data.items = sortByInstant(data.items);
+  data.items = sortByInstant(items, epochs);
+  await nextTurn();
   index(data);
   return data;
 }
+
+/** Lets the event loop answer what came in meanwhile (an unsubscribe must not wait for a calendar). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 function index(data: ReviewData): void {
   const days = [...new Set(data.items.map(localDay))].sort();
@@ -78,50 +94,42 @@ function index(data: ReviewData): void {
   }
 }
 
-/**
- * By instant, then lead. Parses each `at` once: a comparator that parses both sides costs about
- * 40 parses per touch on 460,000 touches (100,000 leads, 90 days), which is seconds.
- */
-export function sortByInstant(items: TouchItem[]): TouchItem[] {
-  const keyed = items.map((item) => ({ item, t: Date.parse(item.at) }));
-  keyed.sort((a, b) => a.t - b.t || (a.item.lead < b.item.lead ? -1 : a.item.lead > b.item.lead ? 1 : 0));
-  return keyed.map((k) => k.item);
-}
-
-function notePosition(
-  app: App,
-  data: ReviewData,
-  enrollments: { sequenceId: string; status: string }[],
-  sends: { sequenceId: string; stepId: string; status: string }[],
-): void {
-  const active = enrollments.find((e) => e.status === 'active');
-  if (!active) return;
-  const sequence = app.workspace.sequences.find((s) => s.id === active.sequenceId);
-  if (!sequence) return;
-  const done = new Set(
-    sends.filter((s) => s.sequenceId === sequence.id && (s.status === 'sent' || s.status === 'sending')).map((s) => s.stepId),
-  );
-  const next = sequence.steps.find((s) => !done.has(s.id))?.id ?? '(done)';
-  let counts = data.waitingAt.get(sequence.id);
-  if (!counts) data.waitingAt.set(sequence.id, (counts = new Map()));
-  counts.set(next, (counts.get(next) ?? 0) + 1);
+/** By instant (`epochs[i]` is item i's), then lead; ties keep planning order. */
+export function sortByInstant(items: readonly TouchItem[], epochs: readonly number[]): TouchItem[] {
+  const order = items.map((_, i) => i);
+  order.sort((a, b) => {
+    const la = items[a]!.lead;
+    const lb = items[b]!.lead;
+    return epochs[a]! - epochs[b]! || (la < lb ? -1 : la > lb ? 1 : 0);
+  });
+  return order.map((i) => items[i]!);
 }
 
 /**
  * One forecast per horizon, reused for a few minutes: every page and every calendar fetch of a
- * session reads the same snapshot instead of re-planning 100,000 leads per request.
+ * session reads the same snapshot instead of re-planning 100,000 leads per request. Requests
+ * that arrive while it is being built wait for that same build.
  */
 export class ReviewCache {
   private readonly entries = new Map<number, ReviewData>();
+  private readonly building = new Map<number, Promise<ReviewData>>();
 
   constructor(private readonly app: App) {}
 
-  get(days = DEFAULT_DAYS): ReviewData {
+  get(days = DEFAULT_DAYS): Promise<ReviewData> {
     const now = this.app.clock.now();
     const hit = this.entries.get(days);
-    if (hit && now - hit.builtAt < FRESH_MS && now >= hit.builtAt) return hit;
-    const data = buildReviewData(this.app, now, days);
-    this.entries.set(days, data);
-    return data;
+    if (hit && now - hit.builtAt < FRESH_MS && now >= hit.builtAt) return Promise.resolve(hit);
+    let build = this.building.get(days);
+    if (!build) {
+      build = buildReviewData(this.app, now, days).then(
+        (data) => {
+          this.entries.set(days, data);
+          return data;
+        },
+      ).finally(() => this.building.delete(days));
+      this.building.set(days, build);
+    }
+    return build;
   }
 }

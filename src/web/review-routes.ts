@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,9 +14,8 @@ import { sequencePage } from './pages/sequence.js';
 import { ReviewCache } from './review-data.js';
 import { html, jsonResponse, type Router, text } from './router.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-// From src/web (tsx) the assets sit beside this file; from dist/web (tsc) they stay in src/web.
-const ASSET_DIR = [join(here, 'assets'), join(here, '..', '..', 'src', 'web', 'assets')].find((d) => existsSync(d))!;
+// Beside this file in src/web (tsx) and in dist/web (`npm run build` copies them there).
+const ASSET_DIR = join(dirname(fileURLToPath(import.meta.url)), 'assets');
 const FULLCALENDAR = join(dirname(createRequire(import.meta.url).resolve('fullcalendar/package.json')), 'index.global.min.js');
 
 const ASSETS: Record<string, { file: string; type: string }> = {
@@ -55,24 +54,24 @@ export function registerReviewRoutes(router: Router, app: App): Router {
   });
   router.get('/', () => new Response(null, { status: 302, headers: { location: '/calendar' } }));
   router.get('/calendar', () => html(calendarPage(app)));
-  router.get('/api/calendar/summary', () => html(calendarSummary(cache.get())));
-  router.get('/api/calendar/events', (request) =>
-    jsonResponse(calendarEvents(cache.get(), filterOf(request), param(request, 'start'), param(request, 'end'))),
+  router.get('/api/calendar/summary', async () => html(calendarSummary(await cache.get())));
+  router.get('/api/calendar/events', async (request) =>
+    jsonResponse(calendarEvents(await cache.get(), filterOf(request), param(request, 'start'), param(request, 'end'))),
   );
-  router.get('/api/calendar/touches', (request) => {
+  router.get('/api/calendar/touches', async (request) => {
     const day = param(request, 'day');
     if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return jsonResponse({ error: 'day: expected YYYY-MM-DD' }, 400);
-    return jsonResponse(touchPage(cache.get(), filterOf(request), day, intParam(request, 'page', 0, 1_000_000)));
+    return jsonResponse(touchPage(await cache.get(), filterOf(request), day, intParam(request, 'page', 0, 1_000_000)));
   });
-  router.get('/leads/:ref', (_request, { ref }) => {
-    const data = cache.get();
+  router.get('/leads/:ref', async (_request, { ref }) => {
+    const data = await cache.get();
     const email = data.emailByRef.get(ref!);
     const page = email ? leadPage(app, email, data.from, Math.round((data.to - data.from) / DAY_MS)) : null;
     return page ? html(page) : text('No such lead', 404);
   });
-  router.get('/sequences/:id', (_request, { id }) => {
+  router.get('/sequences/:id', async (_request, { id }) => {
     const sequence = app.workspace.sequences.find((s) => s.id === id);
-    return sequence ? html(sequencePage(app, sequence, cache.get())) : text('No such sequence', 404);
+    return sequence ? html(sequencePage(app, sequence, await cache.get())) : text('No such sequence', 404);
   });
   registerDiffRoute(router, app);
   return router;

@@ -20,7 +20,7 @@ export async function demoCommand(io: CliIo, globals: GlobalOptions): Promise<nu
     const report = await runWithApp(io, app, globals, {});
     printRun(io, report);
     io.stdout(`\nMail went to ${app.mailer().describe()}\n\nThe next two weeks:\n`);
-    io.stdout(toTable(calendarFor(app, { days: '14' })));
+    io.stdout(toTable(await calendarFor(app, { days: '14' })));
     return 0;
   });
 }

@@ -1,0 +1,159 @@
+import type { Connection } from '../db/connection.js';
+import { LeadStore } from '../db/leads.js';
+import type { LeadState, PlanContext } from '../domain/lead-plan.js';
+import { reason, type Reason } from '../domain/placement.js';
+import { scoreLead } from '../domain/scoring.js';
+import type { Sequence } from '../domain/types.js';
+import type { Workspace } from '../workspace/load.js';
+import { leadStateBatches, planContext } from './context.js';
+import { forecastLead } from './forecast.js';
+import { type TouchItem, touchItem } from './items.js';
+import { leadRef } from './lead-ref.js';
+
+/** A run of lead ids, (afterId, lastId]: one thread's share of the base. */
+export interface IdRun {
+  afterId: number;
+  lastId: number;
+}
+
+export interface ShareRequest {
+  from: number;
+  to: number;
+  run: IdRun;
+  sequenceId?: string;
+  /** For the review pages: each lead's ref (an HMAC under this secret), stage at `from`, and step. */
+  review?: { secret: string };
+}
+
+/** What a touch says besides its lead and instant; a forecast has a few thousand distinct ones. */
+interface TouchKind {
+  zone: string;
+  sequence: string;
+  step: string;
+  force: string;
+  reason: string;
+  rules: { rule: Reason['rule']; detail: string }[];
+}
+
+/**
+ * A share's forecast in columns, cheap to post between threads (typed arrays move, strings are
+ * copied once): per touch its lead, kind and instant; per lead its address, and for the review
+ * its ref and stage; and how many active enrolments wait at each step, in first-seen order.
+ */
+export interface PackedShare {
+  leads: string[];
+  refs: string[];
+  stages: string[];
+  waiting: [sequence: string, step: string, count: number][];
+  kinds: TouchKind[];
+  lead: Int32Array<ArrayBuffer>;
+  kind: Int32Array<ArrayBuffer>;
+  at: Float64Array<ArrayBuffer>;
+}
+
+/**
+ * Forecasts one run of lead ids, exactly as `forecast` does lead by lead, and packs the result.
+ * One thread plans many runs with one `ctx`, so its zone-day and holiday caches are built once.
+ */
+export function forecastShare(
+  conn: Connection,
+  workspace: Workspace,
+  request: ShareRequest,
+  ctx: PlanContext = planContext(workspace),
+): PackedShare {
+  const packed: PackedShare = { leads: [], refs: [], stages: [], waiting: [], kinds: [], lead: new Int32Array(0), kind: new Int32Array(0), at: new Float64Array(0) };
+  const leads: number[] = [];
+  const kinds: number[] = [];
+  const epochs: number[] = [];
+  const leadEpochs: number[] = [];
+  const kindIndex = new Map<Reason[] | undefined, Map<string, number>>();
+  const waiting = new Map<string, [string, string, number]>();
+  for (const batch of leadStateBatches(conn.sqlite, new LeadStore(conn.sqlite), 2000, request.run)) {
+    for (const state of batch) {
+      const index = packed.leads.push(state.profile.email) - 1;
+      if (request.review) {
+        packed.refs.push(leadRef(request.review.secret, state.profile.email));
+        packed.stages.push(scoreLead(ctx.scoring, state.profile, state.events, request.from).stage);
+        noteWaiting(waiting, workspace.sequences, state);
+      }
+      leadEpochs.length = 0;
+      const items = forecastLead(ctx, state, request.from, request.to, leadEpochs);
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        if (request.sequenceId && item.sequence !== request.sequenceId) continue;
+        leads.push(index);
+        kinds.push(kindOf(packed.kinds, kindIndex, item));
+        epochs.push(leadEpochs[i]!);
+      }
+    }
+  }
+  packed.waiting = [...waiting.values()];
+  packed.lead = Int32Array.from(leads);
+  packed.kind = Int32Array.from(kinds);
+  packed.at = Float64Array.from(epochs);
+  return packed;
+}
+
+/** The index of the item's kind, added on first sight. Reason lists are shared, so they key by identity. */
+function kindOf(kinds: TouchKind[], index: Map<Reason[] | undefined, Map<string, number>>, item: TouchItem): number {
+  let byText = index.get(item.rules);
+  if (!byText) index.set(item.rules, (byText = new Map()));
+  const key = `${item.zone}\n${item.sequence}\n${item.step}\n${item.force}\n${item.reason ?? ''}`;
+  let k = byText.get(key);
+  if (k === undefined) {
+    k = kinds.length;
+    const rules = (item.rules ?? []).map((r) => ({ rule: r.rule, detail: r.detail }));
+    kinds.push({ zone: item.zone, sequence: item.sequence, step: item.step, force: item.force, reason: item.reason ?? '', rules });
+    byText.set(key, k);
+  }
+  return k;
+}
+
+/** The step an active enrolment waits for ('(done)' when all are sent), before the forecast moves the lead on. */
+function noteWaiting(waiting: Map<string, [string, string, number]>, sequences: readonly Sequence[], state: LeadState): void {
+  const active = state.enrollments.find((e) => e.status === 'active');
+  const sequence = active && sequences.find((s) => s.id === active.sequenceId);
+  if (!sequence) return;
+  const done = new Set(
+    state.sends.filter((s) => s.sequenceId === sequence.id && (s.status === 'sent' || s.status === 'sending')).map((s) => s.stepId),
+  );
+  const step = sequence.steps.find((s) => !done.has(s.id))?.id ?? '(done)';
+  const key = `${sequence.id}\n${step}`;
+  const entry = waiting.get(key);
+  if (entry) entry[2]++;
+  else waiting.set(key, [sequence.id, step, 1]);
+}
+
+/** The share's touches as the forecast gives them (in planning order), with each one's instant. */
+export function unpackShare(packed: PackedShare): { items: TouchItem[]; epochs: Float64Array } {
+  // Reasons interned again on this side, so every touch with the same list shares one array.
+  const kinds = packed.kinds.map((k) => ({ ...k, rules: k.rules.map((r) => reason(r.rule, r.detail)) }));
+  const items = new Array<TouchItem>(packed.at.length);
+  for (let i = 0; i < items.length; i++) {
+    const k = kinds[packed.kind[i]!]!;
+    items[i] = touchItem(packed.leads[packed.lead[i]!]!, k.zone, k.sequence, k.step, k.force, packed.at[i]!, k.reason, k.rules);
+  }
+  return { items, epochs: packed.at };
+}
+
+/**
+ * Claims and plans chunks of the base until none is left: `owners[i]` is 0 while chunk i is
+ * free, then the number of the thread that took it (one atomic step, so no chunk is planned
+ * twice). Threads that start late simply take fewer chunks. Returns each chunk planned here.
+ */
+export function planChunks(
+  conn: Connection,
+  workspace: Workspace,
+  request: Omit<ShareRequest, 'run'>,
+  runs: readonly IdRun[],
+  owners: Int32Array,
+  me: number,
+): [index: number, share: PackedShare][] {
+  const ctx = planContext(workspace);
+  const done: [number, PackedShare][] = [];
+  for (let i = 0; i < runs.length; i++) {
+    if (Atomics.compareExchange(owners, i, 0, me) !== 0) continue;
+    done.push([i, forecastShare(conn, workspace, { ...request, run: runs[i]! }, ctx)]);
+  }
+  return done;
+}

@@ -1,0 +1,47 @@
+import { Worker } from 'node:worker_threads';
+
+export interface Thread<T> {
+  /** The one message the thread posts before it ends. */
+  result: Promise<T>;
+  /** Ends the thread now, for a caller that no longer wants its answer. */
+  stop(): Promise<number>;
+}
+
+/**
+ * A worker thread on an entry of this directory (`name` without extension) with `workerData`.
+ * From the compiled build the entry is a .js file; under tsx (dev, tests) it is the .ts source,
+ * which a worker cannot load by itself (tsx's `--import` hooks do not reach a worker's entry:
+ * privatenumber/tsx#354), so the worker registers tsx first and then imports it.
+ */
+export function spawnWorker(name: string, workerData: unknown): Worker {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const entry = new URL(`./${name}${extension}`, import.meta.url);
+  return extension === '.js'
+    ? new Worker(entry, { workerData })
+    : new Worker(
+        `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
+           .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`,
+        { eval: true, workerData },
+      );
+}
+
+/** Starts a thread that answers with one message and ends (see `spawnWorker`). */
+export function startThread<T>(name: string, workerData: unknown): Thread<T> {
+  const worker = spawnWorker(name, workerData);
+  const result = new Promise<T>((resolve, reject) => {
+    let answer: { value: T } | undefined;
+    worker.once('message', (value: T) => (answer = { value }));
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (answer) resolve(answer.value);
+      else reject(new Error(`thread ${name} exited with code ${code} before answering`));
+    });
+  });
+  return {
+    result,
+    stop: () => {
+      result.catch(() => {}); // stopped on purpose: nobody waits for its answer
+      return worker.terminate();
+    },
+  };
+}
