@@ -11,6 +11,7 @@ import { openApp } from '../src/app.js';
 import { advanceLead } from '../src/domain/lead-plan.js';
 import { leadBatches, planContext, storesFor } from '../src/run/context.js';
 import { runOnce } from '../src/run/run.js';
+import { spareCores } from '../src/run/threads.js';
 import { DAY_MS, TestClock } from '../src/time/clock.js';
 import { benchWorkspace } from './workspace.js';
 
@@ -87,6 +88,8 @@ export async function benchPlanning(LEADS: number): Promise<void> {
       clock,
       secret: app.secret,
     };
+    // The run decides the same way (src/run/run.ts): a thread when the base is large and a core is free.
+    const threaded = spareCores() > 0;
     const runStart = process.hrtime.bigint();
     const report = await runOnce(deps, { at: AT });
     const runSeconds = Number(process.hrtime.bigint() - runStart) / 1e9;
@@ -100,7 +103,7 @@ export async function benchPlanning(LEADS: number): Promise<void> {
     console.log(`floor (raw scan + ${(2 * LEADS).toLocaleString('en-US')} inserts): ${floorSeconds.toFixed(2)} s, ${rate(floorSeconds)} leads/s`);
     console.log(
       `planning run: ${runSeconds.toFixed(2)} s, ${rate(runSeconds)} leads/s, ${(runSeconds / floorSeconds).toFixed(2)}× floor` +
-        ` (${report.counts.enrolled} enrolled, ${report.counts.planned} planned)`,
+        ` (${report.counts.enrolled} enrolled, ${report.counts.planned} planned; planner thread: ${threaded ? 'yes' : 'no, no core to spare'})`,
     );
     console.log(
       `  an hourly rerun after it: dry run (load + score + plan, no writes) ${drySeconds.toFixed(2)} s; the pure planner ${plannerSeconds.toFixed(2)} s (${rate(plannerSeconds)} leads/s)`,

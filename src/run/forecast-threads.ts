@@ -1,4 +1,3 @@
-import { availableParallelism, loadavg } from 'node:os';
 import type { Connection } from '../db/connection.js';
 import { LeadStore } from '../db/leads.js';
 import type { Workspace } from '../workspace/load.js';
@@ -6,7 +5,7 @@ import { type Forecast, type ForecastOptions, forecast, inForecastOrder } from '
 import { forecastShare, type PackedShare, planChunks, type ShareRequest, unpackShare } from './forecast-share.js';
 import type { ThreadRequest } from './forecast-thread.js';
 import type { TouchItem } from './items.js';
-import { startThread } from './threads.js';
+import { spareCores, startThread } from './threads.js';
 
 /**
  * Leads per chunk of a threaded forecast: small enough that a thread which starts late (a worker
@@ -65,10 +64,7 @@ export async function forecastShares(
  */
 export function threadsFor(conn: Connection): Threads {
   const leads = new LeadStore(conn.sqlite).count();
-  const cores = availableParallelism();
-  // Busy: the run queue (this process included) fills all the cores but half of one.
-  const busy = loadavg()[0]! >= cores - 0.5;
-  return { workers: leads < 2 * CHUNK_LEADS || busy ? 0 : cores - 1, here: true };
+  return { workers: leads < 2 * CHUNK_LEADS ? 0 : spareCores(), here: true };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export interface Thread<T> {
@@ -44,4 +45,14 @@ export function startThread<T>(name: string, workerData: unknown): Thread<T> {
       return worker.terminate();
     },
   };
+}
+
+/**
+ * Whether another thread would get a core of its own: not when the run queue (this process
+ * included) already fills all the cores but half of one. On two busy cores a second thread only
+ * adds its start-up and hand-over costs.
+ */
+export function spareCores(): number {
+  const cores = availableParallelism();
+  return loadavg()[0]! >= cores - 0.5 ? 0 : cores - 1;
 }
