@@ -49,6 +49,7 @@ export class LeadStore {
   private readonly byEmail;
   private readonly pageFrom;
   private readonly leadById;
+  private readonly nthIdAfter;
   private readonly insert;
   private readonly update;
   private readonly logConsent;
@@ -60,6 +61,7 @@ export class LeadStore {
     this.byEmail = sqlite.prepare('SELECT id, consent, attributes FROM leads WHERE email = ?');
     this.pageFrom = sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id > ? ORDER BY id LIMIT ?`).raw();
     this.leadById = sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`).raw();
+    this.nthIdAfter = sqlite.prepare('SELECT id FROM leads WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?').pluck();
     this.insert = sqlite.prepare(
       `INSERT INTO leads (email, first_name, last_name, company, job_title, industry, country, timezone, consent,
         consent_at, consent_source, attributes, suppressed_reason, suppressed_at, created_at, updated_at)
@@ -201,6 +203,11 @@ export class LeadStore {
   /** Leads with id > afterId, ascending, at most `limit`: keyset paging so a run never loads the whole table. */
   page(afterId: number, limit: number): LeadRow[] {
     return (this.pageFrom.all(afterId, limit) as RawLead[]).map(toLeadRow);
+  }
+
+  /** The id of the `n`-th lead after `afterId` (in id order), or undefined when fewer follow. */
+  idAfter(afterId: number, n: number): number | undefined {
+    return this.nthIdAfter.get(afterId, n - 1) as number | undefined;
   }
 
   /**

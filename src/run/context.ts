@@ -70,6 +70,31 @@ export function* leadBatches(
   }
 }
 
+/** A batch of leads by id: (afterId, lastId]. */
+export interface LeadRange {
+  afterId: number;
+  lastId: number;
+}
+
+/** The leads cut into ranges of `batchSize`, in id order; the last range reaches past the last id. */
+export function* leadRanges(stores: Stores, batchSize: number): Generator<LeadRange> {
+  for (let afterId = 0; ; ) {
+    const lastId = stores.leads.idAfter(afterId, batchSize);
+    if (lastId === undefined) {
+      if (stores.leads.idAfter(afterId, 1) !== undefined) yield { afterId, lastId: Number.MAX_SAFE_INTEGER };
+      return;
+    }
+    yield { afterId, lastId };
+    afterId = lastId;
+  }
+}
+
+/** The leads of one range (at most `batchSize`), loaded as `leadBatches` loads them. */
+export function leadsInRange(stores: Stores, range: LeadRange, batchSize: number): LoadedLead[] {
+  const leads = stores.leads.page(range.afterId, batchSize).filter((lead) => lead.id <= range.lastId);
+  return leads.length === 0 ? [] : loadLeads(stores, leads);
+}
+
 /** These leads (ascending ids, as a batch gives them), loaded as `leadBatches` loads them. */
 export function leadsByIds(stores: Stores, ids: readonly number[]): LoadedLead[] {
   return ids.length === 0 ? [] : loadLeads(stores, stores.leads.byIds(ids));

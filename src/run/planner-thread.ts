@@ -1,7 +1,7 @@
+import type { PlanContext } from '../domain/lead-plan.js';
 import type { ConfigFile, SequenceFile } from '../workspace/schema.js';
 import { type BatchPlan, planLeads } from './batch-plan.js';
-import { leadBatches, type Stores } from './context.js';
-import type { PlanContext } from '../domain/lead-plan.js';
+import { type LeadRange, leadRanges, leadsInRange, type Stores } from './context.js';
 import { spawnWorker } from './threads.js';
 
 export interface PlannerInput {
@@ -11,41 +11,38 @@ export interface PlannerInput {
   sequences: SequenceFile[];
   batchSize: number;
   options: { now: number; listPlanned: boolean };
-  /**
-   * How many batches the main thread plans before handing over (tests); by default, as many as
-   * it can before the thread is ready.
-   */
-  localBatches?: number;
+  /** Plan nothing before the thread is ready (tests, so that the thread gets batches on a small base). */
+  waitForThread?: boolean;
 }
 
-/** 'start': plan the first batch after this lead id (and go on from there); 'next': the next batch. */
-export type PlannerRequest = { kind: 'start'; afterId: number } | { kind: 'next' };
+/** A batch for the thread to plan: the `index`-th range of the run. */
+export interface PlannerRequest extends LeadRange {
+  index: number;
+}
 
 export type PlannerReply =
   | { kind: 'ready' }
-  | { kind: 'plan'; plan: BatchPlan }
-  | { kind: 'done' }
+  | { kind: 'plan'; index: number; plan: BatchPlan }
   | { kind: 'error'; message: string };
 
-/** Batches planned ahead of the writer: the thread works on the next ones while these are written. */
+/** Batches the thread holds at once: it plans the next while the one before crosses over. */
 const AHEAD = 2;
+/** Plans kept waiting for their turn at most (the main thread stops planning ahead there). */
+const BUFFERED = 4 * AHEAD;
 
 /**
- * Every lead's first pass, in lead order, planned in a worker thread so that the main thread only
- * writes the plans (and sends what is due): on two cores, planning and writing overlap. Starting
- * a thread takes a moment (most of a second from source under tsx), so the main thread plans the
- * first batches itself and hands the rest over once the thread says it is ready. Leaving the loop
- * early (an abort, a failure) stops the thread.
+ * Every lead's first pass, batch by batch in lead order, shared between the main thread and a
+ * planner thread. The main thread writes each plan (and sends what is due) and plans a batch
+ * itself only when no plan is waiting: in a first run, writing keeps it busy and the thread does
+ * most of the planning; in an hourly rerun, with little to write, both plan. Until the thread is
+ * ready (it loads its modules first: most of a second under tsx) the main thread plans alone, so
+ * a small base never waits for it. Leaving the loop early (an abort, a failure) stops the thread.
  */
-export async function* plansWithThread(
-  ctx: PlanContext,
-  stores: Stores,
-  input: PlannerInput,
-): AsyncGenerator<BatchPlan> {
+export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: PlannerInput): AsyncGenerator<BatchPlan> {
   const worker = spawnWorker('planner-worker', input);
   const replies: PlannerReply[] = [];
-  let wake: (() => void) | undefined;
   let failure: Error | undefined;
+  let wake: (() => void) | undefined;
   const settle = () => {
     wake?.();
     wake = undefined;
@@ -62,35 +59,55 @@ export async function* plansWithThread(
     failure ??= new Error(`the planner thread stopped (exit code ${code}) before planning every lead`);
     settle();
   });
-  const replyArrived = async () => {
-    while (replies.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+  const ranges = leadRanges(stores, input.batchSize);
+  let assigned = 0;
+  const take = (): PlannerRequest | undefined => {
+    const next = ranges.next();
+    return next.done ? undefined : { ...next.value, index: assigned++ };
   };
+  const planHere = (range: LeadRange) =>
+    planLeads(ctx, leadsInRange(stores, range, input.batchSize), { ...input.options, scores: true, dueSends: 'defer' });
+
+  const ready = new Map<number, BatchPlan>();
+  let turn = 0;
+  let threadReady = false;
+  let withThread = 0;
+  let exhausted = false;
   try {
-    let afterId = 0;
-    let planned = 0;
-    for (const batch of leadBatches(stores, input.batchSize)) {
-      if (planned === input.localBatches) break;
-      yield planLeads(ctx, batch, { ...input.options, scores: true, dueSends: 'defer' });
-      afterId = batch[batch.length - 1]!.state.profile.id;
-      planned++;
-      // Let the thread's 'ready' in: the run's own awaits settle as microtasks and would not.
-      await new Promise((resolve) => setImmediate(resolve));
-      if (input.localBatches === undefined && (replies.length > 0 || failure)) break;
-    }
-    if (input.localBatches !== undefined) await replyArrived();
-    if (failure) throw failure;
-    if (replies.shift()?.kind !== 'ready') return; // every lead planned before the thread was up
-    worker.postMessage({ kind: 'start', afterId } satisfies PlannerRequest);
-    for (let i = 1; i < AHEAD; i++) worker.postMessage({ kind: 'next' } satisfies PlannerRequest);
     for (;;) {
-      await replyArrived();
-      const reply = replies.shift();
-      if (!reply) throw failure!;
-      if (reply.kind === 'error') throw new Error(`the planner thread failed: ${reply.message}`);
-      if (reply.kind === 'done') return;
-      if (reply.kind !== 'plan') continue;
-      worker.postMessage({ kind: 'next' } satisfies PlannerRequest);
-      yield reply.plan;
+      // Let the thread's messages in: the run's own awaits settle as microtasks and would not.
+      await new Promise((resolve) => setImmediate(resolve));
+      for (const reply of replies.splice(0)) {
+        if (reply.kind === 'error') throw new Error(`the planner thread failed: ${reply.message}`);
+        if (reply.kind === 'ready') threadReady = true;
+        else {
+          ready.set(reply.index, reply.plan);
+          withThread--;
+        }
+      }
+      if (failure) throw failure;
+      const plan = ready.get(turn);
+      if (plan) {
+        ready.delete(turn++);
+        yield plan;
+        continue;
+      }
+      while (threadReady && !exhausted && withThread < AHEAD) {
+        const request = take();
+        if (!request) exhausted = true;
+        else {
+          worker.postMessage(request);
+          withThread++;
+        }
+      }
+      if (!exhausted && ready.size < BUFFERED && (threadReady || !input.waitForThread)) {
+        const request = take();
+        if (request) ready.set(request.index, planHere(request));
+        else exhausted = true;
+        continue;
+      }
+      if (exhausted && withThread === 0 && ready.size === 0) return;
+      await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
     worker.removeAllListeners();

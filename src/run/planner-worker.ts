@@ -1,13 +1,12 @@
 /**
- * The planner thread's entry point (see planner-thread.ts): says when it is ready, then reads
- * leads after the id it is given through its own read-only connection and plans them, one batch
- * per request.
+ * The planner thread's entry point (see planner-thread.ts): says when it is ready, then plans
+ * each range of leads it is sent, read through its own read-only connection.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { orderSequences, policyFrom, scoringFrom } from '../workspace/policy.js';
 import { planLeads } from './batch-plan.js';
-import { type LoadedLead, leadBatches, planContext, storesFor } from './context.js';
+import { leadsInRange, planContext, storesFor } from './context.js';
 import type { PlannerInput, PlannerReply, PlannerRequest } from './planner-thread.js';
 
 const input = workerData as PlannerInput;
@@ -20,16 +19,12 @@ const ctx = planContext({
 });
 const stores = storesFor({ sqlite });
 const port = parentPort!;
-let batches: Generator<LoadedLead[]> | undefined;
 
 port.on('message', (request: PlannerRequest) => {
   let reply: PlannerReply;
   try {
-    if (request.kind === 'start') batches = leadBatches(stores, input.batchSize, undefined, request.afterId);
-    const next = batches!.next();
-    reply = next.done
-      ? { kind: 'done' }
-      : { kind: 'plan', plan: planLeads(ctx, next.value, { ...input.options, scores: true, dueSends: 'defer' }) };
+    const leads = leadsInRange(stores, request, input.batchSize);
+    reply = { kind: 'plan', index: request.index, plan: planLeads(ctx, leads, { ...input.options, scores: true, dueSends: 'defer' }) };
   } catch (error) {
     reply = { kind: 'error', message: (error as Error).stack ?? String(error) };
   }

@@ -45,9 +45,9 @@ export interface RunOptions {
   listPlanned?: boolean;
   /**
    * Plan in a worker thread (default: for PLANNER_THREAD_MIN_LEADS leads or more in a file
-   * database, with a core to spare); `localBatches`: plan exactly that many batches in process first (tests).
+   * database, with a core to spare); 'wait': in the thread, planning nothing before it is ready (tests).
    */
-  planThread?: boolean | { localBatches: number };
+  planThread?: boolean | 'wait';
 }
 
 export interface RunReport {
@@ -193,7 +193,7 @@ function batchPlans(scope: RunScope, total: number, options: RunOptions): AsyncI
       sequences: sequenceDefinitions,
       batchSize,
       options: { now, listPlanned },
-      ...(typeof thread === 'object' ? { localBatches: thread.localBatches } : {}),
+      waitForThread: thread === 'wait',
     });
   }
   return (async function* () {

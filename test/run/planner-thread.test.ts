@@ -72,11 +72,11 @@ describe('planning in a worker thread', () => {
       for (const hour of RUN_HOURS) {
         const at = DAY0 + day * 24 * HOUR + hour * HOUR;
         clock.set(at);
-        // Small batches, so that several are planned ahead of the writer in every run; the first
-        // two in process, as while the thread starts, the rest in the thread.
+        // Small batches, so that several are planned ahead of the writer in every run, some by the
+        // thread and some by the main thread (it plans while the thread holds its two).
         const options = { at, batchSize: 40, listPlanned: true };
         reports.inProcess.push(await runOnce(deps(inProcess.app), { ...options, planThread: false }));
-        reports.threaded.push(await runOnce(deps(threaded.app), { ...options, planThread: { localBatches: 2 } }));
+        reports.threaded.push(await runOnce(deps(threaded.app), { ...options, planThread: 'wait' }));
       }
     }
   }, 120_000);
