@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { openApp } from '../src/app.js';
+import { openApp, runDeps } from '../src/app.js';
 import { type Forecast, forecast } from '../src/run/forecast.js';
 import { forecastInThreads } from '../src/run/forecast-threads.js';
 import { runOnce } from '../src/run/run.js';
@@ -17,7 +17,7 @@ const dir = benchWorkspace('nurture-digest');
 const clock = new TestClock(AT);
 const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
 generate(app, leads);
-await runOnce({ conn: app.conn, workspace: app.workspace, renderer: app.renderer, mailer: app.mailer(), clock, secret: app.secret }, { at: AT });
+await runOnce(runDeps(app), { at: AT });
 const digest = (result: Forecast) => createHash('sha256').update(JSON.stringify(result)).digest('hex');
 for (const days of [90, 200]) {
   const window = { from: AT + 3_600_000, to: AT + days * DAY_MS };

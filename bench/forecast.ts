@@ -11,7 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { type App, openApp } from '../src/app.js';
+import { type App, openApp, runDeps } from '../src/app.js';
 import { forecast } from '../src/run/forecast.js';
 import { forecastInThreads, threadsFor } from '../src/run/forecast-threads.js';
 import { runOnce } from '../src/run/run.js';
@@ -105,7 +105,7 @@ export async function benchForecast(leads: number): Promise<void> {
   try {
     generate(app, leads);
     const start = process.hrtime.bigint();
-    await runOnce({ conn: app.conn, workspace: app.workspace, renderer: app.renderer, mailer: app.mailer(), clock, secret: app.secret }, { at: AT });
+    await runOnce(runDeps(app), { at: AT });
     const planning = seconds(start);
     const window = { from: AT, to: AT + 90 * DAY_MS };
     // As `nurture calendar` plans it (worker threads for a big base), then in this thread alone.

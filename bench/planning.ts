@@ -7,7 +7,7 @@
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openApp } from '../src/app.js';
+import { openApp, runDeps } from '../src/app.js';
 import { advanceLead } from '../src/domain/lead-plan.js';
 import { leadBatches, planContext, storesFor } from '../src/run/context.js';
 import { runOnce } from '../src/run/run.js';
@@ -80,14 +80,7 @@ export async function benchPlanning(LEADS: number): Promise<void> {
   try {
     const [, genSeconds] = time(() => generate(app.conn.sqlite, LEADS));
     const floorSeconds = floor(app.conn.sqlite);
-    const deps = {
-      conn: app.conn,
-      workspace: app.workspace,
-      renderer: app.renderer,
-      mailer: app.mailer(),
-      clock,
-      secret: app.secret,
-    };
+    const deps = runDeps(app);
     // The run decides the same way (src/run/run.ts): a thread when the base is large and a core is free.
     const threaded = spareCores() > 0;
     const runStart = process.hrtime.bigint();

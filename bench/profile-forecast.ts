@@ -5,7 +5,7 @@
  * other processes, the CPU time (of every thread) does not.
  */
 import { rmSync } from 'node:fs';
-import { openApp } from '../src/app.js';
+import { openApp, runDeps } from '../src/app.js';
 import { forecast } from '../src/run/forecast.js';
 import { forecastInThreads, threadsFor } from '../src/run/forecast-threads.js';
 import { runOnce } from '../src/run/run.js';
@@ -18,7 +18,7 @@ const dir = benchWorkspace('nurture-prof');
 const clock = new TestClock(AT);
 const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
 generate(app, leads);
-await runOnce({ conn: app.conn, workspace: app.workspace, renderer: app.renderer, mailer: app.mailer(), clock, secret: app.secret }, { at: AT });
+await runOnce(runDeps(app), { at: AT });
 const window = { from: AT, to: AT + 90 * DAY_MS };
 const show = (label: string, r: { value: { items: unknown[] }; wall: number; cpu: number }) =>
   console.log(`${label}: ${leads} leads, ${r.value.items.length} touches, ${r.wall.toFixed(2)} s (cpu ${r.cpu.toFixed(2)} s)`);

@@ -7,7 +7,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { resolve } from 'node:path';
-import { openApp } from '../src/app.js';
+import { openApp, runDeps } from '../src/app.js';
 import { runOnce } from '../src/run/run.js';
 import { TestClock } from '../src/time/clock.js';
 import { AT, generate, writeSequences } from './planning.js';
@@ -20,7 +20,7 @@ writeSequences(resolve(import.meta.dirname, '..'), dir);
 const clock = new TestClock(AT);
 const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
 generate(app.conn.sqlite, leads);
-const deps = { conn: app.conn, workspace: app.workspace, renderer: app.renderer, mailer: app.mailer(), clock, secret: app.secret };
+const deps = runDeps(app);
 
 async function timed(label: string, at: number, profile: boolean): Promise<void> {
   const session = new Session();

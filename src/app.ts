@@ -9,6 +9,7 @@ import { type Stores, storesFor } from './run/context.js';
 import type { Clock } from './time/clock.js';
 import { WorkspaceError } from './workspace/errors.js';
 import { databasePath, loadWorkspace, type Workspace } from './workspace/load.js';
+import type { RunDeps } from './run/run.js';
 
 /**
  * The composition root: the only place that turns a workspace directory, the environment and a
@@ -23,6 +24,12 @@ export interface App {
   secret: string;
   mailer(): Mailer;
   close(): void;
+}
+
+/** A run's dependencies from the app (the caller adds progress and an abort signal). */
+export function runDeps(app: App): RunDeps {
+  const { conn, workspace, renderer, clock, secret } = app;
+  return { conn, workspace, renderer, mailer: app.mailer(), clock, secret };
 }
 
 export interface AppOptions {

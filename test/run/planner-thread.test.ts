@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type App, openApp } from '../../src/app.js';
+import { type App, openApp, runDeps } from '../../src/app.js';
 import { type RunReport, runOnce } from '../../src/run/run.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
@@ -60,14 +60,6 @@ describe('planning in a worker thread', () => {
   beforeAll(async () => {
     inProcess = await exampleApp(clock);
     threaded = await exampleApp(clock);
-    const deps = (app: App) => ({
-      conn: app.conn,
-      workspace: app.workspace,
-      renderer: app.renderer,
-      mailer: app.mailer(),
-      clock,
-      secret: app.secret,
-    });
     for (let day = 0; day < 7; day++) {
       for (const hour of RUN_HOURS) {
         const at = DAY0 + day * 24 * HOUR + hour * HOUR;
@@ -75,8 +67,8 @@ describe('planning in a worker thread', () => {
         // Small batches, so that several are planned ahead of the writer in every run, some by the
         // thread and some by the main thread (it plans while the thread holds its two).
         const options = { at, batchSize: 40, listPlanned: true };
-        reports.inProcess.push(await runOnce(deps(inProcess.app), { ...options, planThread: false }));
-        reports.threaded.push(await runOnce(deps(threaded.app), { ...options, planThread: 'wait' }));
+        reports.inProcess.push(await runOnce(runDeps(inProcess.app), { ...options, planThread: false }));
+        reports.threaded.push(await runOnce(runDeps(threaded.app), { ...options, planThread: 'wait' }));
       }
     }
   }, 120_000);

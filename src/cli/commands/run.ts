@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import { type App, runDeps } from '../../app.js';
 import { RunLockedError } from '../../db/runs.js';
 import { type RunReport, runOnce } from '../../run/run.js';
 import { type GlobalOptions, withApp } from '../context.js';
@@ -36,16 +36,7 @@ export async function runWithApp(
   const bar = progress(io, 'run', app.stores.leads.count(), globals.json ?? false);
   try {
     return await runOnce(
-      {
-        conn: app.conn,
-        workspace: app.workspace,
-        renderer: app.renderer,
-        mailer: app.mailer(),
-        clock: app.clock,
-        secret: app.secret,
-        onProgress: (d, t) => bar.update(d, t),
-        signal: signal ?? io.signal,
-      },
+      { ...runDeps(app), onProgress: (d, t) => bar.update(d, t), signal: signal ?? io.signal },
       { at, dryRun: options.dryRun ?? false, listPlanned: globals.json ?? false },
     );
   } catch (error) {
