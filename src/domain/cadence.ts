@@ -1,6 +1,6 @@
 import type { EnrollmentState, LeadState } from './lead-plan.js';
 import { type Reason, reason } from './placement.js';
-import type { CadenceRules, Stage } from './types.js';
+import { type CadenceRules, CONVERSATION_EVENTS, type LeadEvent, type Stage } from './types.js';
 
 /**
  * Cadence that follows the lead. Everything here depends only on the stage, the events up to
@@ -81,6 +81,20 @@ export function sunsetReason(rules: CadenceRules, state: LeadState, now: number)
  * A lead who said no (a `closed_lost` event) or was sunset may only enter the recycle sequence,
  * and only after the cool-down. Returns when the cool-down started and why, or undefined.
  */
+/**
+ * The reply, meeting or purchase that holds a lead out of new sequences: the last one at or
+ * before `now`, unless a closed_lost came after it (that lead recycles, after its cool-down).
+ */
+export function openConversation(state: LeadState, now: number): LeadEvent | undefined {
+  let open: LeadEvent | undefined;
+  for (const e of state.events) {
+    if (e.at > now) break;
+    if (CONVERSATION_EVENTS.has(e.type)) open = e;
+    else if (e.type === 'closed_lost') open = undefined;
+  }
+  return open;
+}
+
 export function recycleCause(state: LeadState, now: number): { since: number; why: string } | undefined {
   let since: number | undefined;
   let why = '';

@@ -1,4 +1,4 @@
-import { recycleCause, sunsetReason } from './cadence.js';
+import { openConversation, recycleCause, sunsetReason } from './cadence.js';
 import { consentAllowsMail } from './consent.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
@@ -131,6 +131,9 @@ function exitReason(
 
 function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stage): Decision {
   if (!(NURTURE_STAGES as readonly string[]).includes(stage)) return { kind: 'idle', reason: `stage ${stage}` };
+  const conversation = openConversation(state, now);
+  if (conversation)
+    return { kind: 'idle', reason: `event ${conversation.type}: with sales now, no new sequence (a closed_lost recycles the lead)` };
   const enrolledBefore = new Set(state.enrollments.map((e) => e.sequenceId));
   const recycle = recycleCause(state, now);
   if (recycle) {

@@ -30,6 +30,9 @@ export type EventType = (typeof EVENT_TYPES)[number];
 /** Events after which no mail may go to the address again. */
 export const SUPPRESSING_EVENTS: ReadonlySet<EventType> = new Set(['unsubscribed', 'bounced', 'complained']);
 
+/** A person answered: sales takes the conversation from here, not another nurture sequence. */
+export const CONVERSATION_EVENTS: ReadonlySet<EventType> = new Set(['replied', 'meeting_booked', 'became_customer']);
+
 export interface LeadProfile {
   id: number;
   email: string;

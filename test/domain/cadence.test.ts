@@ -146,6 +146,25 @@ describe('adaptive cadence', () => {
     expect(items.map((i) => `${i.sequence}/${i.step} ${i.at}`)).toEqual(show(sends));
   });
 
+  it('keeps a lead who replied out of every other sequence until sales closes it lost, then recycles it', () => {
+    const seqs = [
+      sequence('intro', ['P0D', 'P2D', 'P2D'], { priority: 5 }),
+      sequence('follow-up', ['P0D', 'P2D'], { priority: 1 }),
+      sequence('recycle', ['P0D', 'P14D'], { priority: -1 }),
+    ];
+    const ctx = planContext(policy({ cadence: STEADY }), seqs);
+    const events = [
+      { type: 'replied' as const, at: MON + 3 * HOUR, url: '' },
+      { type: 'closed_lost' as const, at: MON + 10 * DAY, url: '' },
+    ];
+    const outcomes: { t: number; decision: Decision }[] = [];
+    const sends = simulateHourly(ctx, leadState(), events, MON, MON + 50 * DAY, (a, t) => outcomes.push({ t, decision: a.outcome }));
+    // No follow-up sequence after the reply; the recycle sequence 30 days after closed_lost.
+    expect(show(sends)).toEqual(['intro/s1 2026-11-16T09:00:00-05:00', 'recycle/s1 2026-12-28T09:00:00-05:00']);
+    const held = outcomes.find((o) => o.t === MON + DAY)!.decision;
+    expect(held).toEqual({ kind: 'idle', reason: 'event replied: with sales now, no new sequence (a closed_lost recycles the lead)' });
+  });
+
   it('exits at once on a reply recorded between two sends of the same run', () => {
     const ctx = planContext(policy(), [sequence('burst', ['P0D', 'P0D', 'P0D'])]);
     const state = leadState();
