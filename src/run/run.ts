@@ -14,7 +14,7 @@ import type { Mailer } from '../mail/transport.js';
 import type { Clock } from '../time/clock.js';
 import type { Workspace } from '../workspace/load.js';
 import { sendConfirmations } from './confirmations.js';
-import { DeliveryPipeline, deliverAll, type PendingSend } from './deliver.js';
+import { DeliverySlots, deliverAll, type PendingSend } from './deliver.js';
 import { type LoadedLead, leadBatches, planContext, type Stores, storesFor } from './context.js';
 import { describeReasons, type TouchItem, touchItem } from './items.js';
 import { recordRunScores } from './rescore.js';
@@ -113,13 +113,13 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       dryRun,
       report,
       listPlanned: options.listPlanned ?? false,
-      delivery: DeliveryPipeline.forRun(deps),
+      slots: DeliverySlots.forRun(deps),
     };
     const total = stores.leads.count();
     let done = 0;
     // Two batches in flight: the next one is planned while the current one waits on SMTP.
     // Batches hold disjoint leads and every transaction is synchronous, so they never interleave
-    // inside a write; the delivery pipeline keeps the messages in hand to one per connection.
+    // inside a write; the delivery slots keep the messages in hand to one per connection.
     const inFlight: Promise<void>[] = [];
     let failure: { error: unknown } | undefined;
     for (const batch of leadBatches(stores, options.batchSize ?? 1000)) {
@@ -164,7 +164,7 @@ interface RunScope {
   report: RunReport;
   listPlanned: boolean;
   /** Messages in hand across every batch in flight: one per pooled SMTP connection. */
-  delivery: DeliveryPipeline;
+  slots: DeliverySlots;
 }
 
 async function runBatch(scope: RunScope, batch: LoadedLead[]): Promise<void> {
@@ -187,7 +187,7 @@ async function runBatch(scope: RunScope, batch: LoadedLead[]): Promise<void> {
     };
     if (dryRun) write();
     else stores.outbox.transaction(write);
-    const delivered = await deliverAll(deps, stores, pending, now, runId, dryRun, report, scope.delivery);
+    const delivered = await deliverAll(deps, stores, pending, now, runId, dryRun, report, scope.slots);
     active = delivered;
     // A reply or booked meeting recorded while this round was sending (web endpoint, an import)
     // ends the sequence before the lead's next touch of this same run.

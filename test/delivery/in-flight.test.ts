@@ -4,9 +4,9 @@ import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { AT, acmeLeads, type DeliveryWorkspace, deferred, deliveryWorkspace, sendRows, within } from './fixture.js';
 
 /**
- * Claims and outcomes are committed in groups, yet a claimed row is still a message on the wire:
- * with the server holding every reply, the database shows exactly one `sending` row per pooled
- * connection, which is all a crash at that moment could leave uncertain.
+ * A claimed row is a message on the wire, however many are due: with the server holding every
+ * reply, the database shows exactly one `sending` row per pooled connection, which is all a crash
+ * at that moment could leave uncertain.
  */
 const NAMES = ['ann', 'bob', 'cyd', 'dee', 'eve', 'fay'];
 const TWO_CONNECTIONS = (yaml: string) => `${yaml}\nsmtpPool: { connections: 2 }\n`;
