@@ -40,6 +40,11 @@ async function startSink(): Promise<{ port: number; received: () => Promise<numb
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
 
+/** Issue 5's targets: an absolute rate on this machine, and a share of the floor measured in the same run. */
+const TARGET_RATE = 1000;
+const TARGET_RATIO = 0.8;
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+
 export async function benchDelivery(messages: number): Promise<void> {
   const dir = benchWorkspace('nurture-bench-delivery');
   const sink = await startSink();
@@ -107,8 +112,13 @@ export async function benchDelivery(messages: number): Promise<void> {
         `${runSeconds.toFixed(2)} s = ${Math.round(runRate)} msg/s, ${(runRate / floorRate).toFixed(2)}× floor`,
     );
     // CPU per message is steadier than wall time on a shared machine.
+    const floorCpu1 = floorCpuMs / messages;
+    const runCpu1 = runCpuMs / report.sent.length;
     console.log(
-      `sender CPU per message: floor ${(floorCpuMs / messages).toFixed(2)} ms, nurture ${(runCpuMs / report.sent.length).toFixed(2)} ms`,
+      `sender CPU per message: floor ${floorCpu1.toFixed(2)} ms, nurture ${runCpu1.toFixed(2)} ms (${(floorCpu1 / runCpu1).toFixed(2)}× floor's efficiency)`,
+    );
+    console.log(
+      `targets: ≥ ${TARGET_RATE} msg/s ${verdict(runRate >= TARGET_RATE)}; ≥ ${TARGET_RATIO}× floor ${verdict(runRate / floorRate >= TARGET_RATIO)}`,
     );
   } finally {
     app.close();
