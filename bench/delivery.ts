@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import { openApp } from '../src/app.js';
+import { openApp, runDeps } from '../src/app.js';
 import { buildMessage } from '../src/mail/message.js';
 import { runOnce } from '../src/run/run.js';
 import { TestClock } from '../src/time/clock.js';
@@ -95,7 +95,7 @@ export async function benchDelivery(messages: number): Promise<void> {
 
     // As in production: an earlier run (Sunday, window closed) enrolled and planned everyone; the
     // measured run is the one whose window opens, and it sends what was planned.
-    const deps = { conn: app.conn, workspace: app.workspace, renderer: app.renderer, mailer: app.mailer(), clock, secret: app.secret };
+    const deps = runDeps(app);
     await runOnce(deps, { at: PLANNED_AT });
     const before = await sink.received();
     const runCpu = process.cpuUsage();
