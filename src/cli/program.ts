@@ -5,6 +5,7 @@ import { demoCommand } from './commands/demo.js';
 import { diffCommand, type DiffOptions } from './commands/diff.js';
 import { explainCommand } from './commands/explain.js';
 import { handoffCommand } from './commands/handoff.js';
+import { type ResolveOptions, resolveCommand, uncertainCommand } from './commands/outbox.js';
 import { importCommand } from './commands/imports.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
@@ -141,6 +142,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         previewCommand(io, globals(cmd), sequence, step, o),
       ),
     );
+
+  const outbox = program.command('outbox').description('touches a crashed run left uncertain');
+  outbox
+    .command('uncertain')
+    .description('touches claimed for sending that no run confirmed: check each Message-ID at the relay')
+    .action(act((_o: unknown, cmd: Command) => uncertainCommand(io, globals(cmd))));
+  outbox
+    .command('resolve')
+    .argument('<id>', 'the send id, from nurture outbox uncertain')
+    .option('--sent', 'the relay has it: keep it as sent')
+    .option('--retry', 'it never left: the next run sends it')
+    .option('--skip', 'never send it')
+    .description('settle one uncertain touch (refused while a run holds the database)')
+    .action(act((id: string, o: ResolveOptions, cmd: Command) => resolveCommand(io, globals(cmd), id, o)));
 
   program
     .command('serve')

@@ -22,6 +22,9 @@ export interface StoredSend extends SendRecord {
 export interface UncertainSend {
   id: number;
   leadId: number;
+  ref: string;
+  runId: number | null;
+  attempts: number;
   email: string;
   timezone: string;
   sequenceId: string;
@@ -40,6 +43,8 @@ export interface PlannedTouch {
   dueAt: number;
   reason: string;
 }
+
+export type UncertainOutcome = 'sent' | 'retry' | 'skip';
 
 /** Enrolments and the outbox (sends). Every state change of a touch goes through here. */
 export class Outbox {
@@ -173,10 +178,29 @@ export class Outbox {
   /** Claimed but never confirmed: a run died between SMTP and the database. Reported, never resent blindly. */
   uncertain(): UncertainSend[] {
     return this.prepare(
-      `SELECT s.id, s.lead_id AS leadId, l.email, l.timezone, s.sequence_id AS sequenceId, s.step_id AS stepId,
-         s.force, s.sent_at AS claimedAt
+      `SELECT s.id, s.lead_id AS leadId, s.ref, s.run_id AS runId, s.attempts, l.email, l.timezone, s.sequence_id AS sequenceId,
+         s.step_id AS stepId, s.force, s.sent_at AS claimedAt
        FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.status = 'sending' ORDER BY s.id`,
     ).all() as UncertainSend[];
+  }
+
+  /**
+   * Settles an uncertain row by hand, once the relay's logs say whether it went out: 'sent' keeps
+   * it sent (at its claim time), 'retry' makes it due for the next run, 'skip' drops it. Returns
+   * false when the row is not (or no longer) uncertain.
+   */
+  resolveUncertain(sendId: number, outcome: UncertainOutcome, messageId: string, now: number): boolean {
+    const note = `resolved by hand: ${outcome === 'sent' ? 'it went out' : outcome === 'retry' ? 'send it again' : 'never send it'}`;
+    const info =
+      outcome === 'sent'
+        ? this.prepare(
+            `UPDATE sends SET status = 'sent', message_id = ?, last_response = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
+          ).run(messageId, note, now, sendId)
+        : this.prepare(
+            `UPDATE sends SET status = ?, sent_at = NULL, planned_at = ?, reason = ?, last_response = ?, updated_at = ?
+               WHERE id = ? AND status = 'sending'`,
+          ).run(outcome === 'retry' ? 'failed' : 'skipped', now, note, note, now, sendId);
+    return info.changes === 1;
   }
 
   transaction<T>(fn: () => T): T {

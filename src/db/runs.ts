@@ -4,8 +4,15 @@ import type { Database } from 'better-sqlite3';
 /** How every lock refusal begins, so a caller that only sees the message can tell it apart. */
 export const RUN_LOCKED_PREFIX = 'another run (#';
 
+interface LockHolder {
+  runId: number;
+  pid: number;
+  host: string;
+  acquiredAt: number;
+}
+
 export class RunLockedError extends Error {
-  constructor(readonly holder: { runId: number; pid: number; host: string; acquiredAt: number }) {
+  constructor(readonly holder: LockHolder) {
     super(
       `${RUN_LOCKED_PREFIX}${holder.runId}, pid ${holder.pid} on ${holder.host}, started ${new Date(holder.acquiredAt).toISOString()}) ` +
         'is using this database; wait for it to finish',
@@ -21,6 +28,11 @@ function processAlive(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/** A holder that was a process on this host which no longer exists (kill -9): its lock is stale. */
+function isDead(holder: LockHolder): boolean {
+  return holder.host === hostname() && !processAlive(holder.pid);
 }
 
 export class RunStore {
@@ -47,11 +59,8 @@ export class RunStore {
   acquireLock(runId: number, now: number): void {
     this.sqlite
       .transaction(() => {
-        const holder = this.sqlite
-          .prepare('SELECT run_id AS runId, pid, host, acquired_at AS acquiredAt FROM run_lock WHERE id = 1')
-          .get() as { runId: number; pid: number; host: string; acquiredAt: number } | undefined;
-        if (holder && !(holder.host === hostname() && !processAlive(holder.pid)))
-          throw new RunLockedError(holder);
+        const holder = this.lockHolder();
+        if (holder && !isDead(holder)) throw new RunLockedError(holder);
         // The dead holder's run never finished: say so, rather than leave it 'running' forever.
         if (holder)
           this.sqlite
@@ -64,6 +73,21 @@ export class RunStore {
           .run(runId, process.pid, hostname(), now);
       })
       .immediate();
+  }
+
+  /**
+   * Throws RunLockedError while a live run holds the lock. Call it inside an immediate
+   * transaction, so that no run can start between the check and the caller's writes.
+   */
+  assertNoLiveRun(): void {
+    const holder = this.lockHolder();
+    if (holder && !isDead(holder)) throw new RunLockedError(holder);
+  }
+
+  private lockHolder(): LockHolder | undefined {
+    return this.sqlite
+      .prepare('SELECT run_id AS runId, pid, host, acquired_at AS acquiredAt FROM run_lock WHERE id = 1')
+      .get() as LockHolder | undefined;
   }
 
   releaseLock(runId: number): void {

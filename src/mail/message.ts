@@ -20,6 +20,11 @@ function senderDomain(sender: Sender): string {
   return sender.email.slice(sender.email.lastIndexOf('@') + 1);
 }
 
+/** The Message-ID of an enrolment step's message: the same each time it is rendered. */
+export function messageIdFor(ref: string, sender: Sender): string {
+  return `<${ref}@${senderDomain(sender)}>`;
+}
+
 /** A display name is quoted by nodemailer; CR/LF are stripped first so nothing can inject a header. */
 function address(name: string, email: string): { name: string; address: string } {
   return { name: singleLine(name), address: singleLine(email) };
@@ -52,7 +57,7 @@ export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingM
     subject: rendered.subject,
     html,
     text: rendered.text,
-    messageId: `<${input.ref}@${domain}>`,
+    messageId: messageIdFor(input.ref, input.sender),
     date: new Date(input.at),
     headers: {
       'List-Unsubscribe': `<${unsubscribe}>, <mailto:unsubscribe@${domain}?subject=unsubscribe-${input.ref}>`,

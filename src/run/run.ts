@@ -105,7 +105,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
   try {
     for (const u of stores.outbox.uncertain()) {
       const zone = u.timezone || workspace.policy.defaultZone;
-      const reason = 'uncertain: claimed by an earlier run that stopped before confirming; not resent';
+      const reason = 'uncertain: claimed by an earlier run that stopped before confirming; not resent (nurture outbox resolve)';
       report.skipped.push(touchItem(u.email, zone, u.sequenceId, u.stepId, u.force, u.claimedAt ?? now, reason));
     }
     await sendConfirmations(deps, runId, now, dryRun, report);

@@ -95,6 +95,19 @@ describe('crashes and concurrent runs', () => {
     expect((JSON.parse(later.stdout) as RunReport).sent).toEqual([]);
     await sink.settled();
     expect(sink.messages).toHaveLength(EMAILS.length);
+
+    // The operator finds its Message-ID in the relay's log and settles it by hand: kept as sent.
+    const listed = await cli('outbox', 'uncertain', '--json');
+    expect(listed.status, listed.stderr).toBe(0);
+    const [row] = (JSON.parse(listed.stdout) as { uncertain: { id: number; lead: string; messageId: string }[] }).uncertain;
+    expect(row).toMatchObject({ lead: inFlight, messageId: sink.messagesTo(inFlight)[0]!.messageId });
+    const resolved = await cli('outbox', 'resolve', String(row!.id), '--sent');
+    expect(resolved.status, resolved.stderr).toBe(0);
+    expect(sendRows(ws.dbPath).find((r) => r.email === inFlight)?.status).toBe('sent');
+    const settled = await cli('run', '--at', new Date(Date.parse(AT) + 2 * 3_600_000).toISOString(), '--json');
+    const settledReport = JSON.parse(settled.stdout) as RunReport;
+    expect(settledReport.skipped.filter((s) => s.reason?.startsWith('uncertain'))).toEqual([]);
+    expect(settledReport.sent).toEqual([]);
   });
 
   it('two runs started at the same moment never send a message twice; the refused one says why', async () => {

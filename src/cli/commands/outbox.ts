@@ -1,0 +1,85 @@
+import { AttemptLog } from '../../db/confirmations.js';
+import type { UncertainOutcome } from '../../db/outbox.js';
+import { RunLockedError } from '../../db/runs.js';
+import { messageIdFor } from '../../mail/message.js';
+import { formatWithOffset } from '../../time/offsets.js';
+import { type GlobalOptions, withApp } from '../context.js';
+import { type CliIo, UserError } from '../io.js';
+import { json, table } from '../output.js';
+
+/**
+ * Touches left `sending` by a run that stopped between SMTP and the database (kill -9, a power
+ * cut): runs report them and never resend them blindly. The Message-ID is what to look for in
+ * the relay's logs before resolving each one.
+ */
+export async function uncertainCommand(io: CliIo, globals: GlobalOptions): Promise<number> {
+  return withApp(io, globals, (app) => {
+    const { sender } = app.workspace.config;
+    const rows = app.stores.outbox.uncertain().map((u) => ({
+      id: u.id,
+      lead: u.email,
+      sequence: u.sequenceId,
+      step: u.stepId,
+      claimedAt: formatWithOffset(u.claimedAt, u.timezone || app.workspace.policy.defaultZone),
+      run: u.runId,
+      attempts: u.attempts,
+      messageId: messageIdFor(u.ref, sender),
+    }));
+    if (globals.json) io.stdout(json({ uncertain: rows }));
+    else if (rows.length === 0) io.stdout('No uncertain sends: every claimed touch was confirmed.');
+    else {
+      io.stdout(
+        table(
+          ['id', 'lead', 'sequence/step', 'claimed at', 'run', 'Message-ID'],
+          rows.map((r) => [String(r.id), r.lead, `${r.sequence}/${r.step}`, r.claimedAt, String(r.run ?? ''), r.messageId]),
+        ),
+      );
+      io.stdout('Check the relay for each Message-ID, then: nurture outbox resolve ID --sent | --retry | --skip');
+    }
+    return 0;
+  });
+}
+
+export interface ResolveOptions {
+  sent?: boolean;
+  retry?: boolean;
+  skip?: boolean;
+}
+
+/** Settles one uncertain touch by hand; refused while a run holds the database (it may be sending it). */
+export async function resolveCommand(io: CliIo, globals: GlobalOptions, idText: string, options: ResolveOptions): Promise<number> {
+  const chosen = (['sent', 'retry', 'skip'] as const).filter((o) => options[o]);
+  if (chosen.length !== 1) throw new UserError('say what happened to it: exactly one of --sent, --retry, --skip');
+  const outcome: UncertainOutcome = chosen[0]!;
+  const id = Number(idText);
+  if (!Number.isInteger(id) || id <= 0) throw new UserError(`"${idText}" is not a send id (see nurture outbox uncertain)`);
+  return withApp(io, globals, (app) => {
+    const now = app.clock.now();
+    const row = app.stores.outbox.uncertain().find((u) => u.id === id);
+    if (!row) throw new UserError(`send ${id} is not uncertain (see nurture outbox uncertain)`);
+    const messageId = messageIdFor(row.ref, app.workspace.config.sender);
+    try {
+      app.conn.sqlite
+        .transaction(() => {
+          app.stores.runs.assertNoLiveRun();
+          if (!app.stores.outbox.resolveUncertain(id, outcome, messageId, now))
+            throw new UserError(`send ${id} is no longer uncertain`);
+          new AttemptLog(app.conn.sqlite).record({
+            sendId: id,
+            at: now,
+            ok: outcome === 'sent',
+            permanent: false,
+            response: `resolved by hand (${outcome}) with nurture outbox resolve`,
+            runId: 0,
+          });
+        })
+        .immediate();
+    } catch (error) {
+      if (error instanceof RunLockedError) throw new UserError(`${error.message}: it may be sending this very touch`);
+      throw error;
+    }
+    const done = { sent: 'marked sent', retry: 'due again: the next run sends it', skip: 'skipped: it will not be sent' }[outcome];
+    io.stdout(`send ${id} (${row.email}, ${row.sequenceId}/${row.stepId}, ${messageId}): ${done}`);
+    return 0;
+  });
+}
