@@ -25,8 +25,8 @@ export type PlannerReply =
   | { kind: 'plan'; index: number; plan: BatchPlan }
   | { kind: 'error'; message: string };
 
-/** Batches the thread holds at once: it plans the next while the one before crosses over. */
-const AHEAD = 2;
+/** Batches the thread holds at once: enough to keep it busy while the main thread writes one. */
+const AHEAD = 3;
 /** Plans kept waiting for their turn at most (the main thread stops planning ahead there). */
 const BUFFERED = 4 * AHEAD;
 
@@ -42,6 +42,25 @@ export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: 
   const worker = spawnWorker('planner-worker', input);
   const replies: PlannerReply[] = [];
   let failure: Error | undefined;
+  const ranges = leadRanges(stores, input.batchSize);
+  let assigned = 0;
+  const take = (): PlannerRequest | undefined => {
+    const next = ranges.next();
+    return next.done ? undefined : { ...next.value, index: assigned++ };
+  };
+  let threadReady = false;
+  let withThread = 0;
+  let exhausted = false;
+  const feed = () => {
+    while (threadReady && !exhausted && withThread < AHEAD && !failure) {
+      const request = take();
+      if (!request) exhausted = true;
+      else {
+        worker.postMessage(request);
+        withThread++;
+      }
+    }
+  };
   let wake: (() => void) | undefined;
   const settle = () => {
     wake?.();
@@ -49,6 +68,11 @@ export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: 
   };
   worker.on('message', (reply: PlannerReply) => {
     replies.push(reply);
+    if (reply.kind === 'ready') threadReady = true;
+    if (reply.kind === 'plan') withThread--;
+    // Hand over the next range at once, not when the main thread next looks: it may be busy
+    // writing, and an idle thread is lost time.
+    feed();
     settle();
   });
   worker.on('error', (error) => {
@@ -59,31 +83,18 @@ export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: 
     failure ??= new Error(`the planner thread stopped (exit code ${code}) before planning every lead`);
     settle();
   });
-  const ranges = leadRanges(stores, input.batchSize);
-  let assigned = 0;
-  const take = (): PlannerRequest | undefined => {
-    const next = ranges.next();
-    return next.done ? undefined : { ...next.value, index: assigned++ };
-  };
   const planHere = (range: LeadRange) =>
     planLeads(ctx, leadsInRange(stores, range, input.batchSize), { ...input.options, scores: true, dueSends: 'defer' });
 
   const ready = new Map<number, BatchPlan>();
   let turn = 0;
-  let threadReady = false;
-  let withThread = 0;
-  let exhausted = false;
   try {
     for (;;) {
       // Let the thread's messages in: the run's own awaits settle as microtasks and would not.
       await new Promise((resolve) => setImmediate(resolve));
       for (const reply of replies.splice(0)) {
         if (reply.kind === 'error') throw new Error(`the planner thread failed: ${reply.message}`);
-        if (reply.kind === 'ready') threadReady = true;
-        else {
-          ready.set(reply.index, reply.plan);
-          withThread--;
-        }
+        if (reply.kind === 'plan') ready.set(reply.index, reply.plan);
       }
       if (failure) throw failure;
       const plan = ready.get(turn);
@@ -92,14 +103,7 @@ export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: 
         yield plan;
         continue;
       }
-      while (threadReady && !exhausted && withThread < AHEAD) {
-        const request = take();
-        if (!request) exhausted = true;
-        else {
-          worker.postMessage(request);
-          withThread++;
-        }
-      }
+      feed();
       if (!exhausted && ready.size < BUFFERED && (threadReady || !input.waitForThread)) {
         const request = take();
         if (request) ready.set(request.index, planHere(request));
