@@ -109,7 +109,7 @@ export async function benchForecast(leads: number): Promise<void> {
     const planning = seconds(start);
     const window = { from: AT, to: AT + 90 * DAY_MS };
     // As `nurture calendar` plans it (worker threads for a big base), then in this thread alone.
-    const threads = threadsFor(app.conn);
+    const threads = await threadsFor(app.conn);
     const threaded = await timed(() => forecastInThreads(app.conn, app.workspace, window, threads));
     const single = await timed(() => forecast(app.conn, app.workspace, window));
     console.log(`leads: ${leads.toLocaleString('en-US')}`);

@@ -81,10 +81,10 @@ export async function benchPlanning(LEADS: number): Promise<void> {
     const [, genSeconds] = time(() => generate(app.conn.sqlite, LEADS));
     const floorSeconds = floor(app.conn.sqlite);
     const deps = runDeps(app);
-    // The run decides the same way (src/run/run.ts): a thread when the base is large and a core is free.
-    const threaded = spareCores() > 0;
+    // As the run decides (src/run/run.ts): a planner thread when a core is free (the base is large).
+    const threaded = (await spareCores()) > 0;
     const runStart = process.hrtime.bigint();
-    const report = await runOnce(deps, { at: AT });
+    const report = await runOnce(deps, { at: AT, planThread: threaded });
     const runSeconds = Number(process.hrtime.bigint() - runStart) / 1e9;
     // maxRSS is the kernel's high-water mark for this process, in KiB: read before the breakdown.
     const rss = process.resourceUsage().maxRSS / 1024;

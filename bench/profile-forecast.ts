@@ -23,7 +23,7 @@ const window = { from: AT, to: AT + 90 * DAY_MS };
 const show = (label: string, r: { value: { items: unknown[] }; wall: number; cpu: number }) =>
   console.log(`${label}: ${leads} leads, ${r.value.items.length} touches, ${r.wall.toFixed(2)} s (cpu ${r.cpu.toFixed(2)} s)`);
 show('one thread', await timed(() => forecast(app.conn, app.workspace, window)));
-const threads = threadsFor(app.conn);
+const threads = await threadsFor(app.conn);
 show(`this thread and ${threads.workers} workers`, await timed(() => forecastInThreads(app.conn, app.workspace, window, threads)));
 app.close();
 rmSync(dir, { recursive: true, force: true });

@@ -60,11 +60,11 @@ export async function forecastShares(
  * What a forecast of the whole base is worth: a small base is planned here alone, a big one here
  * and in one worker per other core, unless the machine is busy. A worker costs about a second of
  * CPU to start, and on busy cores it only competes with this thread (100,000 leads on two loaded
- * cores: 8.1 s with a worker, 4.8 s without), so the 1-minute load average decides.
+ * cores: 8.1 s with a worker, 4.8 s without), so the idle CPU decides (see spareCores).
  */
-export function threadsFor(conn: Connection): Threads {
+export async function threadsFor(conn: Connection): Promise<Threads> {
   const leads = new LeadStore(conn.sqlite).count();
-  return { workers: leads < 2 * CHUNK_LEADS ? 0 : spareCores(), here: true };
+  return { workers: leads < 2 * CHUNK_LEADS ? 0 : await spareCores(), here: true };
 }
 
 /**
@@ -76,9 +76,11 @@ export async function forecastInThreads(
   conn: Connection,
   workspace: Workspace,
   options: ForecastOptions,
-  threads = threadsFor(conn),
+  given?: Threads,
 ): Promise<Forecast> {
-  if (options.leadEmail !== undefined || threads.workers === 0) return forecast(conn, workspace, options);
+  if (options.leadEmail !== undefined) return forecast(conn, workspace, options);
+  const threads = given ?? (await threadsFor(conn));
+  if (threads.workers === 0) return forecast(conn, workspace, options);
   const shares = await forecastShares(conn, workspace, { from: options.from, to: options.to, sequenceId: options.sequenceId }, threads);
   const items: TouchItem[] = [];
   const epochs: number[] = [];

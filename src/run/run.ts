@@ -127,7 +127,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     // interleave inside a write; the delivery slots keep the messages in hand to one per connection.
     const inFlight: Promise<void>[] = [];
     let failure: { error: unknown } | undefined;
-    for await (const plan of batchPlans(scope, total, options)) {
+    for await (const plan of await batchPlans(scope, total, options)) {
       if (deps.signal?.aborted || failure) break;
       report.counts.leads! += plan.leads;
       recordPlan(scope, plan, []);
@@ -180,11 +180,11 @@ interface RunScope {
  * Every lead's first pass, batch by batch and in lead order: in a planner thread for a large base
  * in a database file (the main thread then only writes and sends), else in process.
  */
-function batchPlans(scope: RunScope, total: number, options: RunOptions): AsyncIterable<BatchPlan> {
+async function batchPlans(scope: RunScope, total: number, options: RunOptions): Promise<AsyncIterable<BatchPlan>> {
   const { deps, ctx, stores, now, listPlanned } = scope;
   const batchSize = options.batchSize ?? 1000;
   const thread =
-    options.planThread ?? (total >= PLANNER_THREAD_MIN_LEADS && deps.conn.path !== ':memory:' && spareCores() > 0);
+    options.planThread ?? (total >= PLANNER_THREAD_MIN_LEADS && deps.conn.path !== ':memory:' && (await spareCores()) > 0);
   if (thread) {
     const { config, sequenceDefinitions } = deps.workspace;
     return plansWithThread(ctx, stores, {

@@ -1,4 +1,4 @@
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 export interface Thread<T> {
@@ -48,11 +48,30 @@ export function startThread<T>(name: string, workerData: unknown): Thread<T> {
 }
 
 /**
- * Whether another thread would get a core of its own: not when the run queue (this process
- * included) already fills all the cores but half of one. On two busy cores a second thread only
- * adds its start-up and hand-over costs.
+ * How many more threads would each get a core of their own, besides this one: measured as the
+ * idle CPU over a short sample, since a load average lags a minute behind (and still counts
+ * this process's own last minute of work). On two busy cores a second thread only adds its
+ * start-up and hand-over costs.
  */
-export function spareCores(): number {
+export async function spareCores(sampleMs = 200): Promise<number> {
   const cores = availableParallelism();
-  return loadavg()[0]! >= cores - 0.5 ? 0 : cores - 1;
+  if (cores < 2) return 0;
+  const before = cpuTimes();
+  await new Promise((resolve) => setTimeout(resolve, sampleMs));
+  const after = cpuTimes();
+  const total = after.total - before.total;
+  if (total <= 0) return loadavg()[0]! >= cores - 0.5 ? 0 : cores - 1;
+  const idleCores = ((after.idle - before.idle) / total) * cores;
+  // One idle core is this thread's own; half of another is enough for a thread that mostly waits on it.
+  return Math.max(0, Math.min(cores - 1, Math.round(idleCores - 1)));
+}
+
+function cpuTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const { times } of cpus()) {
+    idle += times.idle;
+    total += times.user + times.nice + times.sys + times.idle + times.irq;
+  }
+  return { idle, total };
 }
