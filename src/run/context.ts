@@ -9,6 +9,8 @@ import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { ZoneDays } from '../time/zone-days.js';
 import type { Workspace } from '../workspace/load.js';
+import { orderSequences, policyFrom, scoringFrom } from '../workspace/policy.js';
+import type { ConfigFile, SequenceFile } from '../workspace/schema.js';
 import type { Database } from 'better-sqlite3';
 
 export interface Stores {
@@ -28,8 +30,20 @@ export function storesFor(conn: Pick<Connection, 'sqlite'>): Stores {
   };
 }
 
+/** What planning reads of a workspace. */
+export type PlanRules = Pick<Workspace, 'policy' | 'sequences' | 'scoring'>;
+
+/**
+ * The planning rules rebuilt from a workspace's validated data: what a worker thread is given,
+ * so that it plans by the rules the run loaded (not by files that may have changed since) and
+ * loads no templates.
+ */
+export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[]): PlanRules {
+  return { policy: policyFrom(config), scoring: scoringFrom(config), sequences: orderSequences(sequences) };
+}
+
 /** One planning context per run: the zone-day and holiday caches live as long as it does. */
-export function planContext(workspace: Pick<Workspace, 'policy' | 'sequences' | 'scoring'>): PlanContext {
+export function planContext(workspace: PlanRules): PlanContext {
   return {
     policy: workspace.policy,
     sequences: workspace.sequences,

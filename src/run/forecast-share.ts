@@ -4,8 +4,7 @@ import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { reason, type Reason } from '../domain/placement.js';
 import { scoreLead } from '../domain/scoring.js';
 import type { Sequence } from '../domain/types.js';
-import type { Workspace } from '../workspace/load.js';
-import { leadStateBatches, planContext } from './context.js';
+import { leadStateBatches, planContext, type PlanRules } from './context.js';
 import { forecastLead } from './forecast.js';
 import { type TouchItem, touchItem } from './items.js';
 import { leadRef } from './lead-ref.js';
@@ -56,8 +55,8 @@ export interface PackedShare {
  * One thread plans many runs with one `ctx`, so its zone-day and holiday caches are built once.
  */
 export function forecastShare(
-  conn: Connection,
-  workspace: Workspace,
+  conn: Pick<Connection, 'sqlite'>,
+  workspace: PlanRules,
   request: ShareRequest,
   ctx: PlanContext = planContext(workspace),
 ): PackedShare {
@@ -142,8 +141,8 @@ export function unpackShare(packed: PackedShare): { items: TouchItem[]; epochs: 
  * twice). Threads that start late simply take fewer chunks. Returns each chunk planned here.
  */
 export function planChunks(
-  conn: Connection,
-  workspace: Workspace,
+  conn: Pick<Connection, 'sqlite'>,
+  workspace: PlanRules,
   request: Omit<ShareRequest, 'run'>,
   runs: readonly IdRun[],
   owners: Int32Array,

@@ -1,14 +1,18 @@
 /**
  * Worker-thread entry: plans chunks of the lead base (forecast-share.ts `planChunks`) on its own
- * connection and workspace until none is left, and posts them back, moving their typed arrays.
+ * read-only connection, by the rules it is given, until none is left, and posts them back, moving
+ * their typed arrays.
  */
+import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDatabase } from '../db/connection.js';
-import { loadWorkspace } from '../workspace/load.js';
+import type { ConfigFile, SequenceFile } from '../workspace/schema.js';
+import { planRulesFrom } from './context.js';
 import { type IdRun, planChunks, type ShareRequest } from './forecast-share.js';
 
 export interface ThreadRequest {
-  workspaceDir: string;
+  /** The workspace as the caller loaded it (see planRulesFrom). */
+  config: ConfigFile;
+  sequences: SequenceFile[];
   dbPath: string;
   request: Omit<ShareRequest, 'run'>;
   runs: IdRun[];
@@ -17,11 +21,14 @@ export interface ThreadRequest {
   me: number;
 }
 
-const { workspaceDir, dbPath, request, runs, owners, me } = workerData as ThreadRequest;
-const conn = openDatabase(dbPath);
+const { config, sequences, dbPath, request, runs, owners, me } = workerData as ThreadRequest;
+// Read-only, with no migrations to check: the caller opened (and migrated) the database.
+const sqlite = new Database(dbPath, { readonly: true });
+sqlite.pragma('busy_timeout = 5000');
+const conn = { sqlite };
 try {
-  const done = planChunks(conn, loadWorkspace(workspaceDir), request, runs, owners, me);
+  const done = planChunks(conn, planRulesFrom(config, sequences), request, runs, owners, me);
   parentPort!.postMessage(done, done.flatMap(([, s]) => [s.lead.buffer, s.kind.buffer, s.at.buffer]));
 } finally {
-  conn.close();
+  sqlite.close();
 }

@@ -38,7 +38,8 @@ export async function forecastShares(
   const owners = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, runs.length)));
   const started = Array.from({ length: threads.workers }, (_, k) =>
     startThread<[number, PackedShare][]>('forecast-thread', {
-      workspaceDir: workspace.dir,
+      config: workspace.config,
+      sequences: workspace.sequenceDefinitions,
       dbPath: conn.path,
       request,
       runs,

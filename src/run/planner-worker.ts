@@ -4,19 +4,14 @@
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { orderSequences, policyFrom, scoringFrom } from '../workspace/policy.js';
 import { planLeads } from './batch-plan.js';
-import { leadsInRange, planContext, storesFor } from './context.js';
+import { leadsInRange, planContext, planRulesFrom, storesFor } from './context.js';
 import type { PlannerInput, PlannerReply, PlannerRequest } from './planner-thread.js';
 
 const input = workerData as PlannerInput;
 const sqlite = new Database(input.dbPath, { readonly: true });
 sqlite.pragma('busy_timeout = 5000');
-const ctx = planContext({
-  policy: policyFrom(input.config),
-  scoring: scoringFrom(input.config),
-  sequences: orderSequences(input.sequences),
-});
+const ctx = planContext(planRulesFrom(input.config, input.sequences));
 const stores = storesFor({ sqlite });
 const port = parentPort!;
 
