@@ -78,10 +78,6 @@ export function sunsetReason(rules: CadenceRules, state: LeadState, now: number)
 }
 
 /**
- * A lead who said no (a `closed_lost` event) or was sunset may only enter the recycle sequence,
- * and only after the cool-down. Returns when the cool-down started and why, or undefined.
- */
-/**
  * The reply, meeting or purchase that holds a lead out of new sequences: the last one at or
  * before `now`, unless a closed_lost came after it (that lead recycles, after its cool-down).
  */
@@ -95,6 +91,10 @@ export function openConversation(state: LeadState, now: number): LeadEvent | und
   return open;
 }
 
+/**
+ * A lead who said no (a `closed_lost` event) or was sunset may only enter the recycle sequence,
+ * and only after the cool-down. Returns when the cool-down started and why, or undefined.
+ */
 export function recycleCause(state: LeadState, now: number): { since: number; why: string } | undefined {
   let since: number | undefined;
   let why = '';

@@ -192,7 +192,8 @@ function nextVisit(
   if (outcome.kind === 'wait') target = Math.min(outcome.at, horizon);
   // A cool-down or a season ends at `until`.
   else if (outcome.kind === 'idle' && outcome.until !== undefined) target = Math.min(nextTick(outcome.until, every), horizon);
-  else if (outcome.kind === 'idle' && /^(stage|no sequence left)/.test(outcome.reason)) target = horizon;
+  // A stage, or a conversation with sales (`event replied: …`), holds until an event or decay moves it.
+  else if (outcome.kind === 'idle' && /^(stage|no sequence left|event )/.test(outcome.reason)) target = horizon;
   else return undefined;
   // Decay alone can change the stage (hot pace, audience, enrolment) before the target.
   return nextStageChange(ctx, state, scoreAt, t, target) ?? target;
