@@ -186,10 +186,13 @@ export class Outbox {
 
   /**
    * Settles an uncertain row by hand, once the relay's logs say whether it went out: 'sent' keeps
-   * it sent (at its claim time), 'retry' makes it due for the next run, 'skip' drops it. Returns
-   * false when the row is not (or no longer) uncertain.
+   * it sent (at its claim time), 'retry' makes it due for the next run, 'skip' drops it.
+   * 'not-uncertain': the row is not (or no longer) `sending`. 'moved-on': a retry could never
+   * go out, since its enrolment ended or sent a later step since (runs count an uncertain touch
+   * as done and go on).
    */
-  resolveUncertain(sendId: number, outcome: UncertainOutcome, messageId: string, now: number): boolean {
+  resolveUncertain(sendId: number, outcome: UncertainOutcome, messageId: string, now: number): 'done' | 'not-uncertain' | 'moved-on' {
+    if (outcome === 'retry' && this.movedOn(sendId)) return 'moved-on';
     const note = `resolved by hand: ${outcome === 'sent' ? 'it went out' : outcome === 'retry' ? 'send it again' : 'never send it'}`;
     const info =
       outcome === 'sent'
@@ -200,7 +203,18 @@ export class Outbox {
             `UPDATE sends SET status = ?, sent_at = NULL, planned_at = ?, reason = ?, last_response = ?, updated_at = ?
                WHERE id = ? AND status = 'sending'`,
           ).run(outcome === 'retry' ? 'failed' : 'skipped', now, note, note, now, sendId);
-    return info.changes === 1;
+    return info.changes === 1 ? 'done' : 'not-uncertain';
+  }
+
+  private movedOn(sendId: number): boolean {
+    return (
+      this.prepare(
+        `SELECT 1 FROM sends s JOIN enrollments e ON e.id = s.enrollment_id
+          WHERE s.id = ? AND (e.status <> 'active' OR EXISTS (
+            SELECT 1 FROM sends o WHERE o.enrollment_id = s.enrollment_id AND o.id <> s.id
+              AND o.status IN ('sent', 'sending') AND o.sent_at >= s.sent_at))`,
+      ).get(sendId) !== undefined
+    );
   }
 
   transaction<T>(fn: () => T): T {

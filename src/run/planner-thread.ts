@@ -27,7 +27,7 @@ export type PlannerReply =
 
 /** Batches the thread holds at once: enough to keep it busy while the main thread writes one. */
 const AHEAD = 3;
-/** Plans kept waiting for their turn at most (the main thread stops planning ahead there). */
+/** Plans waiting for their turn, at most: neither thread plans further ahead (memory stays bounded). */
 const BUFFERED = 4 * AHEAD;
 
 /**
@@ -36,66 +36,69 @@ const BUFFERED = 4 * AHEAD;
  * itself only when no plan is waiting: in a first run, writing keeps it busy and the thread does
  * most of the planning; in an hourly rerun, with little to write, both plan. Until the thread is
  * ready (it loads its modules first: most of a second under tsx) the main thread plans alone, so
- * a small base never waits for it. Leaving the loop early (an abort, a failure) stops the thread.
+ * a small base never waits for it; if it cannot start, or dies, the main thread plans the rest.
+ * Leaving the loop early (an abort, a failure) stops the thread.
  */
 export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: PlannerInput): AsyncGenerator<BatchPlan> {
   const worker = spawnWorker('planner-worker', input);
-  const replies: PlannerReply[] = [];
-  let failure: Error | undefined;
   const ranges = leadRanges(stores, input.batchSize);
   let assigned = 0;
-  const take = (): PlannerRequest | undefined => {
-    const next = ranges.next();
-    return next.done ? undefined : { ...next.value, index: assigned++ };
-  };
-  let threadReady = false;
-  let withThread = 0;
   let exhausted = false;
-  const feed = () => {
-    while (threadReady && !exhausted && withThread < AHEAD && !failure) {
-      const request = take();
-      if (!request) exhausted = true;
-      else {
-        worker.postMessage(request);
-        withThread++;
-      }
+  const take = (): PlannerRequest | undefined => {
+    const next = exhausted ? undefined : ranges.next();
+    if (!next || next.done) {
+      exhausted = true;
+      return undefined;
     }
+    return { ...next.value, index: assigned++ };
   };
+  const planHere = (range: LeadRange) =>
+    planLeads(ctx, leadsInRange(stores, range, input.batchSize), { ...input.options, scores: true, dueSends: 'defer' });
+
+  /** Plans waiting for their turn (`turn` is the next to yield), and the ranges the thread holds. */
+  const ready = new Map<number, BatchPlan>();
+  const withThread = new Map<number, PlannerRequest>();
+  let turn = 0;
+  let threadState: 'starting' | 'ready' | 'gone' = 'starting';
+  let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const settle = () => {
     wake?.();
     wake = undefined;
   };
+  // Hand the thread the next range as soon as it answers, not when the main thread next looks:
+  // it may be busy writing, and an idle thread is lost time. Never more than BUFFERED plans wait.
+  const feed = () => {
+    while (threadState === 'ready' && withThread.size < AHEAD && withThread.size + ready.size < BUFFERED) {
+      const request = take();
+      if (!request) return;
+      worker.postMessage(request);
+      withThread.set(request.index, request);
+    }
+  };
+  // A thread that cannot start or dies leaves its ranges to this one: the run goes on in process.
+  const lose = () => {
+    if (threadState === 'gone') return;
+    threadState = 'gone';
+    for (const [index, range] of withThread) ready.set(index, planHere(range));
+    withThread.clear();
+    settle();
+  };
   worker.on('message', (reply: PlannerReply) => {
-    replies.push(reply);
-    if (reply.kind === 'ready') threadReady = true;
-    if (reply.kind === 'plan') withThread--;
-    // Hand over the next range at once, not when the main thread next looks: it may be busy
-    // writing, and an idle thread is lost time.
+    if (reply.kind === 'ready') threadState = 'ready';
+    else if (reply.kind === 'plan') {
+      withThread.delete(reply.index);
+      ready.set(reply.index, reply.plan);
+    } else failure ??= new Error(`the planner thread failed: ${reply.message}`);
     feed();
     settle();
   });
-  worker.on('error', (error) => {
-    failure ??= error;
-    settle();
-  });
-  worker.on('exit', (code) => {
-    failure ??= new Error(`the planner thread stopped (exit code ${code}) before planning every lead`);
-    settle();
-  });
-  const planHere = (range: LeadRange) =>
-    planLeads(ctx, leadsInRange(stores, range, input.batchSize), { ...input.options, scores: true, dueSends: 'defer' });
-
-  const ready = new Map<number, BatchPlan>();
-  let turn = 0;
+  worker.on('error', lose);
+  worker.on('exit', lose);
   try {
     for (;;) {
       // Let the thread's messages in: the run's own awaits settle as microtasks and would not.
       await new Promise((resolve) => setImmediate(resolve));
-      for (const reply of replies.splice(0)) {
-        if (reply.kind === 'error') throw new Error(`the planner thread failed: ${reply.message}`);
-        if (reply.kind === 'plan') ready.set(reply.index, reply.plan);
-      }
       if (failure) throw failure;
       const plan = ready.get(turn);
       if (plan) {
@@ -104,13 +107,14 @@ export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: 
         continue;
       }
       feed();
-      if (!exhausted && ready.size < BUFFERED && (threadReady || !input.waitForThread)) {
+      if (ready.size < BUFFERED && (threadState !== 'starting' || !input.waitForThread)) {
         const request = take();
-        if (request) ready.set(request.index, planHere(request));
-        else exhausted = true;
-        continue;
+        if (request) {
+          ready.set(request.index, planHere(request));
+          continue;
+        }
       }
-      if (exhausted && withThread === 0 && ready.size === 0) return;
+      if (exhausted && withThread.size === 0 && ready.size === 0) return;
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {

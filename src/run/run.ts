@@ -127,24 +127,29 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     // interleave inside a write; the delivery slots keep the messages in hand to one per connection.
     const inFlight: Promise<void>[] = [];
     let failure: { error: unknown } | undefined;
-    for await (const plan of await batchPlans(scope, total, options)) {
-      if (deps.signal?.aborted || failure) break;
-      report.counts.leads! += plan.leads;
-      recordPlan(scope, plan, []);
-      const due = plan.deferredLeadIds;
-      const sending = due.length === 0 ? Promise.resolve() : sendDue(scope, leadsByIds(stores, due));
-      inFlight.push(
-        sending.then(
-          () => {
-            done += plan.leads;
-            deps.onProgress?.(done, total);
-          },
-          (error: unknown) => {
-            failure ??= { error };
-          },
-        ),
-      );
-      if (inFlight.length >= PIPELINE_DEPTH) await inFlight.shift();
+    try {
+      for await (const plan of await batchPlans(scope, total, options)) {
+        if (deps.signal?.aborted || failure) break;
+        report.counts.leads! += plan.leads;
+        recordPlan(scope, plan, []);
+        const due = plan.deferredLeadIds;
+        const sending = due.length === 0 ? Promise.resolve() : sendDue(scope, leadsByIds(stores, due));
+        inFlight.push(
+          sending.then(
+            () => {
+              done += plan.leads;
+              deps.onProgress?.(done, total);
+            },
+            (error: unknown) => {
+              failure ??= { error };
+            },
+          ),
+        );
+        if (inFlight.length >= PIPELINE_DEPTH) await inFlight.shift();
+      }
+    } catch (error) {
+      // Planning or writing failed: the batches already sending still finish and are recorded.
+      failure ??= { error };
     }
     await Promise.all(inFlight);
     if (failure) throw failure.error;

@@ -55,4 +55,20 @@ describe('resolving uncertain sends by hand', () => {
     expect(sendRows(ws.dbPath).filter((r) => r.email === 'bob@acme-analytics.com').map((r) => r.status)).toContain('skipped');
     expect((JSON.parse((await cli('outbox', 'uncertain', '--json')).stdout) as { uncertain: unknown[] }).uncertain).toEqual([]);
   });
+
+  it('refuses a retry once the enrolment has moved on past the uncertain touch', async () => {
+    ws = await deliveryWorkspace(acmeLeads(['cyd']));
+    const cli = ws.cli('file:./outbox');
+    expect((await cli('run', '--at', AT)).status).toBe(0);
+    const [first] = sendRows(ws.dbPath).filter((r) => r.status === 'sent');
+    write(ws.dbPath, "UPDATE sends SET status = 'sending', message_id = NULL WHERE id = ?", first!.id);
+    // Runs count the uncertain touch as done and send the next step when it is due.
+    for (let day = 1; day <= 10 && sendRows(ws.dbPath).filter((r) => r.status === 'sent').length === 0; day++)
+      expect((await cli('run', '--at', at(day * 24 * HOUR))).status).toBe(0);
+    expect(sendRows(ws.dbPath).filter((r) => r.status === 'sent')).toHaveLength(1);
+    const retry = await cli('outbox', 'resolve', String(first!.id), '--retry');
+    expect(retry.status).not.toBe(0);
+    expect(retry.stderr).toContain('a retry would never be sent; use --sent or --skip');
+    expect((await cli('outbox', 'resolve', String(first!.id), '--sent')).status).toBe(0);
+  });
 });

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp, runDeps } from '../../src/app.js';
+import { planContext, storesFor } from '../../src/run/context.js';
+import { plansWithThread } from '../../src/run/planner-thread.js';
 import { type RunReport, runOnce } from '../../src/run/run.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
@@ -90,5 +93,20 @@ describe('planning in a worker thread', () => {
 
   it('leaves the same enrolments, outbox, scores, score history and handoffs', () => {
     expect(tables(threaded.app)).toEqual(tables(inProcess.app));
+  });
+
+  it('plans every lead in process when the thread cannot start (here: no database where it looks)', async () => {
+    const { app } = threaded;
+    const plans = plansWithThread(planContext(app.workspace), storesFor(app.conn), {
+      dbPath: join(app.workspace.dir, 'missing', 'nurture.db'),
+      config: app.workspace.config,
+      sequences: app.workspace.sequenceDefinitions,
+      batchSize: 40,
+      options: { now: clock.now(), listPlanned: false },
+      waitForThread: true,
+    });
+    let leads = 0;
+    for await (const plan of plans) leads += plan.leads;
+    expect(leads).toBe(app.stores.leads.count());
   });
 });

@@ -62,8 +62,12 @@ export async function resolveCommand(io: CliIo, globals: GlobalOptions, idText: 
       app.conn.sqlite
         .transaction(() => {
           app.stores.runs.assertNoLiveRun();
-          if (!app.stores.outbox.resolveUncertain(id, outcome, messageId, now))
-            throw new UserError(`send ${id} is no longer uncertain`);
+          const result = app.stores.outbox.resolveUncertain(id, outcome, messageId, now);
+          if (result === 'not-uncertain') throw new UserError(`send ${id} is no longer uncertain`);
+          if (result === 'moved-on')
+            throw new UserError(
+              `send ${id}: its enrolment has moved on since (a later step went out, or it ended), so a retry would never be sent; use --sent or --skip`,
+            );
           new AttemptLog(app.conn.sqlite).record({
             sendId: id,
             at: now,
