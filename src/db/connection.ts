@@ -47,3 +47,13 @@ export function openDatabase(path: string): Connection {
   }
   return { db, sqlite, path, close: () => sqlite.close() };
 }
+
+/**
+ * A read-only connection for a worker thread, to a database its caller has already opened and
+ * migrated: nothing to check or create, and WAL lets it read while the caller writes.
+ */
+export function openReader(path: string): Database.Database {
+  const sqlite = new Database(path, { readonly: true, fileMustExist: true });
+  sqlite.pragma('busy_timeout = 5000');
+  return sqlite;
+}

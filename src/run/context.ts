@@ -66,15 +66,14 @@ export interface LoadedLead {
 
 /**
  * Streams every lead with its events, enrolments and sends, `batchSize` leads at a time (keyset
- * paging by id, from `afterId` on), so memory stays bounded whatever the size of the table.
+ * paging by id), so memory stays bounded whatever the size of the table.
  */
 export function* leadBatches(
   stores: Stores,
   batchSize: number,
   onlyLeadId?: number,
-  afterId = 0,
 ): Generator<LoadedLead[]> {
-  let after = onlyLeadId === undefined ? afterId : onlyLeadId - 1;
+  let after = onlyLeadId === undefined ? 0 : onlyLeadId - 1;
   for (;;) {
     const leads = stores.leads.page(after, onlyLeadId === undefined ? batchSize : 1);
     if (leads.length === 0 || (onlyLeadId !== undefined && leads[0]!.id !== onlyLeadId)) return;

@@ -3,8 +3,8 @@
  * read-only connection, by the rules it is given, until none is left, and posts them back, moving
  * their typed arrays.
  */
-import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { openReader } from '../db/connection.js';
 import type { ConfigFile, SequenceFile } from '../workspace/schema.js';
 import { planRulesFrom } from './context.js';
 import { type IdRun, planChunks, type ShareRequest } from './forecast-share.js';
@@ -22,9 +22,7 @@ export interface ThreadRequest {
 }
 
 const { config, sequences, dbPath, request, runs, owners, me } = workerData as ThreadRequest;
-// Read-only, with no migrations to check: the caller opened (and migrated) the database.
-const sqlite = new Database(dbPath, { readonly: true });
-sqlite.pragma('busy_timeout = 5000');
+const sqlite = openReader(dbPath);
 const conn = { sqlite };
 try {
   const done = planChunks(conn, planRulesFrom(config, sequences), request, runs, owners, me);

@@ -2,15 +2,14 @@
  * The planner thread's entry point (see planner-thread.ts): says when it is ready, then plans
  * each range of leads it is sent, read through its own read-only connection.
  */
-import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
+import { openReader } from '../db/connection.js';
 import { planLeads } from './batch-plan.js';
 import { leadsInRange, planContext, planRulesFrom, storesFor } from './context.js';
 import type { PlannerInput, PlannerReply, PlannerRequest } from './planner-thread.js';
 
 const input = workerData as PlannerInput;
-const sqlite = new Database(input.dbPath, { readonly: true });
-sqlite.pragma('busy_timeout = 5000');
+const sqlite = openReader(input.dbPath);
 const ctx = planContext(planRulesFrom(input.config, input.sequences));
 const stores = storesFor({ sqlite });
 const port = parentPort!;
