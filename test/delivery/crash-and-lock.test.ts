@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run.js';
-import { type SinkTransfer, type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import {
   AT,
   acmeLeads,
@@ -9,9 +9,11 @@ import {
   type DeliveryWorkspace,
   deferred,
   deliveryWorkspace,
+  holdFirstMessage,
   nurtureChild,
   query,
   sendRows,
+  stopChildren,
   within,
 } from './fixture.js';
 
@@ -29,23 +31,15 @@ describe('crashes and concurrent runs', () => {
   let ws: DeliveryWorkspace | undefined;
   const children: Child[] = [];
   afterEach(async () => {
-    for (const c of children) if (c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
-    await Promise.all(children.map((c) => c.exited));
+    await stopChildren(children);
     children.length = 0;
     await sink?.close();
     ws?.cleanup();
   });
 
   it('a run killed with SIGKILL mid-send leaves that message uncertain: reported, never resent; the rest go out', async () => {
-    const held = deferred<SinkTransfer>();
-    const release = deferred();
-    sink = await startSmtpSink({
-      onMessage: (t) => {
-        if (t.index !== 0) return 'accept';
-        held.resolve(t);
-        return release.promise.then(() => 'accept' as const);
-      },
-    });
+    const { held, release, onMessage } = holdFirstMessage();
+    sink = await startSmtpSink({ onMessage });
     ws = await deliveryWorkspace(acmeLeads(['ann', 'bob', 'cyd', 'dee']), ONE_CONNECTION);
     const run = nurtureChild(ws.dir, sink.url, ['run', '--at', AT]);
     children.push(run);

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { SinkTransfer } from '../helpers/smtp-sink.js';
 import { cliIn, REPO_ROOT, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
 /** Tuesday 2026-11-24, 10:00 in New York: inside the send window; the first step waits P0D. */
@@ -118,6 +119,27 @@ export function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+/**
+ * A sink's `onMessage` that holds the reply to the first message until `release`: that message
+ * stays in flight (the server has it, the sender is still waiting). `held` gives its transfer.
+ */
+export function holdFirstMessage() {
+  const held = deferred<SinkTransfer>();
+  const release = deferred();
+  const onMessage = (t: SinkTransfer) => {
+    if (t.index !== 0) return 'accept' as const;
+    held.resolve(t);
+    return release.promise.then(() => 'accept' as const);
+  };
+  return { held, release, onMessage };
+}
+
+/** SIGKILLs the children still running and waits for all of them (test clean-up). */
+export async function stopChildren(children: readonly (Child | undefined)[]): Promise<void> {
+  for (const c of children) if (c && c.process.exitCode === null && c.process.signalCode === null) c.process.kill('SIGKILL');
+  await Promise.all(children.map((c) => c?.exited));
 }
 
 export interface Child {

@@ -1,14 +1,15 @@
 import { afterEach, expect, it } from 'vitest';
-import { type SinkTransfer, type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import {
   acmeLeads,
   type Child,
   type DeliveryWorkspace,
-  deferred,
   deliveryWorkspace,
+  holdFirstMessage,
   nurtureChild,
   query,
   sendRows,
+  stopChildren,
   within,
 } from './fixture.js';
 
@@ -25,22 +26,14 @@ let sink: SmtpSink | undefined;
 let ws: DeliveryWorkspace | undefined;
 let worker: Child | undefined;
 afterEach(async () => {
-  if (worker && worker.process.exitCode === null && worker.process.signalCode === null) worker.process.kill('SIGKILL');
-  await worker?.exited;
+  await stopChildren([worker]);
   await sink?.close();
   ws?.cleanup();
 });
 
 it('nurture worker on SIGTERM finishes the message in flight, records it, sends nothing more and exits 0', async () => {
-  const held = deferred<SinkTransfer>();
-  const release = deferred();
-  sink = await startSmtpSink({
-    onMessage: (t) => {
-      if (t.index !== 0) return 'accept';
-      held.resolve(t);
-      return release.promise.then(() => 'accept' as const);
-    },
-  });
+  const { held, release, onMessage } = holdFirstMessage();
+  sink = await startSmtpSink({ onMessage });
   ws = await deliveryWorkspace(acmeLeads(['ann', 'bob', 'cyd']), ALWAYS_OPEN);
   worker = nurtureChild(ws.dir, sink.url, ['worker', '--every', 'PT1H']);
 
@@ -67,15 +60,8 @@ it('nurture worker on SIGTERM finishes the message in flight, records it, sends 
 });
 
 it('a worker that finds another run holding the database skips that tick and keeps running', async () => {
-  const held = deferred();
-  const release = deferred();
-  sink = await startSmtpSink({
-    onMessage: (t) => {
-      if (t.index !== 0) return 'accept';
-      held.resolve();
-      return release.promise.then(() => 'accept' as const);
-    },
-  });
+  const { held, release, onMessage } = holdFirstMessage();
+  sink = await startSmtpSink({ onMessage });
   ws = await deliveryWorkspace(acmeLeads(['ann', 'bob']), ALWAYS_OPEN);
   const run = nurtureChild(ws.dir, sink.url, ['run', '--at', '2026-11-24T15:00:00Z']);
   try {
