@@ -2,12 +2,13 @@ import type { LeadProfile, Sequence, Step } from '../domain/types.js';
 import { signLinkAt } from './links.js';
 import type { Renderer, Sender } from './render.js';
 import { singleLine } from './render.js';
-import type { OutgoingMessage } from './transport.js';
+import { composeMime, envelopeOf } from './mime.js';
+import type { ComposedMessage, OutgoingMessage } from './transport.js';
 
 export interface MessageInput {
   lead: LeadProfile;
   sequence: Pick<Sequence, 'id' | 'name'>;
-  step: Step;
+  step: Pick<Step, 'id' | 'force' | 'template'>;
   ref: string;
   sender: Sender;
   baseUrl: string;
@@ -67,4 +68,14 @@ export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingM
       'X-Nurture-Force': input.step.force,
     },
   };
+}
+
+/** A message ready for the wire: its SMTP envelope and its bytes (see mime.ts). */
+export function composed(message: OutgoingMessage): ComposedMessage {
+  return { messageId: message.messageId, envelope: envelopeOf(message), raw: composeMime(message) };
+}
+
+/** Renders and composes one touch: what a run hands to the mailer. */
+export function composeMessage(renderer: Renderer, input: MessageInput): ComposedMessage {
+  return composed(buildMessage(renderer, input));
 }

@@ -17,6 +17,14 @@ export interface OutgoingMessage {
   headers: Record<string, string>;
 }
 
+/** A message composed for the wire (mime.ts): what a mailer delivers. */
+export interface ComposedMessage {
+  messageId: string;
+  envelope: { from: string; to: string };
+  /** The whole RFC 5322 message, CRLF line breaks. */
+  raw: Uint8Array;
+}
+
 export type DeliveryResult =
   | { ok: true; response: string }
   | {
@@ -30,7 +38,7 @@ export type DeliveryResult =
 
 /** The one thing a run needs from a mail system. */
 export interface Mailer {
-  deliver(message: OutgoingMessage): Promise<DeliveryResult>;
+  deliver(message: ComposedMessage): Promise<DeliveryResult>;
   close(): void;
   describe(): string;
 }
@@ -105,9 +113,8 @@ function smtpMailer(url: string, pool: PoolOptions): Mailer {
     close: () => transport.close(),
     async deliver(message) {
       try {
-        // Quoted-printable always: our parts are mostly ASCII, and nodemailer's per-message
-        // encoding detection is the costliest step of a send.
-        const info = await transport.sendMail({ ...message, textEncoding: 'quoted-printable' });
+        // Composed beforehand in one buffer (see mime.ts); nodemailer does the SMTP.
+        const info = await transport.sendMail({ envelope: message.envelope, raw: Buffer.from(message.raw.buffer, message.raw.byteOffset, message.raw.byteLength) });
         return { ok: true, response: info.response };
       } catch (error) {
         const e = error as { responseCode?: number; response?: string; command?: string; message: string };
@@ -135,16 +142,14 @@ export function classifyFailure(e: { responseCode?: number; response?: string; c
 }
 
 function fileMailer(dir: string): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
   return {
     describe: () => `file:${dir}`,
-    close: () => transport.close(),
+    close: () => {},
     async deliver(message) {
       try {
-        const info = await transport.sendMail(message);
         mkdirSync(dir, { recursive: true });
         const name = `${message.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')}.eml`;
-        writeFileSync(join(dir, name), info.message as Buffer);
+        writeFileSync(join(dir, name), message.raw);
         return { ok: true, response: `written ${name}` };
       } catch (error) {
         return { ok: false, permanent: false, response: (error as Error).message };

@@ -5,6 +5,7 @@ import type { LeadProfile } from '../domain/types.js';
 import { signLinkAt } from '../mail/links.js';
 import { singleLine } from '../mail/render.js';
 import { retryDelayMs } from '../mail/retry.js';
+import { composed } from '../mail/message.js';
 import type { OutgoingMessage } from '../mail/transport.js';
 import { storesFor } from './context.js';
 import { touchItem } from './items.js';
@@ -48,7 +49,7 @@ export async function sendConfirmations(deps: RunDeps, runId: number, now: numbe
     const ref = confirmationRef(deps.secret, leadId);
     const confirmationId = store.claim(leadId, ref, now);
     if (confirmationId === undefined) continue;
-    const message = confirmationMessage(deps, lead, ref, now);
+    const message = composed(confirmationMessage(deps, lead, ref, now));
     const result = await deps.mailer.deliver(message);
     const answeredAt = deps.clock.now();
     attempts.record({ confirmationId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.permanent, response: result.response, runId });

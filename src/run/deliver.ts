@@ -1,7 +1,8 @@
 import { AttemptLog } from '../db/confirmations.js';
+import { GroupedWrites } from '../db/grouped-writes.js';
 import { type Decision, leadWhere } from '../domain/lead-plan.js';
 import { messageRef } from '../mail/links.js';
-import { buildMessage } from '../mail/message.js';
+import { composeMessage } from '../mail/message.js';
 import { retryDelayMs } from '../mail/retry.js';
 import type { Stores, LoadedLead } from './context.js';
 import { describeReasons, touchItem } from './items.js';
@@ -32,10 +33,6 @@ export class DeliverySlots {
     this.free = capacity;
   }
 
-  static forRun(deps: RunDeps): DeliverySlots {
-    return new DeliverySlots(Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections));
-  }
-
   async acquire(): Promise<void> {
     if (this.free > 0) {
       this.free--;
@@ -51,11 +48,28 @@ export class DeliverySlots {
   }
 }
 
+/** What every batch delivering in one run shares: the messages in hand, and the commits. */
+export interface RunDelivery {
+  slots: DeliverySlots;
+  /** Claims and outcomes answered in the same turn of the event loop share one commit. */
+  writes: GroupedWrites;
+}
+
+export function deliveryFor(deps: RunDeps): RunDelivery {
+  return {
+    slots: new DeliverySlots(Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections)),
+    writes: new GroupedWrites(deps.conn.sqlite),
+  };
+}
+
 /**
  * Claims, sends and records each due touch; returns the leads that sent something (to advance
  * again). The claim comes first and re-checks consent and suppression in the same statement,
- * so an unsubscribe recorded a moment ago wins; the outcome is written right after SMTP answers,
- * so a crash in between leaves the row `sending` — reported by the next run, never resent blindly.
+ * so an unsubscribe recorded a moment ago wins, and is committed before the message goes; the
+ * outcome is committed as soon as SMTP has answered (with the other writes of that turn of the
+ * event loop), so a crash in between leaves the row `sending` — reported by the next run, never
+ * resent blindly. A message's slot is given back once its outcome is queued: the next claim shares
+ * that commit, so no more messages are ever in hand, uncommitted, than there are connections.
  */
 export async function deliverAll(
   deps: RunDeps,
@@ -65,66 +79,67 @@ export async function deliverAll(
   runId: number,
   dryRun: boolean,
   report: RunReport,
-  slots: DeliverySlots,
+  delivery: RunDelivery,
 ): Promise<LoadedLead[]> {
+  const { slots, writes } = delivery;
   const advanced: LoadedLead[] = [];
   const attempts = new AttemptLog(deps.conn.sqlite);
   const allowed = deps.workspace.policy.consent === 'single' ? ['confirmed', 'pending'] : ['confirmed'];
-  const deliverOne = async ({ lead, decision, sendId }: PendingSend): Promise<void> => {
-    {
-      const profile = lead.state.profile;
-      const zone = leadWhere(profile, deps.workspace.policy).zone;
-      const { sequence, step } = decision;
-      const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(decision.reasons));
+  const { config } = deps.workspace;
+  /**
+   * One touch: composed (a message that cannot be rendered is never claimed), claimed, sent and
+   * recorded. `answered` gives the slot back once the outcome is queued.
+   */
+  const deliverOne = async (p: PendingSend, answered: () => void): Promise<void> => {
+    const profile = p.lead.state.profile;
+    const { sequence, step } = p.decision;
+    const zone = leadWhere(profile, deps.workspace.policy).zone;
+    const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(p.decision.reasons));
+    if (!dryRun) {
       const ref = messageRef(deps.secret, profile.id, sequence.id, step.id);
-      if (!dryRun && !stores.outbox.claim(sendId, ref, profile.id, allowed, runId, now)) {
-        report.skipped.push({ ...item, reason: whyNotClaimed(stores, sendId, zone) });
+      const message = composeMessage(deps.renderer, { lead: profile, sequence, step, ref, sender: config.sender, baseUrl: config.baseUrl, secret: deps.secret, at: now });
+      if (!(await writes.write(() => stores.outbox.claim(p.sendId, ref, profile.id, allowed, runId, now)))) {
+        report.skipped.push({ ...item, reason: whyNotClaimed(stores, p.sendId, zone) });
         return;
       }
-      if (!dryRun) {
-        const message = buildMessage(deps.renderer, {
-          lead: profile,
-          sequence,
-          step,
-          ref,
-          sender: deps.workspace.config.sender,
-          baseUrl: deps.workspace.config.baseUrl,
-          secret: deps.secret,
-          at: now,
-        });
-        const result = await deps.mailer.deliver(message);
-        const answeredAt = deps.clock.now();
-        // The attempt and the outcome are written together: one commit per answer.
-        const delivered = stores.outbox.transaction(() => {
-          attempts.record({ sendId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.permanent, response: result.response, runId });
-          if (result.ok) {
-            stores.outbox.markSent(sendId, message.messageId, result.response, answeredAt);
-            return true;
-          }
-          const tries = stores.outbox.attemptsOf(sendId);
-          stores.outbox.markFailed(sendId, result.response, result.permanent, answeredAt, now + retryDelayMs(tries));
-          // A permanent rejection of the recipient is a hard bounce: the address is never mailed again.
-          if (result.bounced) stores.leads.suppress(profile.id, 'bounced', now, `smtp: ${result.response}`, answeredAt);
-          return false;
-        });
-        if (!delivered) {
-          report.failed.push({ ...item, reason: `${!result.ok && result.permanent ? 'rejected' : 'will retry'}: ${result.response}` });
-          return;
+      const result = await deps.mailer.deliver(message);
+      const answeredAt = deps.clock.now();
+      // The attempt and the outcome are written together.
+      const recorded = writes.write(() => {
+        attempts.record({ sendId: p.sendId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.permanent, response: result.response, runId });
+        if (result.ok) {
+          stores.outbox.markSent(p.sendId, message.messageId, result.response, answeredAt);
+          return true;
         }
+        const tries = stores.outbox.attemptsOf(p.sendId);
+        stores.outbox.markFailed(p.sendId, result.response, result.permanent, answeredAt, now + retryDelayMs(tries));
+        // A permanent rejection of the recipient is a hard bounce: the address is never mailed again.
+        if (result.bounced) stores.leads.suppress(profile.id, 'bounced', now, `smtp: ${result.response}`, answeredAt);
+        return false;
+      });
+      answered();
+      if (!(await recorded)) {
+        report.failed.push({ ...item, reason: `${!result.ok && result.permanent ? 'rejected' : 'will retry'}: ${result.response}` });
+        return;
       }
-      lead.state.sends.push({ sequenceId: sequence.id, stepId: step.id, status: 'sent', at: now });
-      report.sent.push(item);
-      advanced.push(lead);
     }
+    p.lead.state.sends.push({ sequenceId: sequence.id, stepId: step.id, status: 'sent', at: now });
+    report.sent.push(item);
+    advanced.push(p.lead);
   };
   await Promise.all(
     pending.map(async (p) => {
       await slots.acquire();
+      let inHand = true;
+      const giveBack = () => {
+        if (inHand) slots.release();
+        inHand = false;
+      };
       try {
         // After SIGTERM nothing new is claimed; what is already in hand finishes and is recorded.
-        if (!deps.signal?.aborted) await deliverOne(p);
+        if (!deps.signal?.aborted) await deliverOne(p, giveBack);
       } finally {
-        slots.release();
+        giveBack();
       }
     }),
   );

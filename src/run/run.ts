@@ -5,7 +5,7 @@ import type { Mailer } from '../mail/transport.js';
 import type { Clock } from '../time/clock.js';
 import type { Workspace } from '../workspace/load.js';
 import { sendConfirmations } from './confirmations.js';
-import { DeliverySlots, deliverAll, type PendingSend } from './deliver.js';
+import { deliverAll, deliveryFor, type PendingSend, type RunDelivery } from './deliver.js';
 import { type BatchPlan, planLeads } from './batch-plan.js';
 import { enrollmentKey, writePlan } from './batch-write.js';
 import { type LoadedLead, leadBatches, leadsByIds, planContext, type Stores, storesFor } from './context.js';
@@ -102,6 +102,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       throw error;
     }
   }
+  const delivery = deliveryFor(deps);
   try {
     for (const u of stores.outbox.uncertain()) {
       const zone = u.timezone || workspace.policy.defaultZone;
@@ -118,7 +119,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       dryRun,
       report,
       listPlanned: options.listPlanned ?? false,
-      slots: DeliverySlots.forRun(deps),
+      delivery: delivery,
     };
     const total = stores.leads.count();
     let done = 0;
@@ -177,8 +178,8 @@ interface RunScope {
   dryRun: boolean;
   report: RunReport;
   listPlanned: boolean;
-  /** Messages in hand across every batch in flight: one per pooled SMTP connection. */
-  slots: DeliverySlots;
+  /** Messages in hand across every batch in flight (one per pooled SMTP connection), and their commits. */
+  delivery: RunDelivery;
 }
 
 /**
@@ -233,7 +234,7 @@ async function sendDue(scope: RunScope, leads: LoadedLead[]): Promise<void> {
     const plan = planLeads(ctx, active, { now, listPlanned, scores: round === 0, dueSends: 'include' });
     const sendIds = recordPlan(scope, plan, active);
     const pending: PendingSend[] = plan.sends.map((s, i) => ({ lead: s.lead, decision: s.decision, sendId: sendIds[i]! }));
-    active = await deliverAll(deps, stores, pending, now, runId, dryRun, report, scope.slots);
+    active = await deliverAll(deps, stores, pending, now, runId, dryRun, report, scope.delivery);
     // A reply or booked meeting recorded while this round was sending (web endpoint, an import)
     // ends the sequence before the lead's next touch of this same run.
     if (active.length > 0) {
