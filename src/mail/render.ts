@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
-import { compile } from 'html-to-text';
 import type { LeadProfile, Sequence, Step } from '../domain/types.js';
 import type { TemplateSet } from '../workspace/templates.js';
+import { TextParts } from './text-part.js';
 
 export interface Sender {
   name: string;
@@ -31,25 +31,11 @@ export interface RenderedEmail {
 
 type Compiled = Handlebars.TemplateDelegate;
 
-/** The plain-text part, derived from the HTML; compiled once (building the converter per message costs more than converting). */
-const htmlToText = compile({
-  wordwrap: 78,
-  selectors: [
-    { selector: 'img', format: 'skip' },
-    { selector: '.preheader', format: 'skip' },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
-    // Email layouts use tables for layout, not data: read them as blocks (and 4× faster).
-    { selector: 'table', format: 'block' },
-    { selector: 'tbody', format: 'block' },
-    { selector: 'tr', format: 'block' },
-    { selector: 'td', format: 'block' },
-  ],
-});
-
 /** Compiles a workspace's templates once and renders messages from them (strict: a missing variable throws). */
 export class Renderer {
   private readonly env = Handlebars.create();
   private readonly cache = new Map<string, Compiled>();
+  private readonly texts = new TextParts();
 
   constructor(private readonly templates: TemplateSet) {
     for (const [name, source] of templates.partials) this.env.registerPartial(name, source);
@@ -81,16 +67,33 @@ export class Renderer {
       step: input.step,
       links: input.links,
     };
-    const data = { track: input.track };
+    const tracked: string[] = [];
+    const data = {
+      track: (url: string) => {
+        const signed = input.track(url);
+        tracked.push(signed);
+        return signed;
+      },
+    };
     // Subjects are headers, not HTML: not escaped, but line breaks are removed (no header injection).
     const subject = singleLine(this.compile(`s:${email.name}`, email.subject, true)(context, { data }));
     const preheader = singleLine(this.compile(`p:${email.name}`, email.preheader, true)(context, { data }));
+    const trackedInHeaders = tracked.length;
     const body = this.compile(`b:${email.name}`, email.body)(context, { data });
-    const html = this.compile(`l:${email.layout}`, layout)(
-      { ...context, body, subject, preheader },
-      { data },
-    );
-    const text = htmlToText(html);
+    const layoutFn = this.compile(`l:${email.layout}`, layout);
+    const html = layoutFn({ ...context, body, subject, preheader }, { data });
+    // The text part: the template's text skeleton with this message's values (text-part.ts).
+    const { masked, values, shape, fits } = this.texts.mask({ ...context, subject, preheader });
+    const fromContext = values.length;
+    values.push(...tracked.slice(trackedInHeaders));
+    const renderMasked = () => {
+      let n = 0;
+      const maskedData = { track: () => this.texts.tokenAt(fromContext + n++) };
+      const maskedBody = this.compile(`b:${email.name}`, email.body)(masked, { data: maskedData });
+      return layoutFn({ ...masked, body: maskedBody }, { data: maskedData });
+    };
+    const key = !fits ? null : `${email.name}\u0000${email.layout}\u0000${values.length}\u0000${shape}`;
+    const text = this.texts.text(key, values, renderMasked, html);
     return { subject, preheader, html, text };
   }
 }
