@@ -114,7 +114,9 @@ function smtpMailer(url: string, pool: PoolOptions): Mailer {
     async deliver(message) {
       try {
         // Composed beforehand in one buffer (see mime.ts); nodemailer does the SMTP.
-        const info = await transport.sendMail({ envelope: message.envelope, raw: Buffer.from(message.raw.buffer, message.raw.byteOffset, message.raw.byteLength) });
+        // The Message-ID given too, or nodemailer would draw a random one for its log.
+        const raw = Buffer.from(message.raw.buffer, message.raw.byteOffset, message.raw.byteLength);
+        const info = await transport.sendMail({ envelope: message.envelope, raw, messageId: message.messageId });
         return { ok: true, response: info.response };
       } catch (error) {
         const e = error as { responseCode?: number; response?: string; command?: string; message: string };
