@@ -38,12 +38,16 @@ export class GroupedWrites {
             const value = this.sqlite.transaction(queued.write)();
             outcomes.push(() => queued.resolve(value));
           } catch (error) {
+            // Some errors (disk full, I/O, a trigger's RAISE(ROLLBACK)) end the whole transaction,
+            // not just the savepoint: then nothing of the group is written, and no write after it
+            // may run on its own outside the transaction.
+            if (!this.sqlite.inTransaction) throw error;
             outcomes.push(() => queued.reject(error));
           }
         }
       })();
     } catch (error) {
-      // The commit itself failed: nothing of this group was written.
+      // The group's transaction failed: nothing of it was written.
       for (const queued of queue) queued.reject(error);
       return;
     }

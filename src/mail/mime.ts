@@ -27,6 +27,7 @@ export function composeMime(message: OutgoingMessage): Buffer {
   header('To', addressHeader(message.to));
   header('Subject', encodedText(message.subject));
   header('Message-ID', message.messageId);
+  if (Number.isNaN(message.date.getTime())) throw new Error(`message ${message.messageId} has no valid date`);
   header('Date', message.date.toUTCString().replace(/GMT$/, '+0000'));
   for (const [name, value] of Object.entries(message.headers)) header(name, encodedText(value));
   header('MIME-Version', '1.0');
@@ -49,24 +50,29 @@ function encodedText(value: string): string {
   return mimeFuncs.isPlainText(value) ? value : mimeFuncs.encodeWords(value, 'Q', 52);
 }
 
-/**
- * One address, bare (`a@b.c`) or with a display name (`"Name" <a@b.c>`): the name is
- * encoded when it is not ASCII and the domain is punycoded, as nodemailer does.
- */
-const NAMED_ADDRESS = /^\s*"?(.*?)"?\s*<([^<>]*)>\s*$/;
+/** `Name <a@b.c>` or `"Name" <a@b.c>` (a quoted name may hold `\"` and `\\`), or a bare address. */
+function parseAddress(value: string): { name: string; address: string } {
+  const named = /^(.*)<([^<>]*)>$/s.exec(value.trim());
+  if (!named) return { name: '', address: value.trim() };
+  let name = named[1]!.trim();
+  if (name.length >= 2 && name.startsWith('"') && name.endsWith('"')) name = name.slice(1, -1).replace(/\\(.)/g, '$1');
+  return { name, address: named[2]!.trim() };
+}
 
 /** The SMTP envelope of a message: the bare sender and recipient addresses. */
 export function envelopeOf(message: OutgoingMessage): { from: string; to: string } {
-  const bare = (value: string) => asciiDomain(NAMED_ADDRESS.exec(value)?.[2] ?? value.trim());
-  return { from: bare(message.from), to: bare(message.to) };
+  return { from: asciiDomain(parseAddress(message.from).address), to: asciiDomain(parseAddress(message.to).address) };
 }
 
+/**
+ * An address header: the display name quoted when it is ASCII, else one encoded phrase as a whole
+ * (so its commas, colons and brackets stay part of the name), and the domain punycoded.
+ */
 function addressHeader(value: string): string {
-  const named = NAMED_ADDRESS.exec(value);
-  if (!named) return asciiDomain(value.trim());
-  const [, name = '', address = ''] = named;
-  const phrase = mimeFuncs.isPlainText(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : mimeFuncs.encodeWords(name, 'Q', 52);
-  return name ? `${phrase} <${asciiDomain(address)}>` : `<${asciiDomain(address)}>`;
+  const { name, address } = parseAddress(value);
+  if (!name) return asciiDomain(address);
+  const phrase = mimeFuncs.isPlainText(name) ? `"${name.replace(/["\\]/g, '\\$&')}"` : mimeFuncs.encodeWord(name, 'Q', 52);
+  return `${phrase} <${asciiDomain(address)}>`;
 }
 
 function asciiDomain(address: string): string {

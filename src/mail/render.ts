@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import type { LeadProfile, Sequence, Step } from '../domain/types.js';
-import type { TemplateSet } from '../workspace/templates.js';
-import { TextParts } from './text-part.js';
+import type { EmailTemplate, TemplateSet } from '../workspace/templates.js';
+import { fitsSkeleton, TextParts } from './text-part.js';
 
 export interface Sender {
   name: string;
@@ -36,6 +36,8 @@ export class Renderer {
   private readonly env = Handlebars.create();
   private readonly cache = new Map<string, Compiled>();
   private readonly texts = new TextParts();
+  /** Per email: whether its text can come from a skeleton (see `fitsSkeleton`). */
+  private readonly skeletonFits = new Map<string, boolean>();
 
   constructor(private readonly templates: TemplateSet) {
     for (const [name, source] of templates.partials) this.env.registerPartial(name, source);
@@ -53,6 +55,20 @@ export class Renderer {
       this.cache.set(key, fn);
     }
     return fn;
+  }
+
+  private fitsSkeleton(email: EmailTemplate, layout: string): boolean {
+    let fits = this.skeletonFits.get(email.name);
+    if (fits === undefined) {
+      fits = [email.body, layout, ...this.templates.partials.values()].every(fitsSkeleton);
+      this.skeletonFits.set(email.name, fits);
+    }
+    return fits;
+  }
+
+  /** How the text parts rendered so far were made (see text-part.ts). */
+  get textParts(): { fromSkeleton: number; converted: number } {
+    return { ...this.texts.counts };
   }
 
   render(input: RenderInput): RenderedEmail {
@@ -83,7 +99,8 @@ export class Renderer {
     const layoutFn = this.compile(`l:${email.layout}`, layout);
     const html = layoutFn({ ...context, body, subject, preheader }, { data });
     // The text part: the template's text skeleton with this message's values (text-part.ts).
-    const { masked, values, shape, fits } = this.texts.mask({ ...context, subject, preheader });
+    const { lead, ...rest } = context;
+    const { masked, values, leadValues, shape, fits } = this.texts.mask({ lead, subject, preheader }, rest);
     const fromContext = values.length;
     values.push(...tracked.slice(trackedInHeaders));
     const renderMasked = () => {
@@ -92,8 +109,8 @@ export class Renderer {
       const maskedBody = this.compile(`b:${email.name}`, email.body)(masked, { data: maskedData });
       return layoutFn({ ...masked, body: maskedBody }, { data: maskedData });
     };
-    const key = !fits ? null : `${email.name}\u0000${email.layout}\u0000${values.length}\u0000${shape}`;
-    const text = this.texts.text(key, values, renderMasked, html);
+    const key = !fits || !this.fitsSkeleton(email, layout) ? null : [email.name, input.sequence.id, input.step.id, values.length, shape].join('\u0000');
+    const text = this.texts.text(key, values, leadValues, renderMasked, html);
     return { subject, preheader, html, text };
   }
 }

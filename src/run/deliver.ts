@@ -127,6 +127,9 @@ export async function deliverAll(
     report.sent.push(item);
     advanced.push(p.lead);
   };
+  // A write that fails stops the claims, but the messages in hand finish and are recorded before
+  // the failure reaches the run (which would otherwise release its lock while they are sending).
+  let failure: { error: unknown } | undefined;
   await Promise.all(
     pending.map(async (p) => {
       await slots.acquire();
@@ -137,12 +140,15 @@ export async function deliverAll(
       };
       try {
         // After SIGTERM nothing new is claimed; what is already in hand finishes and is recorded.
-        if (!deps.signal?.aborted) await deliverOne(p, giveBack);
+        if (!deps.signal?.aborted && !failure) await deliverOne(p, giveBack);
+      } catch (error) {
+        failure ??= { error };
       } finally {
         giveBack();
       }
     }),
   );
+  if (failure) throw failure.error;
   return advanced;
 }
 

@@ -63,6 +63,18 @@ describe('composeMime', () => {
     expect(parsed.subject).toBe('Hello Bcc: victim@evil.example');
   });
 
+  it('keeps a display name whole: commas, colons, brackets and quotes, ASCII or not', async () => {
+    for (const name of ['Zoë Smith, Acme', 'Team Zoë : Sales', 'Müller (CEO)', 'Bob "the builder" Jones', 'Ann, Lee', 'Sales: EMEA']) {
+      const escaped = name.replace(/["\\]/g, '\\$&');
+      const parsed = await simpleParser(composeMime(message({ from: `"${escaped}" <ines@tidewater.example>` })));
+      expect(parsed.from?.value, name).toEqual([{ name, address: 'ines@tidewater.example' }]);
+    }
+  });
+
+  it('refuses a message without a valid date', () => {
+    expect(() => composeMime(message({ date: new Date(Number.NaN) }))).toThrow(/no valid date/);
+  });
+
   it('puts internationalised domains in the envelope and headers as punycode', async () => {
     const m = message({ to: 'dana@bücher.example' });
     expect(envelopeOf(m)).toEqual({ from: 'ines@tidewater.example', to: 'dana@xn--bcher-kva.example' });

@@ -64,6 +64,19 @@ describe('the plain-text part', () => {
     );
   });
 
+  it('is made from the skeleton for all but the first message of each template and shape, and one in 64 after', () => {
+    const renderer = new Renderer(templates);
+    const names = [...templates.emails.keys()];
+    const people = ['Dana', 'José', 'Priya', 'Ngozi', 'Li', 'Ann Marie'];
+    for (let i = 0; i < 2000; i++) {
+      const out = renderer.render(input(names[i % names.length]!, lead({ id: i + 1, firstName: people[i % people.length]!, company: `Company ${i}` })));
+      if (i % 97 === 0) expect(out.text).toBe(htmlToText(out.html));
+    }
+    const { fromSkeleton, converted } = renderer.textParts;
+    expect(converted).toBeLessThanOrEqual(names.length + Math.ceil(2000 / 64));
+    expect(fromSkeleton + converted).toBe(2000);
+  });
+
   it('upper-cases a value where html-to-text upper-cases the heading it is in', () => {
     const renderer = new Renderer(templatesWith({ heading: '<h1>News for {{lead.company}}</h1><p>Hi {{lead.firstName}}, <a href="{{track "https://x.example/a"}}">read</a> or <a href="{{links.unsubscribe}}">unsubscribe</a></p>' }));
     for (const company of ['Acme', 'Zürich AG', 'Globex']) {
@@ -73,17 +86,30 @@ describe('the plain-text part', () => {
     }
   });
 
-  it('is converted directly, every time, for a template whose text depends on more than the shape of its values', () => {
-    // The link text equals its URL for one lead and not for another: html-to-text hides the
-    // URL only in the first case, which a skeleton cannot know. The first message shows it.
-    const renderer = new Renderer(templatesWith({ same: '<p><a href="https://x.example/{{lead.firstName}}">https://x.example/{{lead.company}}</a></p>' }));
-    for (const [firstName, company] of [
-      ['a', 'a'],
-      ['b', 'c'],
-      ['d', 'd'],
-    ] as const) {
-      const out = renderer.render(input('same', lead({ firstName, company })));
-      expect(out.text).toBe(htmlToText(out.html));
-    }
+  it('stays what html-to-text makes of each message, message after message, for templates that take values in links, raw HTML and lookups (property)', () => {
+    // Each case is a template whose text can depend on a value's content, not only on whether it
+    // is empty; the renderer is shared across the leads, so what it learnt from one lead is
+    // what the next lead's text is made from.
+    const tricky = {
+      sameLink: '<p><a href="https://x.example/{{lead.firstName}}">https://x.example/{{lead.company}}</a></p>',
+      valueLink: '<p>Write to <a href="{{lead.attributes.contact}}">{{lead.firstName}}</a> or <a href="{{lead.attributes.contact}}">{{lead.attributes.contact}}</a></p>',
+      rawHtml: '<p>Note: {{{lead.attributes.note}}}</p>',
+      lookup: '<p>Offer: {{lookup lead.attributes lead.industry}}</p>',
+      pre: '<pre>{{lead.company}}   {{lead.firstName}}</pre>',
+      heading: '<h2>{{lead.company}}</h2><p>{{#if lead.jobTitle}}As {{lead.jobTitle}}, {{/if}}read <a href="{{track "https://x.example/a"}}">this</a>.</p>',
+    };
+    const value = fc.constantFrom('a', 'b', 'Dana', 'mailto:dana@acme.example', '#top', 'https://x.example/a', 'AT&amp;T<br>call <b>now</b>', 'SaaS', '20% off', '');
+    const leadArb = fc.record({ firstName: value, company: value, jobTitle: value, industry: value, contact: value, note: value, offer: value });
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(tricky)), fc.array(leadArb, { minLength: 1, maxLength: 150 }), (template, leads) => {
+        const renderer = new Renderer(templatesWith(tricky));
+        leads.forEach((l, i) => {
+          const attributes = { contact: l.contact, note: l.note, SaaS: l.offer, [l.industry || 'none']: l.offer };
+          const out = renderer.render(input(template, lead({ id: i + 1, firstName: l.firstName, company: l.company, jobTitle: l.jobTitle, industry: l.industry, attributes })));
+          expect(out.text).toBe(htmlToText(out.html));
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
