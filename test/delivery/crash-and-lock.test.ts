@@ -15,6 +15,7 @@ import {
   sendRows,
   stopChildren,
   within,
+  withConnections,
 } from './fixture.js';
 
 /**
@@ -24,7 +25,6 @@ import {
  */
 const EMAILS = ['ann', 'bob', 'cyd', 'dee'].map((n) => `${n}@acme-analytics.com`);
 /** One pooled connection: exactly one message is in flight when the server holds its reply. */
-const ONE_CONNECTION = (yaml: string) => `${yaml}\nsmtpPool: { connections: 1 }\n`;
 
 describe('crashes and concurrent runs', () => {
   let sink: SmtpSink | undefined;
@@ -40,7 +40,7 @@ describe('crashes and concurrent runs', () => {
   it('a run killed with SIGKILL mid-send leaves that message uncertain: reported, never resent; the rest go out', async () => {
     const { held, release, onMessage } = holdFirstMessage();
     sink = await startSmtpSink({ onMessage });
-    ws = await deliveryWorkspace(acmeLeads(['ann', 'bob', 'cyd', 'dee']), ONE_CONNECTION);
+    ws = await deliveryWorkspace(acmeLeads(['ann', 'bob', 'cyd', 'dee']), withConnections(1));
     const run = nurtureChild(ws.dir, sink.url, ['run', '--at', AT]);
     children.push(run);
 

@@ -28,6 +28,9 @@ export interface DeliveryWorkspace {
   clock: TestClock;
 }
 
+/** A nurture.yaml rewrite for `deliveryWorkspace`: a pool of `n` SMTP connections. */
+export const withConnections = (n: number) => (yaml: string) => `${yaml}\nsmtpPool: { connections: ${n} }\n`;
+
 /**
  * A copy of the example workspace with our own handful of leads imported. `yaml` may rewrite
  * nurture.yaml (e.g. an always-open send window for a worker that runs on the real clock).

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
-import { AT, acmeLeads, type DeliveryWorkspace, deferred, deliveryWorkspace, sendRows, within } from './fixture.js';
+import { AT, acmeLeads, type DeliveryWorkspace, deferred, deliveryWorkspace, sendRows, within, withConnections } from './fixture.js';
 
 /**
  * A claimed row is a message on the wire, however many are due: with the server holding every
@@ -9,7 +9,6 @@ import { AT, acmeLeads, type DeliveryWorkspace, deferred, deliveryWorkspace, sen
  * at that moment could leave uncertain.
  */
 const NAMES = ['ann', 'bob', 'cyd', 'dee', 'eve', 'fay'];
-const TWO_CONNECTIONS = (yaml: string) => `${yaml}\nsmtpPool: { connections: 2 }\n`;
 
 let sink: SmtpSink | undefined;
 let ws: DeliveryWorkspace | undefined;
@@ -27,7 +26,7 @@ it('claims no further ahead than the pooled connections, however many messages a
       return release.promise.then(() => 'accept' as const);
     },
   });
-  ws = await deliveryWorkspace(acmeLeads(NAMES), TWO_CONNECTIONS);
+  ws = await deliveryWorkspace(acmeLeads(NAMES), withConnections(2));
   const run = ws.cli(sink.url)('run', '--at', AT, '--json');
 
   await within(twoHeld.promise, 15_000, 'two messages to reach the server');

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterEach, expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
-import { AT, acmeLeads, type DeliveryWorkspace, deliveryWorkspace, sendRows, within } from './fixture.js';
+import { AT, acmeLeads, type DeliveryWorkspace, deliveryWorkspace, sendRows, within, withConnections } from './fixture.js';
 
 /**
  * The database refuses to record one message's outcome (a trigger stands in for a disk that
@@ -11,7 +11,6 @@ import { AT, acmeLeads, type DeliveryWorkspace, deliveryWorkspace, sendRows, wit
  * uncertain and sends the rest.
  */
 const NAMES = ['ann', 'bob', 'cyd', 'dee', 'eve', 'fay', 'gus', 'hal'];
-const TWO_CONNECTIONS = (yaml: string) => `${yaml}\nsmtpPool: { connections: 2 }\n`;
 
 let sink: SmtpSink | undefined;
 let ws: DeliveryWorkspace | undefined;
@@ -22,7 +21,7 @@ afterEach(async () => {
 
 it('a failed write stops the claims, lets the messages in hand be recorded, then fails the run and frees the database', async () => {
   sink = await startSmtpSink();
-  ws = await deliveryWorkspace(acmeLeads(NAMES), TWO_CONNECTIONS);
+  ws = await deliveryWorkspace(acmeLeads(NAMES), withConnections(2));
   const db = new Database(ws.dbPath);
   db.exec(`CREATE TRIGGER disk_trouble BEFORE INSERT ON delivery_attempts
              WHEN (SELECT l.email FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.id = NEW.send_id) = 'cyd@acme-analytics.com'
