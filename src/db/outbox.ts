@@ -199,8 +199,10 @@ export class Outbox {
         ? this.prepare(
             `UPDATE sends SET status = 'sent', message_id = ?, last_response = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
           ).run(messageId, note, now, sendId)
-        : this.prepare(
-            `UPDATE sends SET status = ?, sent_at = NULL, planned_at = ?, reason = ?, last_response = ?, updated_at = ?
+        : // Due again from the moment it was claimed, not from this one: the wall clock of a
+          // resolve says nothing of the time a run is asked to run at (`run --at`).
+          this.prepare(
+            `UPDATE sends SET status = ?, sent_at = NULL, planned_at = coalesce(sent_at, ?), reason = ?, last_response = ?, updated_at = ?
                WHERE id = ? AND status = 'sending'`,
           ).run(outcome === 'retry' ? 'failed' : 'skipped', now, note, note, now, sendId);
     return info.changes === 1 ? 'done' : 'not-uncertain';

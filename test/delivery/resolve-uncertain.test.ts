@@ -44,6 +44,8 @@ describe('resolving uncertain sends by hand', () => {
     write(ws.dbPath, 'DELETE FROM run_lock');
 
     expect((await cli('outbox', 'resolve', ann!)).stderr).toContain('exactly one of --sent, --retry, --skip');
+    // Resolved the next day, by the wall clock: the retry is due from the claim, not from then.
+    ws.clock.advance(24 * HOUR);
     expect((await cli('outbox', 'resolve', ann!, '--retry')).status).toBe(0);
     expect((await cli('outbox', 'resolve', bob!, '--skip')).status).toBe(0);
     expect((await cli('outbox', 'resolve', bob!, '--sent')).stderr).toContain(`send ${bob} is not uncertain`);
