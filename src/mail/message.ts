@@ -49,23 +49,51 @@ export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingM
   });
   const pixel = `<img src="${base}/o/${signLinkAt(input.secret, { kind: 'open', ref: input.ref }, input.at)}" width="1" height="1" alt="" style="display:none">`;
   const html = rendered.html.includes('</body>') ? rendered.html.replace('</body>', `${pixel}</body>`) : rendered.html + pixel;
-  const domain = senderDomain(input.sender);
-  const from = address(input.sender.name, input.sender.email);
-  return {
-    from: `"${from.name.replace(/"/g, "'")}" <${from.address}>`,
-    replyTo: input.sender.replyTo,
-    to: singleLine(input.lead.email),
+  return outgoing({
+    sender: input.sender,
+    to: input.lead.email,
+    ref: input.ref,
+    at: input.at,
+    unsubscribe,
     subject: rendered.subject,
     html,
     text: rendered.text,
-    messageId: messageIdFor(input.ref, input.sender),
-    date: new Date(input.at),
+    tags: { 'X-Nurture-Sequence': input.sequence.id, 'X-Nurture-Step': input.step.id, 'X-Nurture-Force': input.step.force },
+  });
+}
+
+/**
+ * What every message carries around its content: the sender (display name quoted, line breaks
+ * stripped) and recipient, the Message-ID of its ref, the run's moment as its date, and the
+ * RFC 8058 one-click unsubscribe headers (a signed URL, and a mailto naming the ref).
+ */
+export function outgoing(parts: {
+  sender: Sender;
+  to: string;
+  ref: string;
+  at: number;
+  unsubscribe: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** X-Nurture-* headers: which sequence and step the message belongs to. */
+  tags: Record<string, string>;
+}): OutgoingMessage {
+  const domain = senderDomain(parts.sender);
+  const from = address(parts.sender.name, parts.sender.email);
+  return {
+    from: `"${from.name.replace(/"/g, "'")}" <${from.address}>`,
+    replyTo: parts.sender.replyTo,
+    to: singleLine(parts.to),
+    subject: parts.subject,
+    html: parts.html,
+    text: parts.text,
+    messageId: messageIdFor(parts.ref, parts.sender),
+    date: new Date(parts.at),
     headers: {
-      'List-Unsubscribe': `<${unsubscribe}>, <mailto:unsubscribe@${domain}?subject=unsubscribe-${input.ref}>`,
+      'List-Unsubscribe': `<${parts.unsubscribe}>, <mailto:unsubscribe@${domain}?subject=unsubscribe-${parts.ref}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'X-Nurture-Sequence': input.sequence.id,
-      'X-Nurture-Step': input.step.id,
-      'X-Nurture-Force': input.step.force,
+      ...parts.tags,
     },
   };
 }

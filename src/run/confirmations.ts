@@ -3,9 +3,8 @@ import { AttemptLog, ConfirmationStore } from '../db/confirmations.js';
 import { leadWhere } from '../domain/lead-plan.js';
 import type { LeadProfile } from '../domain/types.js';
 import { signLinkAt } from '../mail/links.js';
-import { singleLine } from '../mail/render.js';
 import { retryDelayMs } from '../mail/retry.js';
-import { composed } from '../mail/message.js';
+import { composed, outgoing } from '../mail/message.js';
 import type { OutgoingMessage } from '../mail/transport.js';
 import { storesFor } from './context.js';
 import { touchItem } from './items.js';
@@ -81,21 +80,15 @@ function confirmationMessage(deps: RunDeps, lead: LeadProfile, ref: string, now:
     links: { unsubscribe, confirm },
     track: (url) => url,
   });
-  const domain = sender.email.slice(sender.email.lastIndexOf('@') + 1);
-  return {
-    from: `"${singleLine(sender.name).replace(/"/g, "'")}" <${singleLine(sender.email)}>`,
-    replyTo: sender.replyTo,
-    to: singleLine(lead.email),
+  return outgoing({
+    sender,
+    to: lead.email,
+    ref,
+    at: now,
+    unsubscribe,
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,
-    messageId: `<${ref}@${domain}>`,
-    date: new Date(now),
-    headers: {
-      'List-Unsubscribe': `<${unsubscribe}>, <mailto:unsubscribe@${domain}?subject=unsubscribe-${ref}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-      'X-Nurture-Sequence': CONFIRMATION_SEQUENCE,
-      'X-Nurture-Step': 'confirm',
-    },
-  };
+    tags: { 'X-Nurture-Sequence': CONFIRMATION_SEQUENCE, 'X-Nurture-Step': 'confirm' },
+  });
 }
