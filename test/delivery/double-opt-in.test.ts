@@ -1,16 +1,13 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
-import { AT, acmeLeads, type DeliveryWorkspace, deliveryWorkspace, query } from './fixture.js';
+import { AT, acmeLeads, type DeliveryWorkspace, deliveryWorkspace, query, cleanUpAfterEach } from './fixture.js';
 
 const HOUR = 3_600_000;
 
 let sink: SmtpSink | undefined;
 let ws: DeliveryWorkspace | undefined;
-afterEach(async () => {
-  await sink?.close();
-  ws?.cleanup();
-});
+cleanUpAfterEach(() => ({ sink, ws }));
 
 it('a pending lead gets exactly one confirmation email across several runs, and no nurture email', async () => {
   const pending = 'pat@acme-analytics.com';

@@ -2,7 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { SinkTransfer } from '../helpers/smtp-sink.js';
+import { afterEach } from 'vitest';
+import type { SinkTransfer, SmtpSink } from '../helpers/smtp-sink.js';
 import { cliIn, REPO_ROOT, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
 /** Tuesday 2026-11-24, 10:00 in New York: inside the send window; the first step waits P0D. */
@@ -26,6 +27,15 @@ export interface DeliveryWorkspace {
   /** The CLI in process (test clock at `AT`), pointed at `smtpUrl`. */
   cli(smtpUrl: string): ReturnType<typeof cliIn>;
   clock: TestClock;
+}
+
+/** After each test, closes the sink and removes the workspace it made (either may be missing). */
+export function cleanUpAfterEach(made: () => { sink?: SmtpSink; ws?: DeliveryWorkspace }): void {
+  afterEach(async () => {
+    const { sink, ws } = made();
+    await sink?.close();
+    ws?.cleanup();
+  });
 }
 
 /** A nurture.yaml rewrite for `deliveryWorkspace`: a pool of `n` SMTP connections. */

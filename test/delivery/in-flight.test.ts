@@ -1,7 +1,7 @@
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
-import { AT, acmeLeads, type DeliveryWorkspace, deferred, deliveryWorkspace, sendRows, within, withConnections } from './fixture.js';
+import { AT, acmeLeads, type DeliveryWorkspace, deferred, deliveryWorkspace, sendRows, within, withConnections, cleanUpAfterEach } from './fixture.js';
 
 /**
  * A claimed row is a message on the wire, however many are due: with the server holding every
@@ -12,10 +12,7 @@ const NAMES = ['ann', 'bob', 'cyd', 'dee', 'eve', 'fay'];
 
 let sink: SmtpSink | undefined;
 let ws: DeliveryWorkspace | undefined;
-afterEach(async () => {
-  await sink?.close();
-  ws?.cleanup();
-});
+cleanUpAfterEach(() => ({ sink, ws }));
 
 it('claims no further ahead than the pooled connections, however many messages are due', async () => {
   const release = deferred();

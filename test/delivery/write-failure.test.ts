@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
-import { AT, acmeLeads, type DeliveryWorkspace, deliveryWorkspace, sendRows, within, withConnections } from './fixture.js';
+import { AT, acmeLeads, type DeliveryWorkspace, deliveryWorkspace, sendRows, within, withConnections, cleanUpAfterEach } from './fixture.js';
 
 /**
  * The database refuses to record one message's outcome (a trigger stands in for a disk that
@@ -14,10 +14,7 @@ const NAMES = ['ann', 'bob', 'cyd', 'dee', 'eve', 'fay', 'gus', 'hal'];
 
 let sink: SmtpSink | undefined;
 let ws: DeliveryWorkspace | undefined;
-afterEach(async () => {
-  await sink?.close();
-  ws?.cleanup();
-});
+cleanUpAfterEach(() => ({ sink, ws }));
 
 it('a failed write stops the claims, lets the messages in hand be recorded, then fails the run and frees the database', async () => {
   sink = await startSmtpSink();
