@@ -3,21 +3,13 @@
  * says if the forecast split over two worker threads differs from the one-thread forecast.
  */
 import { createHash } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { openApp, runDeps } from '../src/app.js';
 import { type Forecast, forecast } from '../src/run/forecast.js';
 import { forecastInThreads } from '../src/run/forecast-threads.js';
-import { runOnce } from '../src/run/run.js';
-import { DAY_MS, TestClock } from '../src/time/clock.js';
-import { AT, generate } from './forecast.js';
-import { benchWorkspace } from './workspace.js';
+import { DAY_MS } from '../src/time/clock.js';
+import { AT, plannedBase } from './forecast.js';
 
 const leads = Number(process.env.BENCH_LEADS ?? 5_000);
-const dir = benchWorkspace('nurture-digest');
-const clock = new TestClock(AT);
-const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
-generate(app, leads);
-await runOnce(runDeps(app), { at: AT });
+const { app, close } = await plannedBase('nurture-digest', leads);
 const digest = (result: Forecast) => createHash('sha256').update(JSON.stringify(result)).digest('hex');
 for (const days of [90, 200]) {
   const window = { from: AT + 3_600_000, to: AT + days * DAY_MS };
@@ -27,5 +19,4 @@ for (const days of [90, 200]) {
   const threaded = digest(await forecastInThreads(app.conn, app.workspace, window, { workers: 1, here: true }));
   if (threaded !== digest(result)) console.log(days, 'in two threads:', threaded, '(differs)');
 }
-app.close();
-rmSync(dir, { recursive: true, force: true });
+close();

@@ -98,15 +98,26 @@ async function firstRender(url: string): Promise<{ cold: Render; warm: Render }>
   }
 }
 
+/**
+ * `leads` generated leads in a throwaway workspace, planned by a first run at AT: the base every
+ * forecast benchmark and check starts from. `planning` is that run's wall time in seconds.
+ */
+export async function plannedBase(prefix: string, leads: number): Promise<{ app: App; dir: string; planning: number; close: () => void }> {
+  const dir = benchWorkspace(prefix);
+  const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock: new TestClock(AT) });
+  generate(app, leads);
+  const start = process.hrtime.bigint();
+  await runOnce(runDeps(app), { at: AT });
+  const close = () => {
+    app.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { app, dir, planning: seconds(start), close };
+}
+
 export async function benchForecast(leads: number): Promise<void> {
-  const dir = benchWorkspace('nurture-bench-forecast');
-  const clock = new TestClock(AT);
-  const app = openApp({ workspaceDir: dir, env: { NURTURE_SECRET: 'bench' }, clock });
+  const { app, dir, planning, close } = await plannedBase('nurture-bench-forecast', leads);
   try {
-    generate(app, leads);
-    const start = process.hrtime.bigint();
-    await runOnce(runDeps(app), { at: AT });
-    const planning = seconds(start);
     const window = { from: AT, to: AT + 90 * DAY_MS };
     // As `nurture calendar` plans it (worker threads for a big base), then in this thread alone.
     const threads = await threadsFor(app.conn);
@@ -129,7 +140,6 @@ export async function benchForecast(leads: number): Promise<void> {
     }
     console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
   } finally {
-    app.close();
-    rmSync(dir, { recursive: true, force: true });
+    close();
   }
 }
