@@ -98,20 +98,34 @@ export class Renderer {
     const body = this.compile(`b:${email.name}`, email.body)(context, { data });
     const layoutFn = this.compile(`l:${email.layout}`, layout);
     const html = layoutFn({ ...context, body, subject, preheader }, { data });
-    // The text part: the template's text skeleton with this message's values (text-part.ts).
+    const text = this.fitsSkeleton(email, layout)
+      ? this.textFromSkeleton(email, layoutFn, context, subject, preheader, tracked.slice(trackedInHeaders), html)
+      : this.texts.direct(html);
+    return { subject, preheader, html, text };
+  }
+
+  /** The text part: the template's text skeleton with this message's values (text-part.ts). */
+  private textFromSkeleton(
+    email: EmailTemplate,
+    layoutFn: Compiled,
+    context: Pick<RenderInput, 'lead' | 'sender' | 'sequence' | 'step' | 'links'>,
+    subject: string,
+    preheader: string,
+    tracked: string[],
+    html: string,
+  ): string {
     const { lead, ...rest } = context;
     const { masked, values, leadValues, shape, fits } = this.texts.mask({ lead, subject, preheader }, rest);
     const fromContext = values.length;
-    values.push(...tracked.slice(trackedInHeaders));
+    values.push(...tracked);
     const renderMasked = () => {
       let n = 0;
       const maskedData = { track: () => this.texts.tokenAt(fromContext + n++) };
       const maskedBody = this.compile(`b:${email.name}`, email.body)(masked, { data: maskedData });
       return layoutFn({ ...masked, body: maskedBody }, { data: maskedData });
     };
-    const key = !fits || !this.fitsSkeleton(email, layout) ? null : [email.name, input.sequence.id, input.step.id, values.length, shape].join('\u0000');
-    const text = this.texts.text(key, values, leadValues, renderMasked, html);
-    return { subject, preheader, html, text };
+    const key = fits ? [email.name, context.sequence.id, context.step.id, values.length, shape].join('\u0000') : null;
+    return this.texts.text(key, values, leadValues, renderMasked, html);
   }
 }
 

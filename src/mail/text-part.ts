@@ -101,6 +101,12 @@ export class TextParts {
     return { masked, values, leadValues, shape: shape.join('\u0000'), fits };
   }
 
+  /** The text of a message whose template cannot use a skeleton (see `fitsSkeleton`). */
+  direct(html: string): string {
+    this.counts.converted++;
+    return htmlToText(html);
+  }
+
   /** The token of `values[index]`. */
   tokenAt(index: number): string {
     return `x${this.nonce}${index}x`;

@@ -22,7 +22,7 @@ export interface ComposedMessage {
   messageId: string;
   envelope: { from: string; to: string };
   /** The whole RFC 5322 message, CRLF line breaks. */
-  raw: Uint8Array;
+  raw: Buffer;
 }
 
 export type DeliveryResult =
@@ -115,8 +115,7 @@ function smtpMailer(url: string, pool: PoolOptions): Mailer {
       try {
         // Composed beforehand in one buffer (see mime.ts); nodemailer does the SMTP.
         // The Message-ID given too, or nodemailer would draw a random one for its log.
-        const raw = Buffer.from(message.raw.buffer, message.raw.byteOffset, message.raw.byteLength);
-        const info = await transport.sendMail({ envelope: message.envelope, raw, messageId: message.messageId });
+        const info = await transport.sendMail({ envelope: message.envelope, raw: message.raw, messageId: message.messageId });
         return { ok: true, response: info.response };
       } catch (error) {
         const e = error as { responseCode?: number; response?: string; command?: string; message: string };
