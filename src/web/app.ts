@@ -1,14 +1,32 @@
 import type { App } from '../app.js';
+import { loginGate } from './login/gate.js';
+import { registerLoginRoutes } from './login/login-routes.js';
+import { ReviewLogin } from './login/review-login.js';
 import { registerLinkRoutes } from './link-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { Router } from './router.js';
+import { securityHeaders } from './security-headers.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
-/** Every route `nurture serve` answers: the email link endpoints, the webhook, and the review pages. */
-export function createWebApp(app: App, options: { webhookSecret: string }): Router {
+export interface WebOptions {
+  webhookSecret: string;
+  /** Who may see the review pages; without one, nobody can log in (every review URL stays closed). */
+  login?: ReviewLogin;
+}
+
+/**
+ * Every route `nurture serve` answers: the email link endpoints, the webhook, the login, and the
+ * review pages. The gate closes every route but the public list (login/public-paths.ts), so a
+ * route added here later is private unless listed there.
+ */
+export function createWebApp(app: App, options: WebOptions): Router {
   const router = new Router();
+  const login = options.login ?? new ReviewLogin({ clock: app.clock });
+  router.use(securityHeaders);
+  router.use(loginGate(login, [app.workspace.config.baseUrl]));
   registerLinkRoutes(router, app);
   registerWebhookRoutes(router, app, options.webhookSecret);
+  registerLoginRoutes(router, login);
   registerReviewRoutes(router, app);
   return router;
 }

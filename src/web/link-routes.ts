@@ -3,18 +3,24 @@ import type { App } from '../app.js';
 import { ConfirmationStore } from '../db/confirmations.js';
 import { checkLink, type LinkPayload } from '../mail/links.js';
 import { escapeHtml, html, type Router, text } from './router.js';
+import { styleHash } from './security-headers.js';
 
 /** A 1×1 transparent GIF for the open pixel. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
+const CSS =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#1d2a33}' +
+  'button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:4px;background:#0b5c73;color:#fff;cursor:pointer}';
+/** A recipient's page: no script at all, only this page's own style, forms only back to us. */
+const CSP = `default-src 'none'; style-src ${styleHash(CSS)}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+
 function page(title: string, body: string, status = 200): Response {
   return html(
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
-      `<title>${escapeHtml(title)}</title><style>body{font:16px/1.5 system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem;color:#1d2a33}` +
-      `button{font:inherit;padding:.6rem 1.2rem;border:0;border-radius:4px;background:#0b5c73;color:#fff;cursor:pointer}</style></head>` +
+      `<title>${escapeHtml(title)}</title><style>${CSS}</style></head>` +
       `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
     status,
-    { 'cache-control': 'no-store' },
+    { 'cache-control': 'no-store', 'content-security-policy': CSP },
   );
 }
 

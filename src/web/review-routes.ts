@@ -7,6 +7,7 @@ import { BaseWorkspaceError, loadBaseWorkspace, planDiff } from '../run/base-wor
 import type { PlanDiff } from '../run/diff.js';
 import { DAY_MS, MINUTE_MS } from '../time/clock.js';
 import { calendarEvents, calendarPage, calendarSummary, type TouchFilter, touchPage } from './pages/calendar.js';
+import { checkReviewBase } from './diff-base.js';
 import { diffPage } from './pages/diff.js';
 import { param } from './pages/layout.js';
 import { leadPage } from './pages/lead.js';
@@ -21,6 +22,7 @@ const FULLCALENDAR = join(dirname(createRequire(import.meta.url).resolve('fullca
 const ASSETS: Record<string, { file: string; type: string }> = {
   'fullcalendar.js': { file: FULLCALENDAR, type: 'text/javascript; charset=utf-8' },
   'calendar.js': { file: join(ASSET_DIR, 'calendar.js'), type: 'text/javascript; charset=utf-8' },
+  'review.js': { file: join(ASSET_DIR, 'review.js'), type: 'text/javascript; charset=utf-8' },
   'review.css': { file: join(ASSET_DIR, 'review.css'), type: 'text/css; charset=utf-8' },
 };
 
@@ -84,12 +86,14 @@ function registerDiffRoute(router: Router, app: App): void {
     const days = intParam(request, 'days', 14, 365) || 14;
     const page = intParam(request, 'page', 0, 100_000);
     if (!base) return html(diffPage(app, base, days, null, null, 0));
+    const allowed = checkReviewBase(app.workspace.dir, base);
+    if (!allowed.ok) return html(diffPage(app, base, days, null, allowed.message, 0), 400);
     const now = app.clock.now();
     const key = `${base}|${days}`;
     let hit = diffs.get(key);
     if (!hit || now - hit.at > 5 * MINUTE_MS || now < hit.at) {
       try {
-        const baseWorkspace = loadBaseWorkspace(app.workspace.dir, base);
+        const baseWorkspace = loadBaseWorkspace(app.workspace.dir, allowed.base);
         hit = { at: now, diff: planDiff(app.conn, app.workspace, baseWorkspace, { from: now, to: now + days * DAY_MS }) };
         diffs.set(key, hit);
       } catch (error) {

@@ -4,6 +4,8 @@
  */
 export type Params = Record<string, string>;
 export type Handler = (request: Request, params: Params) => Response | Promise<Response>;
+/** Runs around every request, matched or not (the login gate, the security headers): call `next()` to go on. */
+export type Middleware = (request: Request, next: () => Promise<Response>) => Response | Promise<Response>;
 
 interface Route {
   method: string;
@@ -13,6 +15,13 @@ interface Route {
 
 export class Router {
   private readonly routes: Route[] = [];
+  private readonly middleware: Middleware[] = [];
+
+  /** Adds a middleware; the first one added runs outermost. */
+  use(middleware: Middleware): this {
+    this.middleware.push(middleware);
+    return this;
+  }
 
   on(method: string, pattern: string, handler: Handler): this {
     this.routes.push({ method, parts: pattern.split('/').filter(Boolean), handler });
@@ -28,8 +37,20 @@ export class Router {
   }
 
   async handle(request: Request): Promise<Response> {
+    const run = (i: number): Promise<Response> =>
+      i < this.middleware.length ? Promise.resolve(this.middleware[i]!(request, () => run(i + 1))) : this.dispatch(request);
+    try {
+      return await run(0);
+    } catch (error) {
+      console.error(`${request.method} ${new URL(request.url).pathname}:`, error);
+      return text('Internal error', 500);
+    }
+  }
+
+  private async dispatch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = pathParts(url);
+    if (!parts) return text('Bad request: the path is not valid percent-encoding', 400);
     let pathMatched = false;
     for (const route of this.routes) {
       const params = match(route.parts, parts);
@@ -48,6 +69,15 @@ export class Router {
   }
 }
 
+/** The decoded segments of a path, as routes are matched against them; null when a segment is not valid percent-encoding. */
+export function pathParts(url: URL): string[] | null {
+  try {
+    return url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return null;
+  }
+}
+
 function match(pattern: string[], parts: string[]): Params | null {
   if (pattern.length !== parts.length) return null;
   const params: Params = {};
@@ -59,9 +89,9 @@ function match(pattern: string[], parts: string[]): Params | null {
   return params;
 }
 
+// The rest (CSP, Referrer-Policy) is set on every response by security-headers.ts.
 const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
 };
 

@@ -34,7 +34,12 @@ async function handleNode(router: Router, req: IncomingMessage, res: ServerRespo
     const body = chunks.length > 0 && req.method !== 'GET' && req.method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
     const request = new Request(`http://${options.host}:${options.port}${req.url ?? '/'}`, { method: req.method, headers, body });
     const response = await router.handle(request);
-    res.writeHead(response.status, Object.fromEntries(response.headers.entries()));
+    // Each Set-Cookie apart: folding them into one header (as an object of entries would) loses all but one.
+    const out: Record<string, string | string[]> = {};
+    for (const [k, v] of response.headers) if (k !== 'set-cookie') out[k] = v;
+    const cookies = response.headers.getSetCookie();
+    if (cookies.length > 0) out['set-cookie'] = cookies;
+    res.writeHead(response.status, out);
     res.end(req.method === 'HEAD' ? undefined : Buffer.from(await response.arrayBuffer()));
   } catch (error) {
     console.error(error);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type App, openApp } from '../../src/app.js';
 import { createWebApp } from '../../src/web/app.js';
+import { ReviewLogin } from '../../src/web/login/review-login.js';
 import type { Router } from '../../src/web/router.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
@@ -21,7 +22,8 @@ export async function linkFixture(rows: string[]) {
   const run = await cli('run', '--json');
   if (run.status !== 0) throw new Error(run.stderr);
   const app: App = openApp({ workspaceDir: ws.dir, env: { NURTURE_SECRET: 'test-secret' }, clock });
-  const web: Router = createWebApp(app, { webhookSecret: WEBHOOK_SECRET });
+  const login = new ReviewLogin({ clock });
+  const web: Router = createWebApp(app, { webhookSecret: WEBHOOK_SECRET, login });
   const db = new Database(join(ws.dir, '.nurture', 'nurture.db'), { readonly: true });
   return {
     ws,
@@ -29,6 +31,8 @@ export async function linkFixture(rows: string[]) {
     cli,
     app,
     web,
+    /** Mints a one-time login token, as `serve` prints one. */
+    loginToken: () => login.newToken(),
     db,
     refOf: (email: string) =>
       (db.prepare('SELECT s.ref FROM sends s JOIN leads l ON l.id = s.lead_id WHERE l.email = ? ORDER BY s.id LIMIT 1').get(email) as { ref: string }).ref,

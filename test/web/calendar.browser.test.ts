@@ -1,44 +1,37 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../../src/app.js';
-import { registerReviewRoutes } from '../../src/web/review-routes.js';
-import { Router } from '../../src/web/router.js';
-import { serve } from '../../src/web/server.js';
 import { seededWorkspace } from '../calendar/seeded.js';
-import { ARTIFACTS, launchChromium } from './browser.js';
+import { ARTIFACTS, cspViolations, launchChromium } from './browser.js';
+import { type RunningServe, startServe } from './login-session.js';
 
 type Seeded = Awaited<ReturnType<typeof seededWorkspace>>;
 
 describe('the calendar page in chromium', () => {
   let seeded: Seeded;
-  let app: App;
-  let server: Server;
+  let served: RunningServe;
   let browser: Browser;
   let page: Page;
-  let base: string;
+  let refused: string[];
   const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 
   beforeAll(async () => {
     seeded = await seededWorkspace();
-    app = seeded.open();
-    server = await serve(registerReviewRoutes(new Router(), app), { host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await startServe(seeded.dir, seeded.clock);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    refused = cspViolations(page);
   });
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
-    app?.close();
+    await served?.stop();
     seeded?.cleanup();
   });
 
-  it('opens on the month view with per-day counts', async () => {
-    await page.goto(`${base}/calendar`);
+  it('logs in with the URL serve printed and opens on the month view with per-day counts', async () => {
+    await page.goto(served.loginUrl);
+    expect(new URL(page.url()).pathname).toBe('/calendar');
     await page.locator('.fc-daygrid-event').first().waitFor();
     expect(await page.locator('.fc-dayGridMonth-view').count()).toBe(1);
     expect(await page.locator('.fc-daygrid-event').first().innerText()).toMatch(/^[\w-]+: \d+$/);
@@ -94,10 +87,18 @@ describe('the calendar page in chromium', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace(/(template: pull-synced-data, +wait: )P3D/, '$1P6D'));
     await page.getByRole('link', { name: 'Plan diff' }).click();
     await page.fill('input[name=base]', baseDir);
-    await page.click('button[type=submit]');
+    await page.click('form[action="/diff"] button[type=submit]');
     await page.locator('#leads-changed').waitFor();
     expect(Number(await page.locator('#leads-changed').innerText())).toBeGreaterThan(0);
     expect(await page.locator('td .moved').count()).toBeGreaterThan(0);
     await shot('diff');
+  });
+
+  it('styled FullCalendar without any inline script or style the CSP had to refuse', async () => {
+    await page.goto(`${served.base}/calendar`);
+    await page.locator('.fc-daygrid-event').first().waitFor();
+    // FullCalendar's own CSS reached the page through the CSSOM: its buttons have its colour.
+    expect(await page.locator('.fc-today-button').evaluate((b) => getComputedStyle(b).backgroundColor)).toBe('rgb(44, 62, 80)');
+    expect(refused).toEqual([]);
   });
 });

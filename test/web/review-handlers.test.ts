@@ -3,9 +3,11 @@ import type { App } from '../../src/app.js';
 import { forecast } from '../../src/run/forecast.js';
 import { leadRef } from '../../src/run/lead-ref.js';
 import { DAY_MS } from '../../src/time/clock.js';
-import { registerReviewRoutes } from '../../src/web/review-routes.js';
-import { Router } from '../../src/web/router.js';
+import { createWebApp } from '../../src/web/app.js';
+import { ReviewLogin } from '../../src/web/login/review-login.js';
+import type { Router } from '../../src/web/router.js';
 import { seededWorkspace } from '../calendar/seeded.js';
+import { cookieHeader } from './login-session.js';
 
 type Seeded = Awaited<ReturnType<typeof seededWorkspace>>;
 interface DayCount {
@@ -17,13 +19,16 @@ describe('review pages, in process', () => {
   let seeded: Seeded;
   let app: App;
   let router: Router;
-  const get = (path: string) => router.handle(new Request(`http://127.0.0.1${path}`));
+  let cookie: string;
+  const get = (path: string) => router.handle(new Request(`http://127.0.0.1${path}`, { headers: { cookie } }));
   const getJson = async <T>(path: string) => (await (await get(path)).json()) as T;
 
   beforeAll(async () => {
     seeded = await seededWorkspace();
     app = seeded.open();
-    router = registerReviewRoutes(new Router(), app);
+    const login = new ReviewLogin({ clock: seeded.clock });
+    router = createWebApp(app, { webhookSecret: 'webhook-test-secret', login });
+    cookie = cookieHeader(await router.handle(new Request(`http://127.0.0.1/login?token=${login.newToken()}`)));
   });
   afterAll(() => {
     app.close();

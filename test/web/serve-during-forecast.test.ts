@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signLinkAt } from '../../src/mail/links.js';
 import { serve } from '../../src/web/server.js';
 import { lead, linkFixture, RUN_AT } from '../links/support.js';
+import { type LoggedIn, logIn } from './login-session.js';
 
 const A = 'dana@acme-analytics.com';
 /** Enough leads that planning them outlasts an HTTP round trip many times over. */
@@ -13,6 +14,7 @@ describe('nurture serve while a cold calendar is being planned', () => {
   let f: Awaited<ReturnType<typeof linkFixture>>;
   let server: Server;
   let base: string;
+  let session: LoggedIn;
 
   beforeAll(async () => {
     f = await linkFixture([lead(A)]);
@@ -25,6 +27,7 @@ describe('nurture serve while a cold calendar is being planned', () => {
     })();
     server = await serve(f.web, { host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    session = await logIn(`${base}/login?token=${f.loginToken()}`);
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -39,7 +42,7 @@ describe('nurture serve while a cold calendar is being planned', () => {
         if (request.url === '/api/calendar/summary') resolve();
       }),
     );
-    const calendar = fetch(`${base}/api/calendar/summary`).then(async (response) => {
+    const calendar = fetch(`${base}/api/calendar/summary`, { headers: { cookie: session.cookie } }).then(async (response) => {
       const body = await response.text();
       done.push('calendar');
       return { status: response.status, body };
@@ -63,7 +66,8 @@ describe('nurture serve while a cold calendar is being planned', () => {
 
   it('shares one build between requests that arrive while it runs', async () => {
     f.clock.set(RUN_AT + 3_600_000); // past the cached snapshot's five minutes
-    const [a, b] = await Promise.all([fetch(`${base}/api/calendar/summary`), fetch(`${base}/api/calendar/summary`)]);
+    const summary = () => fetch(`${base}/api/calendar/summary`, { headers: { cookie: session.cookie } });
+    const [a, b] = await Promise.all([summary(), summary()]);
     expect(await a.text()).toBe(await b.text());
   });
 });

@@ -1,8 +1,18 @@
 // The calendar page: FullCalendar shows per-day, per-sequence counts from /api/calendar/events;
 // clicking a count lists that day's touches a page at a time from /api/calendar/touches.
-/* global document, FullCalendar */
+/* global document, window, FullCalendar */
 (function () {
   'use strict';
+  // A session that ended (idle, logged out elsewhere, server restarted) sends the page to the login.
+  function get(url) {
+    return fetch(url).then((r) => {
+      if (r.status === 401) {
+        window.location.assign('/login?next=' + encodeURIComponent(window.location.pathname + window.location.search));
+        return Promise.reject(new Error('login required'));
+      }
+      return r;
+    });
+  }
   const el = document.getElementById('calendar');
   const form = document.getElementById('filters');
   const filters = () => {
@@ -27,7 +37,7 @@
       const params = filters();
       params.set('start', info.startStr);
       params.set('end', info.endStr);
-      fetch('/api/calendar/events?' + params)
+      get('/api/calendar/events?' + params)
         .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
         .then(success, failure);
     },
@@ -37,7 +47,7 @@
     },
   });
   calendar.render();
-  fetch('/api/calendar/summary')
+  get('/api/calendar/summary')
     .then((r) => r.text())
     .then((fragment) => {
       // Our own server's markup: counts and an SVG chart, every value escaped on the server.
@@ -64,7 +74,7 @@
     params.set('day', day);
     if (sequence) params.set('sequence', sequence);
     params.set('page', String(page));
-    fetch('/api/calendar/touches?' + params)
+    get('/api/calendar/touches?' + params)
       .then((r) => r.json())
       .then((result) => {
         detail = { day, sequence, page, pages: result.pages };

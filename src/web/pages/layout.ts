@@ -1,21 +1,28 @@
 import type { App } from '../../app.js';
 import { escapeHtml } from '../router.js';
 
-/** The shell of every review page: one stylesheet, a nav bar, no inline script. */
+/**
+ * The shell of every review page: one stylesheet, a nav bar with the logout button, no inline
+ * script (the CSP forbids it: scripts come from /assets/). review.js fills the CSRF field of every
+ * form that changes something. The empty `<style data-fullcalendar>` is where FullCalendar puts
+ * its CSS through the CSSOM: the one inline style the CSP allows (by the hash of its empty text).
+ */
 export function layout(app: App, title: string, body: string, scripts: string[] = []): string {
   const nav = [
     '<a href="/calendar">Calendar</a>',
     ...app.workspace.sequences.map((s) => `<a href="/sequences/${encodeURIComponent(s.id)}">${escapeHtml(s.name)}</a>`),
     '<a href="/diff">Plan diff</a>',
   ].join(' ');
+  const logout = '<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value=""><button type="submit">Log out</button></form>';
+  const fullcalendar = scripts.some((s) => s.endsWith('/fullcalendar.js')) ? '<style data-fullcalendar></style>' : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} · Nurture</title><link rel="stylesheet" href="/assets/review.css"></head>
-<body><header><strong>Nurture</strong> <nav>${nav}</nav></header>
+<title>${escapeHtml(title)} · Nurture</title>${fullcalendar}<link rel="stylesheet" href="/assets/review.css"></head>
+<body><header><strong>Nurture</strong> <nav>${nav}</nav> ${logout}</header>
 <main><h1>${escapeHtml(title)}</h1>
 ${body}
 </main>
-${scripts.map((s) => `<script src="${s}"></script>`).join('\n')}
+${['/assets/review.js', ...scripts].map((s) => `<script src="${s}"></script>`).join('\n')}
 </body></html>`;
 }
 
