@@ -57,15 +57,15 @@ export function generate(app: App, leads: number): void {
 }
 
 /** `bench/calendar-server.ts` in a child process on the same database; resolves once it listens. */
-async function startServer(dir: string): Promise<{ child: ChildProcess; port: number }> {
+async function startServer(dir: string): Promise<{ child: ChildProcess; port: number; token: string }> {
   const script = join(import.meta.dirname, 'calendar-server.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', script, dir, String(AT)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.setEncoding('utf8');
   for await (const chunk of child.stdout!) {
     out += chunk as string;
-    const port = /port (\d+)/.exec(out)?.[1];
-    if (port) return { child, port: Number(port) };
+    const [, port, token] = /port (\d+) token ([\w-]+)/.exec(out) ?? [];
+    if (port && token) return { child, port: Number(port), token };
   }
   await once(child, 'exit');
   throw new Error(`calendar server exited before listening: ${out}`);
@@ -74,15 +74,20 @@ async function startServer(dir: string): Promise<{ child: ChildProcess; port: nu
 /** Seconds from navigation until the widget (`.fc`) has painted, and until its first day count has. */
 type Render = { widget: number; counts: number };
 
-async function firstRender(url: string): Promise<{ cold: Render; warm: Render }> {
+async function firstRender(url: string, token: string): Promise<{ cold: Render; warm: Render }> {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {
+    // Log in first (landing on /healthz, which plans nothing), so the timed loads are the calendar's own.
+    const context = await browser.newContext();
+    const login = await context.newPage();
+    await login.goto(`${new URL(url).origin}/login?token=${token}&next=%2Fhealthz`);
+    await login.close();
     const time = async () => {
-      const page = await browser.newPage();
+      const page = await context.newPage();
       const start = process.hrtime.bigint();
       await page.goto(url, { timeout: 300_000 });
       await page.locator('.fc').first().waitFor({ timeout: 300_000 });
@@ -131,7 +136,7 @@ export async function benchForecast(leads: number): Promise<void> {
     console.log(`90-day forecast in one thread: ${single.wall.toFixed(2)} s (cpu ${single.cpu.toFixed(2)} s), ${(single.wall / planning).toFixed(2)}× the planning pass`);
     const server = await startServer(dir);
     try {
-      const { cold, warm } = await firstRender(`http://127.0.0.1:${server.port}/calendar`);
+      const { cold, warm } = await firstRender(`http://127.0.0.1:${server.port}/calendar`, server.token);
       const show = (r: Render) => `widget ${r.widget.toFixed(2)} s, first counts ${r.counts.toFixed(2)} s`;
       console.log(`calendar page in chromium, cold (the server plans the base): ${show(cold)}`);
       console.log(`calendar page in chromium, warm (forecast cached): ${show(warm)}`);
