@@ -106,7 +106,7 @@ export function outgoing(parts: {
 
 /** A message ready for the wire: its SMTP envelope and its bytes (see mime.ts). */
 export function composed(message: OutgoingMessage): ComposedMessage {
-  return { messageId: message.messageId, envelope: envelopeOf(message), raw: composeMime(message), date: message.date };
+  return { messageId: message.messageId, envelope: envelopeOf(message), raw: composeMime(message) };
 }
 
 /** Renders and composes one touch: what a run hands to the mailer. */

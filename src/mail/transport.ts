@@ -24,8 +24,6 @@ export interface ComposedMessage {
   envelope: { from: string; to: string };
   /** The whole RFC 5322 message, CRLF line breaks. */
   raw: Buffer;
-  /** Its Date header: the run's moment (a DKIM signature's time). */
-  date: Date;
 }
 
 export type DeliveryResult =

@@ -1,20 +1,4 @@
-// mailauth 4.x ships no type declarations: the two functions Nurture uses (signing) and its tests use (verifying).
-declare module 'mailauth/lib/dkim/sign.js' {
-  export interface DkimSignOptions {
-    signingDomain: string;
-    selector: string;
-    privateKey: string | Buffer;
-    algorithm?: string;
-    canonicalization?: string;
-    headerList?: string;
-    signTime?: Date;
-  }
-  export function dkimSign(
-    input: Buffer | string,
-    options: DkimSignOptions,
-  ): Promise<{ signatures: string; errors: { error?: string; message?: string }[] }>;
-}
-
+// mailauth 4.x ships no type declarations: the verifier the DKIM tests use (an implementation independent of nodemailer's signer).
 declare module 'mailauth/lib/dkim/verify.js' {
   export interface DkimResult {
     signingDomain?: string;

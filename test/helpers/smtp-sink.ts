@@ -43,6 +43,8 @@ export interface SmtpSink {
   url: string;
   /** Every message accepted so far, parsed on arrival. */
   messages: ParsedMail[];
+  /** The bytes of every accepted message as the server received them (after SMTP dot-unstuffing), in arrival order. */
+  raw: Buffer[];
   /** Every transfer that reached DATA, accepted or not. */
   transfers: SinkTransfer[];
   /** Emits 'message' (ParsedMail) for each accepted message once parsed, 'transfer' at each DATA. */
@@ -62,6 +64,7 @@ export interface SmtpSink {
  */
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
+  const raws: Buffer[] = [];
   const transfers: SinkTransfer[] = [];
   const parsing: Promise<void>[] = [];
   const events = new EventEmitter();
@@ -149,6 +152,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       callback(error);
       return;
     }
+    raws.push(raw);
     parsing.push(
       simpleParser(raw).then((m) => {
         messages.push(m);
@@ -178,6 +182,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    raw: raws,
     transfers,
     events,
     messagesTo: (email) => messages.filter((m) => addressedTo(m, email)),
