@@ -48,7 +48,9 @@ export function dkimSigner(settings: DkimSettings): DkimSign {
   const signer = new DKIM({
     domainName: settings.domain,
     keySelector: settings.selector,
-    privateKey: settings.privateKeyPem,
+    // Parsed once: nodemailer hands the key to crypto's Sign as given, and a PEM string would be
+    // parsed again for every message (≈ 1.2 ms of CPU each here, more than the signature itself).
+    privateKey: createPrivateKey(settings.privateKeyPem) as unknown as string,
     headerFieldNames: SIGNED_HEADERS,
     cacheDir: false,
   });
