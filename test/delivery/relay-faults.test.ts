@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/run/run.js';
 import { selfSignedCertificate } from '../helpers/self-signed.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
-import { AT, acmeLeads, attemptRows, cleanUpAfterEach, type DeliveryWorkspace, deliveryWorkspace, sendRows } from './fixture.js';
+import { AT, acmeLeads, attemptRows, cleanUpAfterEach, type DeliveryWorkspace, deliveryWorkspace, query, sendRows } from './fixture.js';
 
 /**
  * Faults on our side — a relay that refuses our login, TLS that cannot be set up — stop the run's
@@ -73,6 +73,24 @@ describe('faults on our side', () => {
       for (const t of times) expect(times.filter((u) => u > t - 7 * DAY && u <= t).length, `${lead}: 3 a week`).toBeLessThanOrEqual(3);
     }
     expect(attemptRows(ws.dbPath).every((a) => a.ok === 1)).toBe(true);
+  });
+
+  it('a confirmation email (double opt-in) refused at login waits too: no attempt counted, one email once the login works', async () => {
+    let loginRefused = true;
+    sink = await startSmtpSink({ auth: () => (loginRefused ? { code: 535, message: '5.7.8 Authentication credentials invalid' } : undefined) });
+    ws = await deliveryWorkspace(acmeLeads(['ann', 'bob'], 'pending'));
+    const cli = ws.cli(sink.url.replace('smtp://', 'smtp://nurture:key@'));
+    const first = await cli('run', '--at', AT, '--json');
+    expect(first.status).toBe(1);
+    expect((JSON.parse(first.stdout) as RunReport).halted?.cause).toBe('relay refused our login');
+    expect(query<{ status: string; attempts: number }>(ws.dbPath, 'SELECT status, attempts FROM confirmations ORDER BY id')).toEqual([
+      { status: 'planned', attempts: 0 },
+    ]);
+    loginRefused = false;
+    const fixed = await cli('run', '--at', at(1), '--json');
+    expect(fixed.status, fixed.stderr).toBe(0);
+    await sink.settled();
+    for (const lead of ['ann', 'bob']) expect(sink.messagesTo(`${lead}@acme-analytics.com`).map((m) => m.headers.get('x-nurture-step'))).toEqual(['confirm']);
   });
 
   describe('STARTTLS', () => {
