@@ -52,6 +52,8 @@ export class DeliverySlots {
 /** What every batch delivering in one run shares: the messages in hand, and the commits. */
 export interface RunDelivery {
   slots: DeliverySlots;
+  /** Messages composed and not yet answered: the ones in hand, and as many again ready to claim. */
+  lookahead: DeliverySlots;
   /** Claims and outcomes answered in the same turn of the event loop share one commit. */
   writes: GroupedWrites;
   /** How long a temporarily refused touch is retried before it is given up as a soft bounce. */
@@ -65,8 +67,10 @@ export interface RunDelivery {
 
 export function deliveryFor(deps: RunDeps): RunDelivery {
   const text = deps.workspace.config.delivery.softBounceAfter;
+  const inHand = Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections);
   return {
-    slots: new DeliverySlots(Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections)),
+    slots: new DeliverySlots(inHand),
+    lookahead: new DeliverySlots(2 * inHand),
     writes: new GroupedWrites(deps.conn.sqlite),
     softBounceAfter: { text, ms: parseDuration(text)?.approxMs ?? 3 * 86_400_000 },
   };
@@ -91,23 +95,30 @@ export async function deliverAll(
   report: RunReport,
   delivery: RunDelivery,
 ): Promise<LoadedLead[]> {
-  const { slots, writes } = delivery;
+  const { slots, lookahead, writes } = delivery;
   const advanced: LoadedLead[] = [];
   const attempts = new AttemptLog(deps.conn.sqlite);
   const allowed = deps.workspace.policy.consent === 'single' ? ['confirmed', 'pending'] : ['confirmed'];
   const { config } = deps.workspace;
   /**
-   * One touch: composed (a message that cannot be rendered is never claimed), claimed, sent and
-   * recorded. `answered` gives the slot back once the outcome is queued.
+   * One touch, composed beforehand by `compose` (a message that cannot be rendered is never
+   * claimed; none in a dry run): claimed, sent and recorded. `answered` gives the slot back once
+   * the outcome is queued.
    */
-  const deliverOne = async (p: PendingSend, answered: () => void): Promise<void> => {
+  const compose = (p: PendingSend) => {
+    const profile = p.lead.state.profile;
+    const { sequence, step } = p.decision;
+    const ref = messageRef(deps.secret, profile.id, sequence.id, step.id);
+    const message = composeMessage(deps.renderer, { lead: profile, sequence, step, ref, sender: config.sender, baseUrl: config.baseUrl, secret: deps.secret, at: now, unsubscribeMailbox: config.unsubscribeMailbox });
+    return { ref, message };
+  };
+  const deliverOne = async (p: PendingSend, composedMessage: ReturnType<typeof compose> | undefined, answered: () => void): Promise<void> => {
     const profile = p.lead.state.profile;
     const { sequence, step } = p.decision;
     const zone = leadWhere(profile, deps.workspace.policy).zone;
     const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(p.decision.reasons));
-    if (!dryRun) {
-      const ref = messageRef(deps.secret, profile.id, sequence.id, step.id);
-      const message = composeMessage(deps.renderer, { lead: profile, sequence, step, ref, sender: config.sender, baseUrl: config.baseUrl, secret: deps.secret, at: now, unsubscribeMailbox: config.unsubscribeMailbox });
+    if (composedMessage) {
+      const { ref, message } = composedMessage;
       if (!(await writes.write(() => stores.outbox.claim(p.sendId, ref, profile.id, allowed, runId, now)))) {
         report.skipped.push({ ...item, reason: whyNotClaimed(stores, p.sendId, zone) });
         return;
@@ -159,19 +170,27 @@ export async function deliverAll(
   let failure: { error: unknown } | undefined;
   await Promise.all(
     pending.map(async (p) => {
-      await slots.acquire();
-      let inHand = true;
+      // Composed ahead, while the messages in hand are on the wire: a connection that answers
+      // finds the next message ready to claim, instead of idling while it is rendered.
+      await lookahead.acquire();
+      let inHand = false;
       const giveBack = () => {
         if (inHand) slots.release();
         inHand = false;
       };
       try {
+        const stopped = () => deps.signal?.aborted || failure || delivery.halted;
+        if (stopped()) return;
+        const message = dryRun ? undefined : compose(p);
+        await slots.acquire();
+        inHand = true;
         // After SIGTERM nothing new is claimed; what is already in hand finishes and is recorded.
-        if (!deps.signal?.aborted && !failure && !delivery.halted) await deliverOne(p, giveBack);
+        if (!stopped()) await deliverOne(p, message, giveBack);
       } catch (error) {
         failure ??= { error };
       } finally {
         giveBack();
+        lookahead.release();
       }
     }),
   );
