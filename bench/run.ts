@@ -10,16 +10,24 @@ import { benchPlanning } from './planning.js';
 import { benchScoring } from './scoring.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
+/** BENCH_ONLY=delivery (or planning, forecast, scoring): one section alone, e.g. to repeat it on a shared machine. */
+const ONLY = process.env.BENCH_ONLY;
+const section = (name: string) => !ONLY || ONLY === name;
 const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BENCH_LEADS ?? 1_000_000);
 
-console.log('## planning');
-await benchPlanning(PLANNING_LEADS);
-
-console.log('\n## delivery');
-await benchDelivery(Number(process.env.BENCH_MESSAGES ?? 3000));
-
-console.log('\n## forecast and calendar page');
-await benchForecast(LEADS);
-
-console.log('\n## scoring');
-await benchScoring(LEADS);
+if (section('planning')) {
+  console.log('## planning');
+  await benchPlanning(PLANNING_LEADS);
+}
+if (section('delivery')) {
+  console.log('\n## delivery');
+  await benchDelivery(Number(process.env.BENCH_MESSAGES ?? 3000));
+}
+if (section('forecast')) {
+  console.log('\n## forecast and calendar page');
+  await benchForecast(LEADS);
+}
+if (section('scoring')) {
+  console.log('\n## scoring');
+  await benchScoring(LEADS);
+}

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { type Connection, openDatabase } from './db/connection.js';
 import { complianceProblems } from './mail/compliance.js';
 import { Renderer } from './mail/render.js';
+import { dkimSigner, signingMailer } from './mail/dkim.js';
 import { createMailer, type Mailer } from './mail/transport.js';
+import { readDeliveryFiles } from './workspace/delivery-files.js';
 import { type Stores, storesFor } from './run/context.js';
 import type { Clock } from './time/clock.js';
 import { WorkspaceError } from './workspace/errors.js';
@@ -65,7 +67,8 @@ export function webhookSecret(dir: string, env: Record<string, string | undefine
 
 export function openApp(options: AppOptions): App {
   const workspace = loadWorkspace(options.workspaceDir);
-  const problems = complianceProblems(workspace);
+  const delivery = readDeliveryFiles(workspace);
+  const problems = [...complianceProblems(workspace), ...delivery.problems];
   if (problems.length > 0) throw new WorkspaceError(problems);
   const conn = openDatabase(options.dbPath ?? options.env.NURTURE_DB ?? databasePath(workspace));
   let mailer: Mailer | undefined;
@@ -77,7 +80,11 @@ export function openApp(options: AppOptions): App {
     clock: options.clock,
     secret: workspaceSecret(workspace.dir, options.env),
     mailer() {
-      mailer ??= createMailer(options.env.NURTURE_SMTP_URL ?? workspace.config.smtp, workspace.dir, workspace.config.smtpPool);
+      if (!mailer) {
+        const { tls, dkim } = delivery.files;
+        const plain = createMailer(options.env.NURTURE_SMTP_URL ?? workspace.config.smtp, workspace.dir, { pool: workspace.config.smtpPool, tls });
+        mailer = dkim ? signingMailer(plain, dkimSigner(dkim), dkim.domain) : plain;
+      }
       return mailer;
     },
     close() {

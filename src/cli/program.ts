@@ -6,6 +6,7 @@ import { diffCommand, type DiffOptions } from './commands/diff.js';
 import { explainCommand } from './commands/explain.js';
 import { handoffCommand } from './commands/handoff.js';
 import { type ResolveOptions, resolveCommand, uncertainCommand } from './commands/outbox.js';
+import { outboxListCommand } from './commands/outbox-list.js';
 import { importCommand } from './commands/imports.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
@@ -143,7 +144,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ),
     );
 
-  const outbox = program.command('outbox').description('touches a crashed run left uncertain');
+  const outbox = program.command('outbox').description('what waits on the mail side: touches backing off, and those a crashed run left uncertain');
+  outbox
+    .command('list', { isDefault: true })
+    .description('touches backing off after temporary refusals, and why (the default)')
+    .action(act((_o: unknown, cmd: Command) => outboxListCommand(io, globals(cmd))));
   outbox
     .command('uncertain')
     .description('touches claimed for sending that no run confirmed: check each Message-ID at the relay')

@@ -61,6 +61,14 @@ export class ConfirmationStore {
     ).run(permanent ? 1 : 0, response, retryAt, id);
   }
 
+  /** Undoes a claim after a fault on our side: the confirmation waits, with no attempt counted. */
+  release(id: number): void {
+    this.prepare(
+      `UPDATE confirmations SET status = CASE WHEN attempts > 1 THEN 'failed' ELSE 'planned' END, attempts = attempts - 1, sent_at = NULL
+        WHERE id = ? AND status = 'sending'`,
+    ).run(id);
+  }
+
   markConfirmed(id: number, now: number): void {
     this.prepare(`UPDATE confirmations SET status = 'confirmed', confirmed_at = coalesce(confirmed_at, ?) WHERE id = ?`).run(now, id);
   }

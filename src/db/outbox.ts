@@ -2,9 +2,6 @@ import type { Database, Statement } from 'better-sqlite3';
 import { StatementCache } from './statements.js';
 import type { EnrollmentState, SendRecord } from '../domain/lead-plan.js';
 
-/** Attempts at one touch before a transient failure becomes final. */
-export const MAX_ATTEMPTS = 5;
-
 export interface StoredEnrollment extends EnrollmentState {
   id: number;
   leadId: number;
@@ -42,6 +39,18 @@ export interface PlannedTouch {
   plannedAt: number;
   dueAt: number;
   reason: string;
+}
+
+export interface BackingOff {
+  id: number;
+  email: string;
+  timezone: string;
+  sequenceId: string;
+  stepId: string;
+  attempts: number;
+  retryAt: number;
+  lastResponse: string | null;
+  firstFailedAt: number | null;
 }
 
 export type UncertainOutcome = 'sent' | 'retry' | 'skip';
@@ -138,16 +147,49 @@ export class Outbox {
     ).run(messageId, response, now, sendId);
   }
 
-  /**
-   * A transient failure is retried by later runs, not before `retryAt`, up to MAX_ATTEMPTS; a
-   * permanent one is final.
-   */
-  markFailed(sendId: number, response: string, permanent: boolean, now: number, retryAt: number): void {
+  /** Records a refused touch: `failed` (retried by a later run, not before `retryAt`) or `skipped` (final). */
+  markFailed(sendId: number, status: 'failed' | 'skipped', reason: string, response: string, now: number, retryAt: number): void {
     this.prepare(
-      `UPDATE sends SET status = CASE WHEN ? OR attempts >= ? THEN 'skipped' ELSE 'failed' END, sent_at = NULL, planned_at = ?,
-          last_response = ?, reason = CASE WHEN ? THEN 'rejected by the mail server' WHEN attempts >= ? THEN 'gave up after repeated failures' ELSE 'send failed; will retry' END,
-          updated_at = ? WHERE id = ? AND status = 'sending'`,
-    ).run(permanent ? 1 : 0, MAX_ATTEMPTS, retryAt, response, permanent ? 1 : 0, MAX_ATTEMPTS, now, sendId);
+      `UPDATE sends SET status = ?, sent_at = NULL, planned_at = ?, last_response = ?, reason = ?, updated_at = ?
+         WHERE id = ? AND status = 'sending'`,
+    ).run(status, retryAt, response, reason, now, sendId);
+  }
+
+  /**
+   * Undoes a claim after a fault on our side (the relay refused our login, TLS, the connection):
+   * the touch waits as it was — planned, or backing off — with no attempt counted against it.
+   */
+  release(sendId: number, now: number): void {
+    this.prepare(
+      `UPDATE sends SET status = CASE WHEN attempts > 1 THEN 'failed' ELSE 'planned' END, attempts = attempts - 1,
+          ref = CASE WHEN attempts > 1 THEN ref ELSE '' END, sent_at = NULL, updated_at = ?
+         WHERE id = ? AND status = 'sending'`,
+    ).run(now, sendId);
+  }
+
+  /** The run moment of this touch's first refused attempt (of the runs that recorded one). */
+  firstFailedAt(sendId: number): number | undefined {
+    const row = this.prepare(
+      `SELECT min(r.at) AS at FROM delivery_attempts a JOIN runs r ON r.id = a.run_id WHERE a.send_id = ? AND a.ok = 0`,
+    ).get(sendId) as { at: number | null } | undefined;
+    return row?.at ?? undefined;
+  }
+
+  /** Touches due and waiting: planned or backing off, due at or before `now`. */
+  waitingCount(now: number): number {
+    return (
+      this.prepare(`SELECT count(*) AS n FROM sends WHERE status IN ('planned', 'failed') AND planned_at <= ?`).get(now) as { n: number }
+    ).n;
+  }
+
+  /** Touches backing off after temporary refusals, soonest retry first, with their first failure and last reply. */
+  backingOff(): BackingOff[] {
+    return this.prepare(
+      `SELECT s.id, l.email, l.timezone, s.sequence_id AS sequenceId, s.step_id AS stepId, s.attempts, s.planned_at AS retryAt,
+          s.last_response AS lastResponse,
+          (SELECT min(r.at) FROM delivery_attempts a JOIN runs r ON r.id = a.run_id WHERE a.send_id = s.id AND a.ok = 0) AS firstFailedAt
+         FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.status = 'failed' ORDER BY s.planned_at, s.id`,
+    ).all() as BackingOff[];
   }
 
   attemptsOf(sendId: number): number {

@@ -15,6 +15,8 @@ export interface MessageInput {
   secret: string;
   /** The moment of the run that sends it. */
   at: number;
+  /** A mailbox someone reads for `mailto:` unsubscribes (nurture.yaml `unsubscribeMailbox`); none: the HTTPS link alone. */
+  unsubscribeMailbox?: string;
 }
 
 function senderDomain(sender: Sender): string {
@@ -55,6 +57,7 @@ export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingM
     ref: input.ref,
     at: input.at,
     unsubscribe,
+    unsubscribeMailbox: input.unsubscribeMailbox,
     subject: rendered.subject,
     html,
     text: rendered.text,
@@ -65,7 +68,8 @@ export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingM
 /**
  * What every message carries around its content: the sender (display name quoted, line breaks
  * stripped) and recipient, the Message-ID of its ref, the run's moment as its date, and the
- * RFC 8058 one-click unsubscribe headers (a signed URL, and a mailto naming the ref).
+ * RFC 8058 one-click unsubscribe headers: the signed URL, and a mailto naming the ref only when a
+ * mailbox that someone reads is configured (a mailto to nobody would drop unsubscribes silently).
  */
 export function outgoing(parts: {
   sender: Sender;
@@ -73,13 +77,13 @@ export function outgoing(parts: {
   ref: string;
   at: number;
   unsubscribe: string;
+  unsubscribeMailbox?: string;
   subject: string;
   html: string;
   text: string;
   /** X-Nurture-* headers: which sequence and step the message belongs to. */
   tags: Record<string, string>;
 }): OutgoingMessage {
-  const domain = senderDomain(parts.sender);
   const from = address(parts.sender.name, parts.sender.email);
   return {
     from: `"${from.name.replace(/"/g, "'")}" <${from.address}>`,
@@ -91,7 +95,9 @@ export function outgoing(parts: {
     messageId: messageIdFor(parts.ref, parts.sender),
     date: new Date(parts.at),
     headers: {
-      'List-Unsubscribe': `<${parts.unsubscribe}>, <mailto:unsubscribe@${domain}?subject=unsubscribe-${parts.ref}>`,
+      'List-Unsubscribe': parts.unsubscribeMailbox
+        ? `<${parts.unsubscribe}>, <mailto:${parts.unsubscribeMailbox}?subject=unsubscribe-${parts.ref}>`
+        : `<${parts.unsubscribe}>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       ...parts.tags,
     },

@@ -3,6 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { classifySmtpFailure, type FailureKind } from './smtp-status.js';
 
 export interface OutgoingMessage {
   from: string;
@@ -29,10 +30,11 @@ export type DeliveryResult =
   | { ok: true; response: string }
   | {
       ok: false;
-      /** Final for this message: retrying cannot help. */
-      permanent: boolean;
-      /** The server refused the recipient address itself: a hard bounce that suppresses the lead. */
-      bounced?: boolean;
+      /** Whose fault and what follows (smtp-status.ts): transport stops the run, soft backs off, … */
+      kind: FailureKind;
+      /** In a few words, for people: "relay refused our login". */
+      cause: string;
+      /** The server's reply, or the error when there was none. */
       response: string;
     };
 
@@ -53,13 +55,27 @@ export interface PoolOptions {
   ratePerSecond: number;
 }
 
-export function createMailer(url: string, workspaceDir: string, pool: PoolOptions = { connections: 4, ratePerSecond: 0 }): Mailer {
+/** TLS with the relay: STARTTLS whenever it is offered; `require` refuses a relay that does not offer it. */
+export interface TlsOptions {
+  require: boolean;
+  /** Extra trusted certificate authorities (PEM), e.g. a relay's self-signed certificate. */
+  ca?: string;
+}
+
+export interface MailerOptions {
+  pool: PoolOptions;
+  tls: TlsOptions;
+}
+
+const DEFAULT_OPTIONS: MailerOptions = { pool: { connections: 4, ratePerSecond: 0 }, tls: { require: false } };
+
+export function createMailer(url: string, workspaceDir: string, options: MailerOptions = DEFAULT_OPTIONS): Mailer {
   if (url.startsWith('file:')) {
     const raw = url.slice('file:'.length);
     const dir = isAbsolute(raw) ? raw : join(workspaceDir, raw);
     return fileMailer(dir);
   }
-  if (url.startsWith('smtp://') || url.startsWith('smtps://')) return smtpMailer(url, pool);
+  if (url.startsWith('smtp://') || url.startsWith('smtps://')) return smtpMailer(url, options);
   throw new Error(`unsupported mail URL "${url}" (expected smtp://host:port, smtps://… or file:./outbox)`);
 }
 
@@ -82,7 +98,7 @@ function noDelaySocket(
   });
 }
 
-function smtpMailer(url: string, pool: PoolOptions): Mailer {
+function smtpMailer(url: string, { pool, tls }: MailerOptions): Mailer {
   const rate = pool.ratePerSecond > 0 ? { rateDelta: 1000, rateLimit: pool.ratePerSecond } : {};
   // nodemailer ignores every other option when given `url`, so the URL is taken apart here.
   const parsed = new URL(url);
@@ -95,8 +111,11 @@ function smtpMailer(url: string, pool: PoolOptions): Mailer {
     port: parsed.port ? Number(parsed.port) : secure ? 465 : 587,
     secure,
     auth,
-    // A relay on this machine has no certificate worth checking; anywhere else TLS is verified.
-    ignoreTLS: parsed.hostname === '127.0.0.1' || parsed.hostname === 'localhost',
+    // STARTTLS whenever the relay offers it. The certificate is verified (against the system's
+    // authorities and `delivery.tlsCa`), except a relay on this machine's loopback without a
+    // `tlsCa`: its traffic never leaves the machine, and such relays mostly have a self-signed one.
+    requireTLS: tls.require,
+    tls: { ...(tls.ca ? { ca: tls.ca } : {}), rejectUnauthorized: Boolean(tls.ca) || !isLoopback(parsed.hostname) },
     // Plain SMTP on our own socket with Nagle off: nodemailer writes the end-of-data dot in a separate
     // small packet, and Nagle plus delayed ACKs would hold every message ~40 ms (100 msg/s a pool).
     ...(secure ? {} : { getSocket: noDelaySocket }),
@@ -118,28 +137,16 @@ function smtpMailer(url: string, pool: PoolOptions): Mailer {
         const info = await transport.sendMail({ envelope: message.envelope, raw: message.raw, messageId: message.messageId });
         return { ok: true, response: info.response };
       } catch (error) {
-        const e = error as { responseCode?: number; response?: string; command?: string; message: string };
-        return { ok: false, ...classifyFailure(e), response: e.response ?? e.message };
+        const e = error as { code?: string; responseCode?: number; response?: string; command?: string; message: string };
+        const { kind, cause } = classifySmtpFailure(e);
+        return { ok: false, kind, cause, response: e.response ?? e.message };
       }
     },
   };
 }
 
-/**
- * A 5xx is final only for what it answers: the recipient (RCPT TO) or this message (DATA). A 5xx
- * to MAIL FROM or AUTH is the relay refusing us — a configuration problem that would otherwise
- * "bounce" every lead of the run — so it is retried like a 4xx. A hard bounce is a refused
- * recipient, or a DATA reply with a 5.1.x status (bad destination address, e.g. "550 5.1.1").
- */
-export function classifyFailure(e: { responseCode?: number; response?: string; command?: string }): {
-  permanent: boolean;
-  bounced: boolean;
-} {
-  const fiveHundred = e.responseCode !== undefined && e.responseCode >= 500 && e.responseCode < 600;
-  if (!fiveHundred) return { permanent: false, bounced: false };
-  if (e.command === 'RCPT TO') return { permanent: true, bounced: true };
-  if (e.command === 'DATA') return { permanent: true, bounced: /^5\d\d[ -]5\.1\.\d/.test(e.response ?? '') };
-  return { permanent: false, bounced: false };
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
 }
 
 function fileMailer(dir: string): Mailer {
@@ -153,7 +160,7 @@ function fileMailer(dir: string): Mailer {
         writeFileSync(join(dir, name), message.raw);
         return { ok: true, response: `written ${name}` };
       } catch (error) {
-        return { ok: false, permanent: false, response: (error as Error).message };
+        return { ok: false, kind: 'transport', cause: 'the outbox directory cannot be written', response: (error as Error).message };
       }
     },
   };

@@ -4,6 +4,7 @@ import { leadWhere } from '../domain/lead-plan.js';
 import type { LeadProfile } from '../domain/types.js';
 import { signLinkAt } from '../mail/links.js';
 import { retryDelayMs } from '../mail/retry.js';
+import type { RunDelivery } from './deliver.js';
 import { composed, outgoing } from '../mail/message.js';
 import type { OutgoingMessage } from '../mail/transport.js';
 import { storesFor } from './context.js';
@@ -22,7 +23,14 @@ export function confirmationRef(secret: string, leadId: number): string {
  * and not under the nurture caps). Following the link makes the lead confirmed; no nurture mail
  * goes to it before that. A lead gets at most one confirmation email, ever.
  */
-export async function sendConfirmations(deps: RunDeps, runId: number, now: number, dryRun: boolean, report: RunReport): Promise<void> {
+export async function sendConfirmations(
+  deps: RunDeps,
+  runId: number,
+  now: number,
+  dryRun: boolean,
+  report: RunReport,
+  delivery: Pick<RunDelivery, 'halted'>,
+): Promise<void> {
   if (deps.workspace.policy.consent !== 'confirmed') return;
   const store = new ConfirmationStore(deps.conn.sqlite);
   const stores = storesFor(deps.conn);
@@ -36,7 +44,7 @@ export async function sendConfirmations(deps: RunDeps, runId: number, now: numbe
     after = ids[ids.length - 1]!;
   }
   for (const leadId of leads) {
-    if (deps.signal?.aborted) return;
+    if (deps.signal?.aborted || delivery.halted) return;
     const lead = stores.leads.byId(leadId);
     if (!lead) continue;
     const zone = leadWhere(lead, deps.workspace.policy).zone;
@@ -51,16 +59,24 @@ export async function sendConfirmations(deps: RunDeps, runId: number, now: numbe
     const message = composed(confirmationMessage(deps, lead, ref, now));
     const result = await deps.mailer.deliver(message);
     const answeredAt = deps.clock.now();
-    attempts.record({ confirmationId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.permanent, response: result.response, runId });
+    if (!result.ok && result.kind === 'transport') {
+      // Our side: the confirmation waits, with no attempt counted, and the run stops sending.
+      delivery.halted ??= { cause: result.cause, response: result.response };
+      store.release(confirmationId);
+      return;
+    }
+    attempts.record({ confirmationId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.kind !== 'soft', response: result.response, runId });
     if (result.ok) {
       store.markSent(confirmationId, result.response);
       report.sent.push(item);
     } else {
       const tries = store.forLead(leadId)?.attempts ?? 1;
-      store.markFailed(confirmationId, result.response, result.permanent, now + retryDelayMs(tries));
-      // A refused recipient is a hard bounce, here as for any other message.
-      if (result.bounced) stores.leads.suppress(leadId, 'bounced', now, `smtp: ${result.response}`, answeredAt);
-      report.failed.push({ ...item, reason: `${result.permanent ? 'rejected' : 'will retry'}: ${result.response}` });
+      const final = result.kind !== 'soft';
+      store.markFailed(confirmationId, result.response, final, now + retryDelayMs(tries));
+      // A hard bounce suppresses, here as for any other message; a policy refusal does not.
+      if (result.kind === 'hard-bounce') stores.leads.suppress(leadId, 'bounced', now, `smtp: ${result.response}`, answeredAt);
+      const what = { soft: 'will retry', 'hard-bounce': 'hard bounce', policy: 'refused by policy', rejected: 'rejected', transport: '' }[result.kind];
+      report.failed.push({ ...item, reason: `${what}: ${result.response}` });
     }
   }
 }
@@ -86,6 +102,7 @@ function confirmationMessage(deps: RunDeps, lead: LeadProfile, ref: string, now:
     ref,
     at: now,
     unsubscribe,
+    unsubscribeMailbox: deps.workspace.config.unsubscribeMailbox,
     subject: rendered.subject,
     html: rendered.html,
     text: rendered.text,

@@ -3,7 +3,8 @@ import { GroupedWrites } from '../db/grouped-writes.js';
 import { type Decision, leadWhere } from '../domain/lead-plan.js';
 import { messageRef } from '../mail/links.js';
 import { composeMessage } from '../mail/message.js';
-import { retryDelayMs } from '../mail/retry.js';
+import { afterFailure } from '../mail/retry.js';
+import { parseDuration } from '../time/duration.js';
 import type { Stores, LoadedLead } from './context.js';
 import { describeReasons, touchItem } from './items.js';
 import type { RunDeps, RunReport } from './run.js';
@@ -51,14 +52,27 @@ export class DeliverySlots {
 /** What every batch delivering in one run shares: the messages in hand, and the commits. */
 export interface RunDelivery {
   slots: DeliverySlots;
+  /** Messages composed and not yet answered: the ones in hand, and as many again ready to claim. */
+  lookahead: DeliverySlots;
   /** Claims and outcomes answered in the same turn of the event loop share one commit. */
   writes: GroupedWrites;
+  /** How long a temporarily refused touch is retried before it is given up as a soft bounce. */
+  softBounceAfter: { text: string; ms: number };
+  /**
+   * Set by the first fault on our side (relay down, login or sender refused, TLS, DNS): nothing
+   * more is claimed in this run, and what was in hand goes back to waiting.
+   */
+  halted?: { cause: string; response: string };
 }
 
 export function deliveryFor(deps: RunDeps): RunDelivery {
+  const text = deps.workspace.config.delivery.softBounceAfter;
+  const inHand = Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections);
   return {
-    slots: new DeliverySlots(Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections)),
+    slots: new DeliverySlots(inHand),
+    lookahead: new DeliverySlots(2 * inHand),
     writes: new GroupedWrites(deps.conn.sqlite),
+    softBounceAfter: { text, ms: parseDuration(text)?.approxMs ?? 3 * 86_400_000 },
   };
 }
 
@@ -81,45 +95,69 @@ export async function deliverAll(
   report: RunReport,
   delivery: RunDelivery,
 ): Promise<LoadedLead[]> {
-  const { slots, writes } = delivery;
+  const { slots, lookahead, writes } = delivery;
   const advanced: LoadedLead[] = [];
   const attempts = new AttemptLog(deps.conn.sqlite);
   const allowed = deps.workspace.policy.consent === 'single' ? ['confirmed', 'pending'] : ['confirmed'];
   const { config } = deps.workspace;
   /**
-   * One touch: composed (a message that cannot be rendered is never claimed), claimed, sent and
-   * recorded. `answered` gives the slot back once the outcome is queued.
+   * One touch, composed beforehand by `compose` (a message that cannot be rendered is never
+   * claimed; none in a dry run): claimed, sent and recorded. `answered` gives the slot back once
+   * the outcome is queued.
    */
-  const deliverOne = async (p: PendingSend, answered: () => void): Promise<void> => {
+  const compose = (p: PendingSend) => {
+    const profile = p.lead.state.profile;
+    const { sequence, step } = p.decision;
+    const ref = messageRef(deps.secret, profile.id, sequence.id, step.id);
+    const message = composeMessage(deps.renderer, { lead: profile, sequence, step, ref, sender: config.sender, baseUrl: config.baseUrl, secret: deps.secret, at: now, unsubscribeMailbox: config.unsubscribeMailbox });
+    return { ref, message };
+  };
+  const deliverOne = async (p: PendingSend, composedMessage: ReturnType<typeof compose> | undefined, answered: () => void): Promise<void> => {
     const profile = p.lead.state.profile;
     const { sequence, step } = p.decision;
     const zone = leadWhere(profile, deps.workspace.policy).zone;
     const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(p.decision.reasons));
-    if (!dryRun) {
-      const ref = messageRef(deps.secret, profile.id, sequence.id, step.id);
-      const message = composeMessage(deps.renderer, { lead: profile, sequence, step, ref, sender: config.sender, baseUrl: config.baseUrl, secret: deps.secret, at: now });
+    if (composedMessage) {
+      const { ref, message } = composedMessage;
       if (!(await writes.write(() => stores.outbox.claim(p.sendId, ref, profile.id, allowed, runId, now)))) {
         report.skipped.push({ ...item, reason: whyNotClaimed(stores, p.sendId, zone) });
         return;
       }
       const result = await deps.mailer.deliver(message);
       const answeredAt = deps.clock.now();
+      if (!result.ok && result.kind === 'transport') {
+        // Our side, not the lead's: the touch waits as it was, and nothing more is claimed.
+        delivery.halted ??= { cause: result.cause, response: result.response };
+        const released = writes.write(() => stores.outbox.release(p.sendId, answeredAt));
+        answered();
+        await released;
+        return;
+      }
       // The attempt and the outcome are written together.
       const recorded = writes.write(() => {
-        attempts.record({ sendId: p.sendId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.permanent, response: result.response, runId });
+        attempts.record({ sendId: p.sendId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.kind !== 'soft', response: result.response, runId });
         if (result.ok) {
           stores.outbox.markSent(p.sendId, message.messageId, result.response, answeredAt);
-          return true;
+          return undefined;
         }
-        const tries = stores.outbox.attemptsOf(p.sendId);
-        stores.outbox.markFailed(p.sendId, result.response, result.permanent, answeredAt, now + retryDelayMs(tries));
-        // A permanent rejection of the recipient is a hard bounce: the address is never mailed again.
-        if (result.bounced) stores.leads.suppress(profile.id, 'bounced', now, `smtp: ${result.response}`, answeredAt);
-        return false;
+        const outcome = afterFailure({
+          // Not 'transport': that returned above.
+          kind: result.kind as Exclude<typeof result.kind, 'transport'>,
+          response: result.response,
+          attempts: stores.outbox.attemptsOf(p.sendId),
+          firstFailedAt: stores.outbox.firstFailedAt(p.sendId) ?? now,
+          now,
+          softBounceAfter: delivery.softBounceAfter,
+        });
+        stores.outbox.markFailed(p.sendId, outcome.status, outcome.reason, result.response, answeredAt, outcome.retryAt);
+        // A hard bounce: the address is never mailed again. A policy refusal does not suppress.
+        if (outcome.suppress) stores.leads.suppress(profile.id, 'bounced', now, `smtp: ${result.response}`, answeredAt);
+        return outcome.report;
       });
       answered();
-      if (!(await recorded)) {
-        report.failed.push({ ...item, reason: `${!result.ok && result.permanent ? 'rejected' : 'will retry'}: ${result.response}` });
+      const failedReport = await recorded;
+      if (failedReport !== undefined) {
+        report.failed.push({ ...item, reason: failedReport });
         return;
       }
     }
@@ -132,19 +170,27 @@ export async function deliverAll(
   let failure: { error: unknown } | undefined;
   await Promise.all(
     pending.map(async (p) => {
-      await slots.acquire();
-      let inHand = true;
+      // Composed ahead, while the messages in hand are on the wire: a connection that answers
+      // finds the next message ready to claim, instead of idling while it is rendered.
+      await lookahead.acquire();
+      let inHand = false;
       const giveBack = () => {
         if (inHand) slots.release();
         inHand = false;
       };
       try {
+        const stopped = () => deps.signal?.aborted || failure || delivery.halted;
+        if (stopped()) return;
+        const message = dryRun ? undefined : compose(p);
+        await slots.acquire();
+        inHand = true;
         // After SIGTERM nothing new is claimed; what is already in hand finishes and is recorded.
-        if (!deps.signal?.aborted && !failure) await deliverOne(p, giveBack);
+        if (!stopped()) await deliverOne(p, message, giveBack);
       } catch (error) {
         failure ??= { error };
       } finally {
         giveBack();
+        lookahead.release();
       }
     }),
   );

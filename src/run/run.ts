@@ -59,6 +59,21 @@ export interface RunReport {
   skipped: TouchItem[];
   failed: TouchItem[];
   counts: Record<string, number>;
+  /**
+   * Set when a fault on our side (relay down, login or sender refused, TLS, DNS) stopped the
+   * run's sending: every touch still waits, planned, with no attempt counted against any lead.
+   */
+  halted?: RunHalt;
+}
+
+export interface RunHalt {
+  cause: string;
+  /** The relay's reply, or the connection's error. */
+  response: string;
+  /** The relay, its password masked. */
+  relay: string;
+  /** Touches due by now that wait, planned (or backing off), for a run after the fix. */
+  waiting: number;
 }
 
 
@@ -109,7 +124,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       const reason = 'uncertain: claimed by an earlier run that stopped before confirming; not resent (nurture outbox resolve)';
       report.skipped.push(touchItem(u.email, zone, u.sequenceId, u.stepId, u.force, u.claimedAt ?? now, reason));
     }
-    await sendConfirmations(deps, runId, now, dryRun, report);
+    await sendConfirmations(deps, runId, now, dryRun, report, delivery);
     const scope: RunScope = {
       deps,
       ctx,
@@ -134,7 +149,8 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
         report.counts.leads! += plan.leads;
         recordPlan(scope, plan, []);
         const due = plan.deferredLeadIds;
-        const sending = due.length === 0 ? Promise.resolve() : sendDue(scope, leadsByIds(stores, due));
+        // Once the relay has failed us, the rest is planned but not sent: the touches wait.
+        const sending = due.length === 0 || delivery.halted ? Promise.resolve() : sendDue(scope, leadsByIds(stores, due));
         inFlight.push(
           sending.then(
             () => {
@@ -157,6 +173,11 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     report.counts.sent = report.sent.length;
     report.counts.skipped = report.skipped.length;
     report.counts.failed = report.failed.length;
+    if (delivery.halted) {
+      report.halted = { ...delivery.halted, relay: deps.mailer.describe(), waiting: stores.outbox.waitingCount(now) };
+      stores.runs.finish(runId, clock.now(), report.counts, haltMessage(report));
+      return report;
+    }
     if (!dryRun) stores.runs.finish(runId, clock.now(), report.counts);
     return report;
   } catch (error) {
@@ -167,6 +188,16 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
   }
 }
 
+/**
+ * What stopped the run, for people: `relay refused our login: 535 5.7.8 Authentication credentials
+ * invalid (smtp://127.0.0.1:2525); nothing was sent, 12 touches wait planned`.
+ */
+export function haltMessage(report: RunReport): string {
+  const h = report.halted;
+  if (!h) return '';
+  const sent = report.sent.length === 0 ? 'nothing was sent' : `${report.sent.length} sent before it`;
+  return `${h.cause}: ${h.response} (${h.relay}); ${sent}, ${h.waiting} touch${h.waiting === 1 ? '' : 'es'} wait planned`;
+}
 
 /** What every step of one run shares. */
 interface RunScope {

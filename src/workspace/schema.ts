@@ -153,6 +153,27 @@ const engagementRuleSchema = strict({
   unopenedStreak: z.number().int().positive().optional(),
 });
 
+/** What delivery does with the relay (README "Delivery failures", "TLS"). */
+const deliverySchema = strict({
+  /** A recipient refused with 4xx is retried with backoff for this long, then given up as a soft bounce. */
+  softBounceAfter: durationSchema.default('P3D'),
+  /** Refuse to send through a relay that does not offer STARTTLS. */
+  requireTLS: z.boolean().default(false),
+  /** A PEM file (relative to the workspace) of certificate authorities to trust, e.g. the relay's own. */
+  tlsCa: z.string().min(1).optional(),
+}).prefault({});
+
+const dkimSchema = strict({
+  domain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, {
+    error: 'expected the signing domain, e.g. tidewater.example',
+  }),
+  selector: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, {
+    error: 'expected a DNS label, e.g. s1 (the key is published at s1._domainkey.<domain>)',
+  }),
+  /** A PEM private key file, relative to the workspace (keep it out of git, e.g. .nurture/dkim.pem). */
+  privateKey: z.string().min(1, { error: 'expected the path of a PEM private key file, e.g. .nurture/dkim.pem' }),
+});
+
 export const configSchema = strict({
   sender: strict({
     name: z.string().min(1),
@@ -179,6 +200,10 @@ export const configSchema = strict({
     connections: z.number().int().min(1).max(50).default(4),
     ratePerSecond: z.number().min(0).default(0),
   }).default({ connections: 4, ratePerSecond: 0 }),
+  /** A mailbox someone reads for `mailto:` unsubscribes; without it List-Unsubscribe carries the HTTPS link alone. */
+  unsubscribeMailbox: z.email({ error: 'expected an email address that someone reads, e.g. unsubscribe@tidewater.example' }).optional(),
+  delivery: deliverySchema,
+  dkim: dkimSchema.optional(),
   caps: capsSchema.default([]),
   minGap: durationSchema.default('PT0S'),
   sendWindow: strict({

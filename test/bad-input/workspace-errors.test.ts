@@ -79,6 +79,20 @@ const BREAKAGES: Breakage[] = [
       "templates/layouts/default.hbs: no sender's postal address: neither this layout nor the 15 email(s) using it include {{sender.postalAddress}}, e.g. with {{> footer}}",
     ],
   },
+  {
+    name: 'delivery, DKIM and unsubscribe-mailbox settings that are not what they should be',
+    file: 'nurture.yaml',
+    from: 'minGap: PT36H',
+    to: 'minGap: PT36H\ndelivery: { softBounceAfter: 3 days, requireTls: true }\ndkim: { domain: tidewater, selector: "s 1", privateKey: "" }\nunsubscribeMailbox: nobody',
+    expected: [
+      'nurture.yaml:21: delivery.softBounceAfter: "3 days" is not a duration (expected e.g. P3D, PT36H)',
+      'nurture.yaml:21: delivery.requireTls: unknown key "requireTls" (did you mean "requireTLS"?) (allowed: softBounceAfter, requireTLS, tlsCa)',
+      'nurture.yaml:22: dkim.domain: expected the signing domain, e.g. tidewater.example',
+      'nurture.yaml:22: dkim.selector: expected a DNS label, e.g. s1 (the key is published at s1._domainkey.<domain>)',
+      'nurture.yaml:22: dkim.privateKey: expected the path of a PEM private key file, e.g. .nurture/dkim.pem',
+      'nurture.yaml:23: unsubscribeMailbox: expected an email address that someone reads, e.g. unsubscribe@tidewater.example',
+    ],
+  },
 ];
 
 describe('an invalid workspace', () => {

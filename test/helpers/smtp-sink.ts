@@ -11,9 +11,18 @@ export interface SinkTransfer {
   index: number;
   from: string;
   to: string[];
+  /** The session had upgraded to TLS (STARTTLS) before this transfer. */
+  secure: boolean;
 }
 
 export interface SmtpSinkOptions {
+  /**
+   * Offers AUTH (over plain text too) and answers each login with the returned refusal, e.g.
+   * `{ code: 535, message: '5.7.8 Authentication credentials invalid' }`, or accepts it (undefined).
+   */
+  auth?: (user: string, pass: string) => { code: number; message: string } | undefined;
+  /** Offers STARTTLS with this key and certificate (PEM); `required`: MAIL FROM before it gets 530. */
+  tls?: { key: string; cert: string; required: boolean };
   /** Refuses the sender at MAIL FROM with the returned reply code (a relay that will not take our mail). */
   rejectSender?: (from: string) => number | undefined;
   /** Refuses a recipient at RCPT TO with the returned reply code. */
@@ -34,6 +43,8 @@ export interface SmtpSink {
   url: string;
   /** Every message accepted so far, parsed on arrival. */
   messages: ParsedMail[];
+  /** The bytes of every accepted message as the server received them (after SMTP dot-unstuffing), in arrival order. */
+  raw: Buffer[];
   /** Every transfer that reached DATA, accepted or not. */
   transfers: SinkTransfer[];
   /** Emits 'message' (ParsedMail) for each accepted message once parsed, 'transfer' at each DATA. */
@@ -53,17 +64,37 @@ export interface SmtpSink {
  */
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
+  const raws: Buffer[] = [];
   const transfers: SinkTransfer[] = [];
   const parsing: Promise<void>[] = [];
   const events = new EventEmitter();
   const sockets = new Map<number, Socket>();
+  const disabledCommands = [...(options.auth ? [] : ['AUTH']), ...(options.tls ? [] : ['STARTTLS'])];
   const config: SMTPServerOptions = {
     secure: false,
     authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
+    allowInsecureAuth: true,
+    disabledCommands,
+    ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
     logger: false,
     closeTimeout: 1000,
-    onMailFrom(address, _session, callback) {
+    onAuth(auth, _session, callback) {
+      const refusal = options.auth?.(auth.username ?? '', auth.password ?? '');
+      if (refusal) {
+        const error = new Error(refusal.message) as Error & { responseCode: number };
+        error.responseCode = refusal.code;
+        callback(error);
+        return;
+      }
+      callback(null, { user: auth.username });
+    },
+    onMailFrom(address, session, callback) {
+      if (options.tls?.required && !session.secure) {
+        const error = new Error('5.7.0 Must issue a STARTTLS command first') as Error & { responseCode: number };
+        error.responseCode = 530;
+        callback(error);
+        return;
+      }
       const code = options.rejectSender?.(address.address);
       if (code) {
         const error = new Error(`sender ${address.address} not allowed`) as Error & { responseCode: number };
@@ -88,6 +119,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
         index: transfers.length,
         from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
         to: session.envelope.rcptTo.map((r) => r.address),
+        secure: session.secure,
       };
       transfers.push(transfer);
       events.emit('transfer', transfer);
@@ -120,6 +152,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       callback(error);
       return;
     }
+    raws.push(raw);
     parsing.push(
       simpleParser(raw).then((m) => {
         messages.push(m);
@@ -149,6 +182,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    raw: raws,
     transfers,
     events,
     messagesTo: (email) => messages.filter((m) => addressedTo(m, email)),

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { FORCES } from '../../domain/types.js';
 import { complianceProblems } from '../../mail/compliance.js';
 import { WorkspaceError } from '../../workspace/errors.js';
+import { deliveryWarnings, readDeliveryFiles } from '../../workspace/delivery-files.js';
 import { lintWorkspace } from '../../workspace/lint.js';
 import { loadWorkspace, type Workspace } from '../../workspace/load.js';
 import type { GlobalOptions } from '../context.js';
@@ -12,7 +13,7 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
   let workspace: Workspace;
   try {
     workspace = loadWorkspace(resolve(io.cwd, globals.workspace ?? '.'));
-    const problems = complianceProblems(workspace);
+    const problems = [...complianceProblems(workspace), ...readDeliveryFiles(workspace).problems];
     if (problems.length > 0) throw new WorkspaceError(problems);
   } catch (error) {
     if (!(error instanceof WorkspaceError)) throw error;
@@ -23,6 +24,7 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
     throw new UserError(`invalid workspace:\n${error.message}`);
   }
   const result = lintWorkspace(workspace);
+  result.warnings.push(...deliveryWarnings(workspace, io.env));
   if (globals.json) {
     io.stdout(json({ valid: true, errors: [], ...result }));
     return 0;

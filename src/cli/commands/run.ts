@@ -1,6 +1,6 @@
 import { type App, runDeps } from '../../app.js';
 import { RunLockedError } from '../../db/runs.js';
-import { type RunReport, runOnce } from '../../run/run.js';
+import { haltMessage, type RunReport, runOnce } from '../../run/run.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -21,7 +21,8 @@ export async function runCommand(
     const report = await runWithApp(io, app, globals, options);
     if (globals.json) io.stdout(json(report));
     else printRun(io, report);
-    return report.failed.length > 0 ? 1 : 0;
+    if (report.halted) io.stderr(`nurture run: stopped sending: ${haltMessage(report)}`);
+    return report.failed.length > 0 || report.halted ? 1 : 0;
   });
 }
 

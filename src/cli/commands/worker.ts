@@ -3,6 +3,7 @@ import { parseDuration } from '../../time/duration.js';
 import { nextTick } from '../../domain/placement.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
+import { haltMessage } from '../../run/run.js';
 import { printRun, runWithApp } from './run.js';
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -39,6 +40,11 @@ export async function workerCommand(io: CliIo, globals: GlobalOptions, options: 
         const report = await runWithApp(io, app, globals, {}, io.signal);
         printRun(io, report);
         failures += report.failed.length;
+        // The relay failed us: said now, and the next tick tries again (the touches wait, planned).
+        if (report.halted) {
+          io.stderr(`nurture worker: stopped sending this run: ${haltMessage(report)}`);
+          failures++;
+        }
       } catch (error) {
         // Another process (a cron'd `nurture run`, a second worker) holds the database: that skips
         // this tick, not the worker; the next tick tries again.
