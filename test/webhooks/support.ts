@@ -62,7 +62,7 @@ export async function serveFixture(leads: string[], webhooksYaml: string, env: R
       ).map((e) => ({ ...e, properties: JSON.parse(e.properties) as Record<string, string> })),
     eventCount: () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n,
     quarantined: () => db.prepare('SELECT email, type FROM quarantined_events ORDER BY id').all() as { email: string; type: string }[],
-    post: (path: string, body: string | Buffer, headers: Record<string, string> = {}) =>
+    post: (path: string, body: string, headers: Record<string, string> = {}) =>
       fetch(`${server.base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }),
     async stop() {
       await server.stop();

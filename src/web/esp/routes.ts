@@ -16,9 +16,26 @@ interface Reader {
   items(body: unknown): EspItem[] | string;
 }
 
+/** Tokens seen within their validity window (bounded by it: older ones are dropped as new ones arrive). */
+class RecentTokens {
+  private readonly seen = new Map<string, number>();
+
+  /** False when the token was seen before and is still inside its window. */
+  remember(token: string, now: number, maxAgeMs: number): boolean {
+    for (const [t, at] of this.seen) {
+      if (now - at <= maxAgeMs * 2) break;
+      this.seen.delete(t);
+    }
+    if (this.seen.has(token)) return false;
+    this.seen.set(token, now);
+    return true;
+  }
+}
+
 function readers(app: App, deps: EspRouteDeps): Partial<Record<Exclude<EspProvider, 'ses'>, Reader>> {
   const { sendgrid, mailgun, postmark } = deps.settings;
   const now = () => app.clock.now();
+  const tokens = new RecentTokens();
   return {
     sendgrid: sendgrid && {
       authenticate: (request, raw, _body, urlSecret) =>
@@ -30,7 +47,10 @@ function readers(app: App, deps: EspRouteDeps): Partial<Record<Exclude<EspProvid
     mailgun: mailgun && {
       authenticate: (_request, _raw, body) => {
         const sig = mailgunSignature(body);
-        return typeof sig === 'string' ? sig : checkMailgun(sig, mailgun.signingKey, now(), mailgun.maxAgeMs);
+        if (typeof sig === 'string') return sig;
+        const refused = checkMailgun(sig, mailgun.signingKey, now(), mailgun.maxAgeMs);
+        // Mailgun signs the timestamp and token, not the event: a token seen before is a replay.
+        return refused ?? (tokens.remember(sig.token, now(), mailgun.maxAgeMs) ? undefined : 'this Mailgun token was already used: a replay');
       },
       items: parseMailgun,
     },
