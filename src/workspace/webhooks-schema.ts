@@ -8,6 +8,15 @@ import { parseDuration } from '../time/duration.js';
  */
 export const secretRefSchema = z.string().min(1, { error: 'expected env:NAME, file:PATH or a value' });
 
+/** An object that rejects unknown keys, naming the allowed ones (as the rest of nurture.yaml does). */
+function closed<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${allowed})` : undefined,
+  });
+}
+
 const maxAgeSchema = z
   .string()
   .refine((v) => parseDuration(v) !== null && parseDuration(v)!.approxMs > 0, {
@@ -18,43 +27,39 @@ const maxAgeSchema = z
  * `webhooks:` — which ESPs may report back to `nurture serve`, and how each request is verified.
  * An ESP left out has no endpoint (its URL answers 404).
  */
-export const webhooksSchema = z.strictObject({
-  sendgrid: z
-    .strictObject({
-      /** The "Verification Key" of SendGrid's Signed Event Webhook (base64 DER or PEM). */
-      publicKey: secretRefSchema.optional(),
-      /** Without a public key: a shared secret in the URL (/webhooks/sendgrid/SECRET) or Basic auth. */
-      secret: secretRefSchema.optional(),
-      maxAge: maxAgeSchema.default('PT10M'),
-    })
+export const webhooksSchema = closed({
+  sendgrid: closed({
+    /** The "Verification Key" of SendGrid's Signed Event Webhook (base64 DER or PEM). */
+    publicKey: secretRefSchema.optional(),
+    /** Without a public key: a shared secret in the URL (/webhooks/sendgrid/SECRET) or Basic auth. */
+    secret: secretRefSchema.optional(),
+    maxAge: maxAgeSchema.default('PT10M'),
+  })
     .refine((s) => s.publicKey !== undefined || s.secret !== undefined, { error: 'give publicKey (signed event webhook) or secret' })
     .optional(),
-  mailgun: z
-    .strictObject({
-      /** Mailgun's "HTTP webhook signing key". */
-      signingKey: secretRefSchema,
-      maxAge: maxAgeSchema.default('PT10M'),
-    })
+  mailgun: closed({
+    /** Mailgun's "HTTP webhook signing key". */
+    signingKey: secretRefSchema,
+    maxAge: maxAgeSchema.default('PT10M'),
+  })
     .optional(),
-  postmark: z
-    .strictObject({
-      /** The Basic auth password of the webhook URL, or the secret at its end (/webhooks/postmark/SECRET). */
-      secret: secretRefSchema,
-      /** The Basic auth user name; any when left out. */
-      user: z.string().optional(),
-    })
+  postmark: closed({
+    /** The Basic auth password of the webhook URL, or the secret at its end (/webhooks/postmark/SECRET). */
+    secret: secretRefSchema,
+    /** The Basic auth user name; any when left out. */
+    user: z.string().optional(),
+  })
     .optional(),
-  ses: z
-    .strictObject({
-      /** A PEM file with SNS's signing certificate: every message's signature is checked against it. */
-      certificate: z.string().min(1).optional(),
-      /** Without a certificate: a shared secret in the URL (/webhooks/ses/SECRET) or Basic auth. */
-      secret: secretRefSchema.optional(),
-      /** Only these topics are accepted (an ARN or a list); any when left out. */
-      topicArn: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
-      /** Confirm an SNS subscription by fetching its SubscribeURL (only on sns.<region>.amazonaws.com). */
-      autoConfirm: z.boolean().default(false),
-    })
+  ses: closed({
+    /** A PEM file with SNS's signing certificate: every message's signature is checked against it. */
+    certificate: z.string().min(1).optional(),
+    /** Without a certificate: a shared secret in the URL (/webhooks/ses/SECRET) or Basic auth. */
+    secret: secretRefSchema.optional(),
+    /** Only these topics are accepted (an ARN or a list); any when left out. */
+    topicArn: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
+    /** Confirm an SNS subscription by fetching its SubscribeURL (only on sns.<region>.amazonaws.com). */
+    autoConfirm: z.boolean().default(false),
+  })
     .refine((s) => s.certificate !== undefined || s.secret !== undefined, { error: 'give certificate (SNS signature) or secret' })
     .optional(),
 });
