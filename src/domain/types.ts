@@ -21,6 +21,8 @@ export const EVENT_TYPES = [
   'replied',
   'unsubscribed',
   'bounced',
+  /** A temporary delivery failure an ESP reported (mailbox full, greylisting): recorded, never suppresses. */
+  'soft_bounced',
   'complained',
   'closed_lost',
   'became_customer',

@@ -1,4 +1,7 @@
 import type { App } from '../app.js';
+import { registerEspRoutes } from './esp/routes.js';
+import { httpsConfirmer } from './esp/sns-confirm.js';
+import type { EspSettings, SubscriptionConfirmer } from './esp/types.js';
 import { loginGate } from './login/gate.js';
 import { registerLoginRoutes } from './login/login-routes.js';
 import { ReviewLogin } from './login/review-login.js';
@@ -12,10 +15,14 @@ export interface WebOptions {
   webhookSecret: string;
   /** Who may see the review pages; without one, nobody can log in (every review URL stays closed). */
   login?: ReviewLogin;
+  /** The ESP webhooks configured in nurture.yaml (each under /webhooks/<provider>, public). */
+  esp?: EspSettings;
+  log?: (line: string) => void;
+  confirmSubscription?: SubscriptionConfirmer;
 }
 
 /**
- * Every route `nurture serve` answers: the email link endpoints, the webhook, the login, and the
+ * Every route `nurture serve` answers: the email link endpoints, the webhooks, the login, and the
  * review pages. The gate closes every route but the public list (login/public-paths.ts), so a
  * route added here later is private unless listed there.
  */
@@ -26,6 +33,11 @@ export function createWebApp(app: App, options: WebOptions): Router {
   router.use(loginGate(login, [app.workspace.config.baseUrl]));
   registerLinkRoutes(router, app);
   registerWebhookRoutes(router, app, options.webhookSecret);
+  registerEspRoutes(router, app, {
+    settings: options.esp ?? {},
+    log: options.log ?? ((line) => console.error(line)),
+    confirmSubscription: options.confirmSubscription ?? httpsConfirmer(),
+  });
   registerLoginRoutes(router, login);
   registerReviewRoutes(router, app);
   return router;

@@ -1,6 +1,7 @@
 import { FORCES, type Force } from '../domain/types.js';
 import { approxWaitMs, parseWait } from '../domain/waits.js';
 import type { Workspace } from './load.js';
+import { literalWebhookSecrets } from './webhooks-schema.js';
 
 export interface ForceCoverage {
   sequence: string;
@@ -42,6 +43,8 @@ export function lintWorkspace(workspace: Workspace): { coverage: ForceCoverage[]
       });
   }
   warnings.push(...cadenceWarnings(workspace));
+  for (const field of literalWebhookSecrets(workspace.config.webhooks))
+    warnings.push({ file: 'nurture.yaml', message: `${field} is written in the file (it lives in git): use env:NAME or file:PATH` });
   const minGap = workspace.policy.minGapMs;
   for (const s of workspace.sequences) {
     s.steps.forEach((step, i) => {

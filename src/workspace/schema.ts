@@ -5,6 +5,7 @@ import { recurrenceProblem } from '../time/recurrence.js';
 import { isValidZone } from '../time/zone.js';
 import { parseWait } from '../domain/waits.js';
 import { checkScoring, checkStages } from './scoring-checks.js';
+import { webhooksSchema } from './webhooks-schema.js';
 
 /** An object that rejects unknown keys, naming them, the likely intended key, and the keys that are allowed. */
 function strict<T extends z.ZodRawShape>(shape: T) {
@@ -272,6 +273,8 @@ export const configSchema = strict({
   })
     .superRefine(checkScoring)
     .default({ halfLife: 'P30D', fit: [], engagement: [] }),
+  /** ESP webhooks (SendGrid, Mailgun, Postmark, Amazon SES): see webhooks-schema.ts. */
+  webhooks: webhooksSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configSchema>;

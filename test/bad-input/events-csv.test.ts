@@ -47,7 +47,7 @@ describe('events import: bad rows and duplicates', () => {
     expect(rejections(result.stderr)).toMatchInlineSnapshot(`
       [
         "events.csv:4: rejected: type: missing",
-        "events.csv:5: rejected: type: "telepathy" is not one of email_opened, email_clicked, page_viewed, form_submitted, webinar_attended, content_downloaded, meeting_booked, replied, unsubscribed, bounced, complained, closed_lost, became_customer",
+        "events.csv:5: rejected: type: "telepathy" is not one of email_opened, email_clicked, page_viewed, form_submitted, webinar_attended, content_downloaded, meeting_booked, replied, unsubscribed, bounced, soft_bounced, complained, closed_lost, became_customer",
         "events.csv:6: rejected: occurred_at: "last tuesday" is not an ISO 8601 date-time",
         "events.csv:7: rejected: occurred_at: 2026-12-01T09:00:00Z is in the future (now is 2026-11-23T12:00:00.000Z)",
       ]

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { webhookSecret } from '../../app.js';
 import { createWebApp } from '../../web/app.js';
 import { MIN_PASSWORD_LENGTH, ReviewLogin } from '../../web/login/review-login.js';
+import { EspSettingsError, resolveEspSettings } from '../../web/esp/settings.js';
 import { serve } from '../../web/server.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
@@ -31,6 +32,13 @@ export async function serveCommand(io: CliIo, globals: GlobalOptions, options: {
   const port = options.port === undefined ? 8787 : options.port === '0' ? 0 : parsePositiveInt(options.port, '--port');
   const password = passwordFrom(io.env);
   return withApp(io, globals, async (app) => {
+    let esp;
+    try {
+      esp = resolveEspSettings(app.workspace.config.webhooks, app.workspace.dir, io.env);
+    } catch (error) {
+      if (error instanceof EspSettingsError) throw new UserError(error.message);
+      throw error;
+    }
     let origin = '';
     const loginUrl = (token: string) => `${origin}/login?token=${token}`;
     const login = new ReviewLogin({
@@ -38,7 +46,7 @@ export async function serveCommand(io: CliIo, globals: GlobalOptions, options: {
       password,
       onTokenUsed: (token) => io.stdout(`A browser logged in with the login URL. Next login URL: ${loginUrl(token)}`),
     });
-    const router = createWebApp(app, { webhookSecret: webhookSecret(app.workspace.dir, io.env), login });
+    const router = createWebApp(app, { webhookSecret: webhookSecret(app.workspace.dir, io.env), login, esp, log: io.stderr });
     let server;
     try {
       server = await serve(router, { host, port });
@@ -47,13 +55,15 @@ export async function serveCommand(io: CliIo, globals: GlobalOptions, options: {
     }
     const address = server.address() as { port: number };
     origin = localOrigin(host, address.port);
-    io.stdout(`Nurture is serving http://${host}:${address.port}/ (links, webhook at /webhooks/events). Ctrl-C stops.`);
+    io.stdout(`Nurture is serving http://${host}:${address.port}/ (links, webhooks under /webhooks/). Ctrl-C stops.`);
     io.stdout(`Review pages (login required): ${loginUrl(login.newToken())}`);
     io.stdout(
       password
         ? 'That URL works once; or log in at /login with NURTURE_SERVE_PASSWORD.'
         : 'That URL works once; a new one is printed here each time one is used. Set NURTURE_SERVE_PASSWORD for a login form.',
     );
+    const providers = Object.keys(esp);
+    if (providers.length > 0) io.stdout(`ESP webhooks: ${providers.map((p) => `/webhooks/${p}`).join(', ')}`);
     if (io.signal && !io.signal.aborted) await once(io.signal, 'abort');
     await new Promise<void>((resolve) => server.close(() => resolve()));
     return 0;
