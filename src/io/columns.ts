@@ -1,0 +1,144 @@
+import { distance } from 'fastest-levenshtein';
+import { GENERIC, type Preset, PRESETS, SIGNATURES } from './presets.js';
+import { type ColumnMapping, PRESET_IDS, type PresetId } from './types.js';
+
+/** "Country/Region", "country_region" and "COUNTRY REGION" are one name: letters and digits only, lower case. */
+export function normalizeHeader(header: string): string {
+  return header
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+type Side = 'leads' | 'events';
+
+function aliasTable<F extends string>(side: Side, fields: readonly F[], preset: Preset | undefined): Map<string, F> {
+  const table = new Map<string, F>();
+  const add = (aliases: Partial<Record<F, string[]>> | undefined) => {
+    for (const field of fields) for (const a of aliases?.[field] ?? []) table.set(normalizeHeader(a), field);
+  };
+  // Later entries win: generic spellings, then the preset's own, then our field names.
+  add(GENERIC[side] as Partial<Record<F, string[]>>);
+  add(preset?.[side] as Partial<Record<F, string[]>> | undefined);
+  for (const f of fields) table.set(normalizeHeader(f), f);
+  return table;
+}
+
+/**
+ * The preset whose signature headers the file has most of (at least two), or null. Signatures
+ * match exactly but for case: our own `first_name` is no sign of Salesforce's `FirstName`.
+ */
+export function detectPreset(headers: readonly string[]): PresetId | null {
+  const names = new Set(headers.map((h) => h.trim().toLowerCase()));
+  let best: PresetId | null = null;
+  let bestCount = 1;
+  for (const id of PRESET_IDS) {
+    const count = SIGNATURES[id].filter((s) => names.has(s.toLowerCase())).length;
+    if (count > bestCount) {
+      best = id;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+/** A field or alias the header is one or two typos away from ("emial" → email). */
+function closeTo<F extends string>(key: string, table: Map<string, F>): F | undefined {
+  if (key.length < 4) return undefined;
+  let best: { field: F; d: number } | undefined;
+  for (const [alias, field] of table) {
+    const d = distance(key, alias);
+    if (d <= (key.length >= 8 ? 2 : 1) && (!best || d < best.d)) best = { field, d };
+  }
+  return best?.field;
+}
+
+export class MappingError extends Error {}
+
+/**
+ * Reads the headers of one file: which mean our fields (through `map`, our names, the preset's
+ * and the generic aliases), which are kept as attributes. `map` keys are headers as written in
+ * the file (matched like the aliases); its values must be fields.
+ */
+export function mapColumns<F extends string>(
+  side: Side,
+  fields: readonly F[],
+  headers: readonly string[],
+  opts: { preset?: PresetId; map?: Record<string, string> },
+): ColumnMapping<F> {
+  const forced = opts.preset;
+  const presetId = forced ?? detectPreset(headers);
+  const preset = PRESETS.find((p) => p.id === presetId);
+  const table = aliasTable(side, fields, preset);
+  const explicit = new Map<string, F>();
+  for (const [header, field] of Object.entries(opts.map ?? {})) {
+    if (!(fields as readonly string[]).includes(field))
+      throw new MappingError(`--map ${header}=${field}: "${field}" is not a ${side === 'leads' ? 'lead' : 'event'} field (expected one of ${fields.join(', ')})`);
+    explicit.set(normalizeHeader(header), field as F);
+  }
+  const mapping: ColumnMapping<F> = { preset: presetId, detected: !forced && presetId !== null, fields: new Map(), kept: [], clashes: [] };
+  const used = new Map<F, string>();
+  for (const header of headers) {
+    const key = normalizeHeader(header);
+    const field = explicit.get(key) ?? table.get(key);
+    const usedHeader = field && used.get(field);
+    if (field && usedHeader === undefined) {
+      mapping.fields.set(header, field);
+      used.set(field, header);
+      continue;
+    }
+    if (field && usedHeader !== undefined) mapping.clashes.push({ header, field, usedHeader });
+    const didYouMean = field ? undefined : closeTo(key, table);
+    mapping.kept.push({ header, key: attributeKey(header), ...(didYouMean ? { didYouMean } : {}) });
+  }
+  return mapping;
+}
+
+/** The attribute name of a kept column: lower case, spaces as `_` ("Lead Source" → lead_source). */
+export function attributeKey(header: string): string {
+  return header.trim().toLowerCase().replace(/\s+/g, '_');
+}
+
+/** Splits one row by the mapping: our fields, and the rest as attributes (empty cells left out). */
+export function applyMapping<F extends string>(
+  mapping: ColumnMapping<F>,
+  row: Record<string, string>,
+): { fields: Partial<Record<F, string>>; attributes: Record<string, string> } {
+  const fields: Partial<Record<F, string>> = {};
+  const attributes: Record<string, string> = {};
+  for (const [header, value] of Object.entries(row)) {
+    const field = mapping.fields.get(header);
+    if (field) fields[field] = value;
+    else if (value !== '') attributes[attributeKey(header)] = value;
+  }
+  return { fields, attributes };
+}
+
+/**
+ * Maps rows as they come: the first row's headers decide the preset; a JSON Lines record with
+ * keys not seen before widens the mapping (keeping that preset). `onMapping` sees each version.
+ */
+export function columnReader<F extends string>(
+  side: Side,
+  fields: readonly F[],
+  opts: { preset?: PresetId; map?: Record<string, string> },
+  onMapping: (mapping: ColumnMapping<F>) => void,
+) {
+  let mapping: ColumnMapping<F> | undefined;
+  const headers: string[] = [];
+  const seen = new Set<string>();
+  return (row: Record<string, string>) => {
+    const fresh = Object.keys(row).filter((h) => !seen.has(h));
+    if (fresh.length > 0 || !mapping) {
+      for (const h of fresh) seen.add(h);
+      headers.push(...fresh);
+      const preset = mapping ? (mapping.preset ?? undefined) : opts.preset;
+      const next = mapColumns(side, fields, headers, { ...opts, preset });
+      if (mapping && !opts.preset) next.detected = mapping.detected;
+      mapping = next;
+      onMapping(mapping);
+    }
+    return applyMapping(mapping, row);
+  };
+}
