@@ -1,6 +1,6 @@
 import { distance } from 'fastest-levenshtein';
 import { GENERIC, type Preset, PRESETS, SIGNATURES } from './presets.js';
-import { type ColumnMapping, PRESET_IDS, type PresetId } from './types.js';
+import type { ColumnMapping, PresetId } from './types.js';
 
 /** "Country/Region", "country_region" and "COUNTRY REGION" are one name: letters and digits only, lower case. */
 export function normalizeHeader(header: string): string {
@@ -26,18 +26,27 @@ function aliasTable<F extends string>(side: Side, fields: readonly F[], preset: 
 }
 
 /**
- * The preset whose signature headers the file has most of (at least two), or null. Signatures
- * match exactly but for case: our own `first_name` is no sign of Salesforce's `FirstName`.
+ * The preset that reads the file best, or null. Each header counts 2 when it is one of the
+ * preset's signature headers (matched exactly but for case: our own `first_name` is no sign of
+ * Salesforce's `FirstName`) and 1 when only the preset's aliases read it; headers spelt as our
+ * own fields count for none. A preset needs 2 points.
  */
-export function detectPreset(headers: readonly string[]): PresetId | null {
-  const names = new Set(headers.map((h) => h.trim().toLowerCase()));
+export function detectPreset<F extends string>(side: Side, fields: readonly F[], headers: readonly string[]): PresetId | null {
+  const ours = new Set<string>(fields);
+  const foreign = headers.filter((h) => !ours.has(h.trim().toLowerCase()));
+  const lower = new Set(foreign.map((h) => h.trim().toLowerCase()));
+  const keys = foreign.map(normalizeHeader);
   let best: PresetId | null = null;
-  let bestCount = 1;
-  for (const id of PRESET_IDS) {
-    const count = SIGNATURES[id].filter((s) => names.has(s.toLowerCase())).length;
-    if (count > bestCount) {
-      best = id;
-      bestCount = count;
+  let bestScore = 1;
+  for (const preset of PRESETS) {
+    const aliases = new Set(
+      Object.values<string[] | undefined>(preset[side] ?? {}).flatMap((list) => (list ?? []).map(normalizeHeader)),
+    );
+    const score =
+      2 * SIGNATURES[preset.id].filter((s) => lower.has(s.toLowerCase())).length + keys.filter((k) => aliases.has(k)).length;
+    if (score > bestScore) {
+      best = preset.id;
+      bestScore = score;
     }
   }
   return best;
@@ -57,6 +66,12 @@ function closeTo<F extends string>(key: string, table: Map<string, F>): F | unde
 export class MappingError extends Error {}
 
 /**
+ * Fields several columns may feed at once: Marketo has Unsubscribed, Black Listed and Marketing
+ * Suppressed; any one of them saying yes opts the lead out. Their values are joined with a line break.
+ */
+export const MULTI_FIELDS: ReadonlySet<string> = new Set(['unsubscribed', 'bounced', 'marketing_status']);
+
+/**
  * Reads the headers of one file: which mean our fields (through `map`, our names, the preset's
  * and the generic aliases), which are kept as attributes. `map` keys are headers as written in
  * the file (matched like the aliases); its values must be fields.
@@ -68,7 +83,7 @@ export function mapColumns<F extends string>(
   opts: { preset?: PresetId; map?: Record<string, string> },
 ): ColumnMapping<F> {
   const forced = opts.preset;
-  const presetId = forced ?? detectPreset(headers);
+  const presetId = forced ?? detectPreset(side, fields, headers);
   const preset = PRESETS.find((p) => p.id === presetId);
   const table = aliasTable(side, fields, preset);
   const explicit = new Map<string, F>();
@@ -82,7 +97,7 @@ export function mapColumns<F extends string>(
   for (const header of headers) {
     const key = normalizeHeader(header);
     const field = explicit.get(key) ?? table.get(key);
-    const usedHeader = field && used.get(field);
+    const usedHeader = field && !MULTI_FIELDS.has(field) ? used.get(field) : undefined;
     if (field && usedHeader === undefined) {
       mapping.fields.set(header, field);
       used.set(field, header);
@@ -95,9 +110,14 @@ export function mapColumns<F extends string>(
   return mapping;
 }
 
-/** The attribute name of a kept column: lower case, spaces as `_` ("Lead Source" → lead_source). */
+/**
+ * The attribute name of a kept column: lower case, and a header with spaces joined by `_`
+ * ("Lead Source" → lead_source, "Person - Phone - Work" → person_phone_work); a header without
+ * spaces keeps its punctuation (utm-source), as fit rules may already name it.
+ */
 export function attributeKey(header: string): string {
-  return header.trim().toLowerCase().replace(/\s+/g, '_');
+  const lower = header.trim().toLowerCase();
+  return /\s/.test(lower) ? lower.replace(/[\s\-–—/]+/g, '_').replace(/^_+|_+$/g, '') : lower;
 }
 
 /** Splits one row by the mapping: our fields, and the rest as attributes (empty cells left out). */
@@ -109,7 +129,7 @@ export function applyMapping<F extends string>(
   const attributes: Record<string, string> = {};
   for (const [header, value] of Object.entries(row)) {
     const field = mapping.fields.get(header);
-    if (field) fields[field] = value;
+    if (field) fields[field] = fields[field] !== undefined && MULTI_FIELDS.has(field) ? `${fields[field]}\n${value}` : value;
     else if (value !== '') attributes[attributeKey(header)] = value;
   }
   return { fields, attributes };

@@ -87,10 +87,12 @@ export function parseLeadRow(
   if (stage) extra.lifecycle_stage = stage;
   if (address.role) extra.role_address = 'true';
 
-  const status = get('marketing_status').toLowerCase();
-  const optedOut = isYes(get('unsubscribed')) || OPTED_OUT_STATUSES.includes(status);
+  // Several columns may say it (see MULTI_FIELDS): any one saying yes is enough.
+  const each = (k: LeadField) => get(k).split('\n');
+  const optedOut =
+    each('unsubscribed').some(isYes) || each('marketing_status').some((s) => OPTED_OUT_STATUSES.includes(s.trim().toLowerCase()));
   if (optedOut) consent = 'unsubscribed';
-  const bounced = isYes(get('bounced'));
+  const bounced = each('bounced').some(isYes);
 
   let firstName = get('first_name');
   let lastName = get('last_name');

@@ -199,7 +199,16 @@ export const SIGNATURES: Readonly<Record<PresetId, readonly string[]>> = {
   ],
   salesforce: ['FirstName', 'LastName', 'HasOptedOutOfEmail', 'MailingCountry', 'MailingState', 'LeadSource', 'AccountName', 'Account.Name'],
   mautic: ['firstname', 'lastname', 'position', 'dnc', 'donotcontact', 'date_identified', 'points', 'preferred_locale'],
-  pipedrive: ['Email - Work', 'Marketing status', 'Person - Name', 'Person - Email', 'Organization - Name', 'Label'],
+  pipedrive: [
+    'Email - Work',
+    'Marketing status',
+    'Person - Name',
+    'Person - Email - Work',
+    'Person - Marketing status',
+    'Person - Label',
+    'Person - Owner',
+    'Organization - Name',
+  ],
   marketo: ['Email Address', 'Email Invalid', 'Black Listed', 'Marketing Suspended', 'Unsubscribed Reason', 'Person Time Zone'],
   activecampaign: ['Subscription Status', 'List Status', 'Contact ID', 'Tags'],
 };
