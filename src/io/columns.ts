@@ -58,7 +58,7 @@ function closeTo<F extends string>(key: string, table: Map<string, F>): F | unde
   let best: { field: F; d: number } | undefined;
   for (const [alias, field] of table) {
     const d = distance(key, alias);
-    if (d <= (key.length >= 8 ? 2 : 1) && (!best || d < best.d)) best = { field, d };
+    if (d <= (key.length >= 6 ? 2 : 1) && (!best || d < best.d)) best = { field, d };
   }
   return best?.field;
 }
