@@ -93,20 +93,26 @@ export function mapColumns<F extends string>(
     explicit.set(normalizeHeader(header), field as F);
   }
   const mapping: ColumnMapping<F> = { preset: presetId, detected: !forced && presetId !== null, fields: new Map(), kept: [], clashes: [] };
+  const ours = new Set(fields.map(normalizeHeader));
+  // When two headers mean one field, --map beats our own name, which beats an alias; then file order.
+  const rank = (key: string) => (explicit.has(key) ? 0 : ours.has(key) ? 1 : 2);
+  const candidates = headers
+    .map((header, order) => ({ header, order, key: normalizeHeader(header) }))
+    .map((h) => ({ ...h, field: explicit.get(h.key) ?? table.get(h.key), rank: rank(h.key) }))
+    .sort((a, b) => a.rank - b.rank || a.order - b.order);
   const used = new Map<F, string>();
-  for (const header of headers) {
-    const key = normalizeHeader(header);
-    const field = explicit.get(key) ?? table.get(key);
+  for (const { header, key, field } of candidates) {
     const usedHeader = field && !MULTI_FIELDS.has(field) ? used.get(field) : undefined;
     if (field && usedHeader === undefined) {
       mapping.fields.set(header, field);
       used.set(field, header);
-      continue;
+    } else if (field && usedHeader !== undefined) mapping.clashes.push({ header, field, usedHeader });
+    else {
+      const didYouMean = closeTo(key, table);
+      mapping.kept.push({ header, key: attributeKey(header), ...(didYouMean ? { didYouMean } : {}) });
     }
-    if (field && usedHeader !== undefined) mapping.clashes.push({ header, field, usedHeader });
-    const didYouMean = field ? undefined : closeTo(key, table);
-    mapping.kept.push({ header, key: attributeKey(header), ...(didYouMean ? { didYouMean } : {}) });
   }
+  mapping.kept.sort((a, b) => headers.indexOf(a.header) - headers.indexOf(b.header));
   return mapping;
 }
 
@@ -120,7 +126,10 @@ export function attributeKey(header: string): string {
   return /\s/.test(lower) ? lower.replace(/[\s\-–—/]+/g, '_').replace(/^_+|_+$/g, '') : lower;
 }
 
-/** Splits one row by the mapping: our fields, and the rest as attributes (empty cells left out). */
+/**
+ * Splits one row by the mapping: our fields, and the rest as attributes (empty cells left out).
+ * A second header for a field (see `clashes`) fills it when the first is blank, else is kept as an attribute.
+ */
 export function applyMapping<F extends string>(
   mapping: ColumnMapping<F>,
   row: Record<string, string>,
@@ -130,7 +139,16 @@ export function applyMapping<F extends string>(
   for (const [header, value] of Object.entries(row)) {
     const field = mapping.fields.get(header);
     if (field) fields[field] = fields[field] !== undefined && MULTI_FIELDS.has(field) ? `${fields[field]}\n${value}` : value;
-    else if (value !== '') attributes[attributeKey(header)] = value;
+  }
+  for (const c of mapping.clashes) {
+    const value = row[c.header];
+    if (value === undefined || value === '') continue;
+    if (!fields[c.field]) fields[c.field] = value;
+    else attributes[attributeKey(c.header)] = value;
+  }
+  for (const [header, value] of Object.entries(row)) {
+    if (!mapping.fields.has(header) && !mapping.clashes.some((c) => c.header === header) && value !== '')
+      attributes[attributeKey(header)] = value;
   }
   return { fields, attributes };
 }

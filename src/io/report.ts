@@ -43,6 +43,8 @@ export interface ImportReport {
   columns: Record<string, string>;
   /** Columns kept as attributes (properties for events), once per import. */
   attributes: { header: string; key: string; didYouMean?: string }[];
+  /** Headers that mean a field another header already gives (see ColumnMapping.clashes). */
+  columnNotes: string[];
   /** Leads by where their zone came from (leads imports). */
   zones: Record<ZoneSource, number>;
   /** Rows that asked to raise the consent of an unsubscribed or suppressed address: kept as it was. */
@@ -78,6 +80,7 @@ export const emptyReport = (file: string): ImportReport => ({
   preset: null,
   columns: {},
   attributes: [],
+  columnNotes: [],
   zones: { given: 0, country: 0, region: 0, city: 0, workspace: 0 },
   refused: [],
   optedOut: 0,
@@ -95,9 +98,8 @@ export function reportMapping(report: ImportReport, mapping: ColumnMapping<strin
   report.preset = mapping.preset ? { id: mapping.preset, detected: mapping.detected } : null;
   report.columns = Object.fromEntries(mapping.fields);
   report.attributes = mapping.kept;
-  for (const c of mapping.clashes)
-    report.notices.push({
-      line: 1,
-      reason: `column "${c.header}" also means ${c.field}, already read from "${c.usedHeader}": kept as an attribute`,
-    });
+  report.columnNotes = mapping.clashes.map(
+    (c) =>
+      `column "${c.header}" also means ${c.field}, read from "${c.usedHeader}": used where "${c.usedHeader}" is blank, else kept as an attribute`,
+  );
 }

@@ -39,7 +39,7 @@ export interface ColumnMapping<F extends string> {
   fields: Map<string, F>;
   /** Headers kept as attributes (event properties), each with a close field name when there is one. */
   kept: { header: string; key: string; didYouMean?: string }[];
-  /** Two headers that map to the same field: the first is used, the second kept as an attribute. */
+  /** Further headers for a field already read: used where the first is blank, else kept as attributes. */
   clashes: { header: string; field: F; usedHeader: string }[];
 }
 

@@ -40,6 +40,7 @@ function summary(kind: 'leads' | 'events', file: string, report: ImportReport, d
     const cols = report.attributes.map((a) => `"${a.header}"${a.didYouMean ? ` (did you mean ${a.didYouMean}?)` : ''}`);
     out.push(`${file}: kept as ${what}: ${cols.join(', ')}`);
   }
+  for (const note of report.columnNotes) out.push(`${file}: note: ${note}`);
   if (kind === 'leads') out.push(...leadLines(file, report, defaultZone));
   for (const n of report.notices) out.push(`${file}:${n.line}: note: ${n.reason}`);
   if (report.resolved > 0)
