@@ -174,10 +174,14 @@ describe('leads import: real CRM exports', () => {
     expect(score.stage).toBe('customer');
   });
 
-  it('accepts an internationalised domain and flags role addresses', () => {
+  it('accepts an internationalised domain and flags role addresses, which a fit rule scores', async () => {
     expect(lead('jose@ñandú.example')).toMatchObject({ first_name: 'José', company: 'Ñandú Software' });
     expect(JSON.parse(lead('info@tallyhouse.example').attributes)).toMatchObject({ role_address: 'true' });
     expect(JSON.parse(lead('hannah.okafor@quartzcloud.example').attributes).role_address).toBeUndefined();
+    const score = JSON.parse((await ws.cli('score', '--lead', 'info@tallyhouse.example', '--json')).stdout) as {
+      contributions: { rule: string; points: number }[];
+    };
+    expect(score.contributions).toContainEqual(expect.objectContaining({ rule: 'role-address', points: -10 }));
   });
 
   it('scores the titles it now reads, renders the names, and says where the zone came from', async () => {
