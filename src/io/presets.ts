@@ -106,7 +106,7 @@ export const PRESETS: readonly Preset[] = [
       city: ['City', 'MailingCity', 'Mailing City'],
       unsubscribed: ['HasOptedOutOfEmail', 'Email Opt Out'],
       bounced: ['EmailBouncedReason', 'Email Bounced Reason'],
-      lifecycle_stage: ['Status', 'Lead Status', 'IsConverted'],
+      lifecycle_stage: ['Status', 'Lead Status'],
     },
     events: {
       email: ['Email', 'Lead.Email', 'Contact.Email'],
