@@ -7,7 +7,8 @@ import { explainCommand } from './commands/explain.js';
 import { handoffCommand } from './commands/handoff.js';
 import { type ResolveOptions, resolveCommand, uncertainCommand } from './commands/outbox.js';
 import { outboxListCommand } from './commands/outbox-list.js';
-import { importCommand } from './commands/imports.js';
+import { type ImportFlags, importCommand } from './commands/imports.js';
+import { PRESET_IDS } from '../io/types.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { previewCommand } from './commands/preview.js';
@@ -50,19 +51,35 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(act((dir: string) => initCommand(io, dir)));
 
   const leads = program.command('leads').description('lead data');
+  const presetOption = () =>
+    new Option('--preset <name>', 'read the headers as this CRM exports them (default: detected)').choices(PRESET_IDS);
+  const mapOption = () =>
+    new Option('--map <header=field>', 'read a column as one of our fields (repeatable)').argParser(
+      (v: string, previous: string[] = []) => [...previous, v],
+    );
   leads
     .command('import')
-    .argument('<file>', 'CSV or JSONL file')
+    .argument('<file>', 'CSV or JSONL file (exports of HubSpot, Salesforce, Mautic, Pipedrive, Marketo, ActiveCampaign understood)')
     .description('upsert leads by email (case-insensitive); rejected rows are reported with their line')
-    .action(act((file: string, _o: unknown, cmd: Command) => importCommand(io, globals(cmd), 'leads', file)));
+    .addOption(presetOption())
+    .addOption(mapOption())
+    .option('--check', 'show how the file would be read and the first rows as stored; store nothing')
+    .action(
+      act((file: string, o: ImportFlags, cmd: Command) => importCommand(io, globals(cmd), 'leads', file, o)),
+    );
 
   const events = program.command('events').description('engagement and lifecycle events');
   events
     .command('import')
-    .argument('<file>', 'CSV or JSONL file: email, type, occurred_at, id?, url?, …')
+    .argument('<file>', 'CSV or JSONL file: email, type, occurred_at, id?, url?, … (or Event, Timestamp, …)')
     .description('import events; the same event imported twice is counted once')
+    .addOption(presetOption())
+    .addOption(mapOption())
+    .option('--check', 'read and report; store nothing')
+    .option('--at <iso>', 'the "now" against which future-dated events are refused (default: now)')
+    .option('--date-format <format>', 'also read times in this form, e.g. "MM/dd/yyyy HH:mm" (workspace zone)')
     .action(
-      act((file: string, _o: unknown, cmd: Command) => importCommand(io, globals(cmd), 'events', file)),
+      act((file: string, o: ImportFlags, cmd: Command) => importCommand(io, globals(cmd), 'events', file, o)),
     );
 
   program

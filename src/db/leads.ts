@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { ConsentState, LeadProfile } from '../domain/types.js';
+import type { ZoneSource } from '../io/types.js';
 import { scanForFit } from './lead-scan.js';
 import { type SavedScore, ScoreStore } from './scores.js';
 
@@ -12,6 +13,8 @@ export interface LeadInput {
   industry?: string;
   country?: string;
   timezone?: string;
+  /** Where `timezone` came from (default: given when there is one). */
+  zoneSource?: ZoneSource;
   consent?: ConsentState;
   consentAt?: number;
   consentSource?: string;
@@ -28,7 +31,21 @@ export interface UpsertResult {
   inserted: number;
   updated: number;
   consentChanges: number;
+  /** Rows that asked to raise the consent of an unsubscribed, bounced or complained address (invariant 11). */
+  refused: RefusedConsent[];
 }
+
+export interface RefusedConsent {
+  email: string;
+  evidence: string;
+  asked: ConsentState;
+  kept: ConsentState;
+  /** Why: "unsubscribed", or the suppression (bounced, complained). */
+  because: string;
+}
+
+/** Consent from least to most: an import may move a suppressed address down this list, never up. */
+const CONSENT_RANK: Readonly<Record<ConsentState, number>> = { unsubscribed: 0, none: 1, pending: 2, confirmed: 3 };
 
 /** Columns a re-import may change: a blank cell keeps what we had rather than erasing it. */
 const PROFILE_COLUMNS = [
@@ -38,8 +55,10 @@ const PROFILE_COLUMNS = [
   ['jobTitle', 'job_title'],
   ['industry', 'industry'],
   ['country', 'country'],
-  ['timezone', 'timezone'],
 ] as const;
+
+/** A zone given in the file (or stored before zones were guessed) is never replaced by a guess. */
+const GIVEN_BEFORE = `(zone_source = 'given' OR (zone_source IS NULL AND timezone <> ''))`;
 
 /** What a LeadRow is read from, in the order `toLeadRow` reads it (rows are read raw: no per-row key objects). */
 const LEAD_COLUMNS = `id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes,
@@ -58,18 +77,21 @@ export class LeadStore {
 
   constructor(private readonly sqlite: Database) {
     this.scores = new ScoreStore(sqlite);
-    this.byEmail = sqlite.prepare('SELECT id, consent, attributes FROM leads WHERE email = ?');
+    this.byEmail = sqlite.prepare('SELECT id, consent, attributes, suppressed_reason FROM leads WHERE email = ?');
     this.pageFrom = sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id > ? ORDER BY id LIMIT ?`).raw();
     this.leadById = sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`).raw();
     this.nthIdAfter = sqlite.prepare('SELECT id FROM leads WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?').pluck();
     this.insert = sqlite.prepare(
-      `INSERT INTO leads (email, first_name, last_name, company, job_title, industry, country, timezone, consent,
+      `INSERT INTO leads (email, first_name, last_name, company, job_title, industry, country, timezone, zone_source, consent,
         consent_at, consent_source, attributes, suppressed_reason, suppressed_at, created_at, updated_at)
-       VALUES (@email, @first_name, @last_name, @company, @job_title, @industry, @country, @timezone, @consent,
+       VALUES (@email, @first_name, @last_name, @company, @job_title, @industry, @country, @timezone, @zone_source, @consent,
         @consent_at, @consent_source, @attributes, @suppressed_reason, @suppressed_at, @now, @now)`,
     );
     this.update = sqlite.prepare(
       `UPDATE leads SET ${PROFILE_COLUMNS.map(([, c]) => `${c} = coalesce(nullif(@${c}, ''), ${c})`).join(', ')},
+        timezone = CASE WHEN @zone_source = 'given' OR NOT ${GIVEN_BEFORE} THEN coalesce(nullif(@timezone, ''), timezone) ELSE timezone END,
+        zone_source = CASE WHEN @zone_source = 'given' THEN 'given' WHEN ${GIVEN_BEFORE} THEN 'given'
+          WHEN @timezone <> '' OR timezone = '' THEN @zone_source ELSE zone_source END,
         consent = @consent, consent_at = coalesce(@consent_at, consent_at),
         consent_source = coalesce(nullif(@consent_source, ''), consent_source), attributes = @attributes,
         suppressed_reason = coalesce(suppressed_reason, @suppressed_reason),
@@ -77,21 +99,31 @@ export class LeadStore {
        WHERE id = @id`,
     );
     this.logConsent = sqlite.prepare(
-      `INSERT INTO consent_log (lead_id, consent, previous, at, recorded_at, source, evidence)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO consent_log (lead_id, consent, previous, at, recorded_at, source, evidence, refused)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
   /** Upserts a batch by lower-cased email in one transaction; every consent change is logged with evidence. */
   upsertBatch(rows: { lead: LeadInput; evidence: string }[], now: number): UpsertResult {
-    const result: UpsertResult = { inserted: 0, updated: 0, consentChanges: 0 };
+    const result: UpsertResult = { inserted: 0, updated: 0, consentChanges: 0, refused: [] };
     this.sqlite.transaction(() => {
       for (const { lead, evidence } of rows) {
         const email = lead.email.toLowerCase();
         const existing = this.byEmail.get(email) as
-          | { id: number; consent: ConsentState; attributes: string }
+          | { id: number; consent: ConsentState; attributes: string; suppressed_reason: string | null }
           | undefined;
-        const consent = lead.consent ?? existing?.consent ?? 'none';
+        let consent = lead.consent ?? existing?.consent ?? 'none';
+        let refused = false;
+        // Invariant 11: an import never raises an unsubscribed, bounced or complained address; only
+        // a new opt-in through the confirmation link does. The refusal is logged and reported.
+        const because = existing && (existing.consent === 'unsubscribed' ? 'unsubscribed' : existing.suppressed_reason);
+        if (existing && because && CONSENT_RANK[consent] > CONSENT_RANK[existing.consent]) {
+          result.refused.push({ email, evidence, asked: consent, kept: existing.consent, because });
+          this.logConsent.run(existing.id, existing.consent, existing.consent, now, now, lead.consentSource || 'import', evidence, consent);
+          consent = existing.consent;
+          refused = true;
+        }
         const unsubscribed = consent === 'unsubscribed';
         const params = {
           email,
@@ -102,9 +134,10 @@ export class LeadStore {
           industry: lead.industry ?? '',
           country: lead.country ?? '',
           timezone: lead.timezone ?? '',
+          zone_source: lead.zoneSource ?? (lead.timezone ? 'given' : null),
           consent,
-          consent_at: lead.consentAt ?? null,
-          consent_source: lead.consentSource ?? '',
+          consent_at: refused ? null : (lead.consentAt ?? null),
+          consent_source: refused ? '' : (lead.consentSource ?? ''),
           attributes: JSON.stringify({
             ...(existing ? JSON.parse(existing.attributes) : {}),
             ...lead.attributes,
@@ -115,8 +148,6 @@ export class LeadStore {
         };
         let id: number;
         if (existing) {
-          // Once unsubscribed, only a new confirmed opt-in (with its evidence) lifts it; a stale row cannot.
-          if (existing.consent === 'unsubscribed' && consent !== 'confirmed') params.consent = 'unsubscribed';
           this.update.run({ ...params, id: existing.id });
           id = existing.id;
           result.updated++;
@@ -133,6 +164,7 @@ export class LeadStore {
             now,
             lead.consentSource || 'import',
             evidence,
+            null,
           );
           result.consentChanges++;
         }
@@ -176,7 +208,7 @@ export class LeadStore {
         .run(reason, at, now, leadId);
       if (reason === 'unsubscribed' && row.consent !== 'unsubscribed') {
         this.sqlite.prepare("UPDATE leads SET consent = 'unsubscribed' WHERE id = ?").run(leadId);
-        this.logConsent.run(leadId, 'unsubscribed', row.consent, at, now, 'event', evidence);
+        this.logConsent.run(leadId, 'unsubscribed', row.consent, at, now, 'event', evidence, null);
       }
     })();
   }
@@ -195,7 +227,7 @@ export class LeadStore {
       this.sqlite
         .prepare("UPDATE leads SET consent = 'confirmed', consent_at = ?, consent_source = 'double-opt-in', updated_at = ? WHERE id = ?")
         .run(now, now, leadId);
-      this.logConsent.run(leadId, 'confirmed', row.consent, now, now, 'double-opt-in', evidence);
+      this.logConsent.run(leadId, 'confirmed', row.consent, now, now, 'double-opt-in', evidence, null);
       return true;
     })();
   }
@@ -248,10 +280,10 @@ export class LeadStore {
 
   consentLog(
     leadId: number,
-  ): { consent: string; previous: string | null; at: number; source: string; evidence: string }[] {
+  ): { consent: string; previous: string | null; at: number; source: string; evidence: string; refused: string | null }[] {
     return this.sqlite
       .prepare(
-        'SELECT consent, previous, at, source, evidence FROM consent_log WHERE lead_id = ? ORDER BY at, id',
+        'SELECT consent, previous, at, source, evidence, refused FROM consent_log WHERE lead_id = ? ORDER BY at, id',
       )
       .all(leadId) as {
       consent: string;
@@ -259,7 +291,16 @@ export class LeadStore {
       at: number;
       source: string;
       evidence: string;
+      refused: string | null;
     }[];
+  }
+
+  /** Where the lead's zone came from (given, country, region, city, workspace), or null when no import said. */
+  zoneSourceOf(leadId: number): ZoneSource | null {
+    const row = this.sqlite.prepare('SELECT zone_source FROM leads WHERE id = ?').get(leadId) as
+      | { zone_source: ZoneSource | null }
+      | undefined;
+    return row?.zone_source ?? null;
   }
 }
 

@@ -16,6 +16,8 @@ export const leads = sqliteTable(
     industry: text('industry').notNull().default(''),
     country: text('country').notNull().default(''),
     timezone: text('timezone').notNull().default(''),
+    /** Where the zone came from: given, country, region, city, workspace (null: before imports said). */
+    zoneSource: text('zone_source'),
     consent: text('consent', { enum: ['none', 'pending', 'confirmed', 'unsubscribed'] })
       .notNull()
       .default('none'),
@@ -50,6 +52,8 @@ export const consentLog = sqliteTable(
     recordedAt: integer('recorded_at').notNull(),
     source: text('source').notNull(),
     evidence: text('evidence').notNull(),
+    /** The consent an import asked for and did not get (it would have raised a suppressed address); the row's consent is unchanged. */
+    refused: text('refused'),
   },
   (t) => [index('consent_log_lead').on(t.leadId, t.at)],
 );

@@ -72,7 +72,7 @@ async function* readCsv(path: string): AsyncGenerator<InputRecord> {
         const line = lines.startOf(raw);
         lines.advance(raw, true);
         if (record.length === 1 && record[0] === '') return record; // a line of spaces
-        if (!header) header = { names: record.map((h) => h.toLowerCase()), line };
+        if (!header) header = { names: record, line };
         else if (record.length !== header.names.length)
           queue.push({
             kind: 'bad',
@@ -146,14 +146,32 @@ async function* readJsonLines(path: string): AsyncGenerator<InputRecord> {
       const value = JSON.parse(text) as unknown;
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         throw new Error('expected a JSON object');
-      const fields: Record<string, string> = {};
-      for (const [k, v] of Object.entries(value)) {
-        fields[k.trim().toLowerCase()] =
-          v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v).trim();
-      }
+      const fields = flattenRecord(value as Record<string, unknown>);
       yield { kind: 'row', line: n, fields };
     } catch (error) {
       yield { kind: 'bad', line: n, reason: `unreadable JSON: ${(error as Error).message}` };
     }
   }
+}
+
+/** Keys whose object value holds the record's own properties (Segment's `properties` and `traits`). */
+const NESTED = new Set(['properties', 'props', 'traits']);
+
+const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v).trim());
+
+/**
+ * One JSON record as named cells: `{"email": …, "properties": {"url": …, "plan": "pro"}}` gives
+ * `url` and `plan` beside `email` (a top-level key wins over a nested one); other objects stay JSON text.
+ */
+export function flattenRecord(value: Record<string, unknown>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (NESTED.has(k.trim().toLowerCase()) && typeof v === 'object' && v !== null && !Array.isArray(v)) continue;
+    fields[k.trim()] = cell(v);
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (!NESTED.has(k.trim().toLowerCase()) || typeof v !== 'object' || v === null || Array.isArray(v)) continue;
+    for (const [pk, pv] of Object.entries(v as Record<string, unknown>)) if (!(pk.trim() in fields)) fields[pk.trim()] = cell(pv);
+  }
+  return fields;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PRESET_IDS } from '../io/types.js';
 import { EVENT_TYPES, FORCES, STAGES } from '../domain/types.js';
 import { parseDuration } from '../time/duration.js';
 import { recurrenceProblem } from '../time/recurrence.js';
@@ -213,6 +214,11 @@ export const configSchema = strict({
     to: timeOfDay,
   }),
   holidays: z.boolean().default(true),
+  /** How imports read CRM exports: `map` is header → field (as --map), `preset` forces one (as --preset). */
+  import: strict({
+    map: z.record(z.string(), z.string()).default({}),
+    preset: oneOf(PRESET_IDS).optional(),
+  }).prefault({}),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(

@@ -48,7 +48,7 @@ describe('events import: bad rows and duplicates', () => {
       [
         "events.csv:4: rejected: type: missing",
         "events.csv:5: rejected: type: "telepathy" is not one of email_opened, email_clicked, page_viewed, form_submitted, webinar_attended, content_downloaded, meeting_booked, replied, unsubscribed, bounced, soft_bounced, complained, closed_lost, became_customer",
-        "events.csv:6: rejected: occurred_at: "last tuesday" is not an ISO 8601 date-time",
+        "events.csv:6: rejected: occurred_at: "last tuesday" is not a date-time: expected ISO 8601 (2026-11-20T10:02:00Z or 2026-11-20 10:02:00), epoch seconds or milliseconds; for dates such as 11/20/2026 10:02 pass --date-format "MM/dd/yyyy HH:mm"",
         "events.csv:7: rejected: occurred_at: 2026-12-01T09:00:00Z is in the future (now is 2026-11-23T12:00:00.000Z)",
       ]
     `);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,8 @@ describe('a simulated fortnight of hourly runs over SMTP', () => {
   const nurtureMessages = () => sink.messages.filter((m) => m.headers.get('x-nurture-sequence') !== 'double-opt-in');
   let leads: Map<string, LeadRow>;
   let suppressedBeforeDay0: Set<string>;
+  /** Each lead's stored zone: the file's, or the one the import guessed from its country. */
+  let storedZone: Map<string, string>;
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -70,6 +73,11 @@ describe('a simulated fortnight of hourly runs over SMTP', () => {
       bom: true,
     }) as LeadRow[];
     leads = new Map(rows.map((r) => [r.email.toLowerCase(), r]));
+    const db = new Database(join(ws.dir, '.nurture', 'nurture.db'), { readonly: true });
+    storedZone = new Map(
+      (db.prepare('SELECT email, timezone FROM leads').all() as { email: string; timezone: string }[]).map((r) => [r.email, r.timezone]),
+    );
+    db.close();
     const events = parse(readFileSync(join(ws.dir, 'examples', 'events.csv')), { columns: true }) as {
       email: string;
       type: string;
@@ -125,7 +133,8 @@ describe('a simulated fortnight of hourly runs over SMTP', () => {
     for (const s of sent) {
       const local = DateTime.fromISO(s.at, { setZone: true });
       const lead = leads.get(s.lead)!;
-      expect(s.zone).toBe(lead.timezone || 'America/New_York');
+      expect(s.zone).toBe(storedZone.get(s.lead) || 'America/New_York');
+      if (lead.timezone) expect(s.zone).toBe(lead.timezone);
       expect(local.offset).toBe(DateTime.fromISO(s.at).setZone(s.zone).offset);
       const minute = local.hour * 60 + local.minute;
       expect(minute, s.at).toBeGreaterThanOrEqual(9 * 60);

@@ -162,7 +162,8 @@ describe('scoring from the CLI: quarantine, incremental rescoring, history, hand
       const store = new LeadStore(db);
       const scanned = [...store.scanForFit(fitFields(model))];
       expect(scanned[0]).toMatchObject({ email: 'vera@brightstack.example', jobTitle: 'VP Marketing', firstName: '' });
-      expect(scanned[0]!.attributes).toEqual({ company_size: '201-1000' });
+      // Only the attributes the rules name (mid-market, role-address); one the lead lacks reads as blank.
+      expect(scanned[0]!.attributes).toEqual({ company_size: '201-1000', role_address: '' });
       expect(scanned.map((l) => fitScore(model, l))).toEqual(
         store.page(0, 10).map((l) => scoreLead(model, l, [], NOW).fit),
       );

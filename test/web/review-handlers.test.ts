@@ -102,6 +102,14 @@ describe('review pages, in process', () => {
     expect((await get('/leads/0123456789abcdef0123')).status).toBe(404);
   });
 
+  it('says on the lead page where a zone came from', async () => {
+    // examples/leads.csv gives this Nepali lead a country but no zone: the import guessed it.
+    const guessed = await (await get(`/leads/${leadRef('test-secret', 'asmita.shrestha@granitewell-financial.com.np')}`)).text();
+    expect(guessed).toContain('zone Asia/Kathmandu (<span class="zone-origin">zone guessed from country NP</span>)');
+    const given = await (await get(`/leads/${leadRef('test-secret', 'jonas.schmidt@granitewind-hq.de')}`)).text();
+    expect(given).toContain('zone Europe/Berlin (<span class="zone-origin">zone given</span>)');
+  });
+
   it('shows a sequence: steps, force coverage, leads per step and upcoming volume', async () => {
     const page = await (await get('/sequences/new-signups')).text();
     expect(page).toContain('<table class="steps">');

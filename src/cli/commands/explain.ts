@@ -3,6 +3,7 @@ import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
 import { scoreLoaded } from '../../run/rescore.js';
 import { DAY_MS } from '../../time/clock.js';
+import { zoneOrigin } from '../../domain/zone-origin.js';
 import { isoWithOffset } from '../../time/zone.js';
 import type { App } from '../../app.js';
 import type { LeadRow } from '../../db/leads.js';
@@ -47,6 +48,7 @@ function explain(app: App, lead: LeadRow, now: number) {
   const body = {
     lead: lead.email,
     zone,
+    zoneOrigin: zoneOrigin(lead, app.stores.leads.zoneSourceOf(lead.id)),
     consent: lead.consent,
     suppressed: lead.suppressedReason,
     score: score.score,
@@ -80,7 +82,7 @@ function explain(app: App, lead: LeadRow, now: number) {
 
 function printExplain(io: CliIo, { body, score }: Explained): void {
   io.stdout(
-    `${body.lead} (${body.zone}) — consent ${body.consent}${body.suppressed ? `, suppressed: ${body.suppressed}` : ''}`,
+    `${body.lead} (${body.zone}, zone ${body.zoneOrigin}) — consent ${body.consent}${body.suppressed ? `, suppressed: ${body.suppressed}` : ''}`,
   );
   printScore(io, score, true);
   printHistory(io, body);

@@ -4,6 +4,7 @@ import { scoreLead } from '../../domain/scoring.js';
 import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
 import { DAY_MS } from '../../time/clock.js';
+import { zoneOrigin } from '../../domain/zone-origin.js';
 import { isoWithOffset } from '../../time/zone.js';
 import { escapeHtml } from '../router.js';
 import { layout, tableHtml } from './layout.js';
@@ -26,7 +27,7 @@ export function leadPage(app: App, email: string, now: number, days: number): st
     ...loaded.state.events.map((ev) => ({ at: ev.at, what: `event ${ev.type}`, detail: ev.url })),
     ...loaded.enrollments.map((en) => ({ at: en.enrolledAt, what: `enrolled in ${en.sequenceId}`, detail: en.status })),
   ].sort((a, b) => b.at - a.at);
-  const body = `<p>${e(lead.firstName)} ${e(lead.lastName)} · ${e(lead.jobTitle)} · ${e(lead.company)} · zone ${e(zone)} · consent ${e(lead.consent)}${
+  const body = `<p>${e(lead.firstName)} ${e(lead.lastName)} · ${e(lead.jobTitle)} · ${e(lead.company)} · zone ${e(zone)} (<span class="zone-origin">zone ${e(zoneOrigin(lead, app.stores.leads.zoneSourceOf(lead.id)))}</span>) · consent ${e(lead.consent)}${
     lead.suppressedReason ? ` · <strong>suppressed: ${e(lead.suppressedReason)}</strong>` : ''
   }</p>
 <section id="next-touch"><h2>Next touch</h2>${
