@@ -46,7 +46,34 @@ export interface LeadProfile {
   timezone: string;
   consent: ConsentState;
   attributes: Record<string, string>;
+  /** Set by `nurture leads pause`: no mail until `until` (null: until `leads resume`). */
+  pause?: LeadPause;
 }
+
+export interface LeadPause {
+  since: number;
+  until: number | null;
+}
+
+/**
+ * Why a lead gets no mail, in the order the planner finds it (README "Why nothing happens"):
+ * the `idle` decisions carry one, and `run --dry-run` totals them.
+ */
+export const IDLE_CAUSES = [
+  'suppressed',
+  'consent',
+  'paused',
+  'sequence-paused',
+  'unqualified',
+  'sales-ready',
+  'customer',
+  'conversation',
+  'cool-down',
+  'left-nurture',
+  'season',
+  'no-sequence',
+] as const;
+export type IdleCause = (typeof IDLE_CAUSES)[number];
 
 export interface LeadEvent {
   type: EventType;
@@ -74,6 +101,8 @@ export interface Sequence {
   salesCycle?: string;
   /** The id of a season: the sequence only enrols and sends inside it. */
   season?: string;
+  /** `paused: true` in the sequence file: enrols no one, and its enrolled leads wait. */
+  paused?: boolean;
   steps: Step[];
 }
 
