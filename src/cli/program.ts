@@ -14,6 +14,7 @@ import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
+import { registerLeadCommands } from './lead-commands.js';
 import type { GlobalOptions } from './context.js';
 import { type CliIo, UserError } from './io.js';
 
@@ -54,6 +55,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<file>', 'CSV or JSONL file')
     .description('upsert leads by email (case-insensitive); rejected rows are reported with their line')
     .action(act((file: string, _o: unknown, cmd: Command) => importCommand(io, globals(cmd), 'leads', file)));
+  registerLeadCommands(leads, io, globals, act);
 
   const events = program.command('events').description('engagement and lifecycle events');
   events

@@ -3,7 +3,7 @@ import { openConversation, recycleCause } from './cadence.js';
 import type { Decision, LeadState, PlanContext } from './lead-plan.js';
 import { pauseAt } from './pause.js';
 import { distanceToNextStage } from './stages.js';
-import { type IdleCause, SUPPRESSING_EVENTS } from './types.js';
+import { IDLE_CAUSES, type IdleCause, SUPPRESSING_EVENTS } from './types.js';
 
 /** Why a lead gets no mail now, as `explain`, the lead page and `leads show` say it. */
 export interface NoMailReason {
@@ -117,4 +117,27 @@ export function noMailCause(outcome: Decision): IdleCause | undefined {
   if (outcome.kind === 'idle') return outcome.cause;
   if (outcome.kind === 'blocked') return 'consent';
   return undefined;
+}
+
+/** How the run's summary names each cause (README "Why nothing happens"). */
+export const IDLE_CAUSE_LABELS: Record<IdleCause, string> = {
+  suppressed: 'suppressed',
+  consent: 'consent below the policy',
+  paused: 'paused',
+  'sequence-paused': 'waiting for a paused sequence',
+  unqualified: 'unqualified',
+  'sales-ready': 'sales-ready (with sales)',
+  customer: 'customers',
+  conversation: 'in a conversation with sales',
+  'cool-down': 'cooling down',
+  'left-nurture': 'left nurture',
+  season: 'waiting for a season',
+  'no-sequence': 'no sequence takes their stage',
+};
+
+/** The totals keyed in the planner's order of causes (stable output whatever the lead order). */
+export function inCauseOrder(counts: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const cause of IDLE_CAUSES) if (counts[cause]) out[cause] = counts[cause];
+  return out;
 }

@@ -97,6 +97,8 @@ export const sequenceSchema = strict({
   then: idSchema.optional(),
   salesCycle: durationSchema.optional(),
   season: idSchema.optional(),
+  /** Enrols no one; its enrolled leads wait, and resume one overdue touch per run when it is unpaused. */
+  paused: z.boolean().default(false),
   steps: z.array(stepSchema).min(1, { error: 'a sequence needs at least one step' }),
 });
 
