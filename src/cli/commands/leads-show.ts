@@ -44,7 +44,8 @@ export function leadProfile(app: App, lead: LeadRow, now: number) {
     country: lead.country,
     attributes: lead.attributes,
     zone: where.zone,
-    zoneFrom: lead.timezone ? "the lead's timezone column" : 'the workspace default (nurture.yaml timezone; the lead has none)',
+    /** Where the zone comes from: the lead's own timezone, or the workspace default for leads without one. */
+    zoneFrom: lead.timezone ? 'lead' : 'workspace',
     holidays: where.country || null,
     consent: lead.consent,
     score: score.score,
@@ -72,7 +73,7 @@ function printProfile(io: CliIo, p: Profile): void {
   const rows: [string, string][] = [
     ['industry', p.industry],
     ['country', `${p.country || '(none)'}${p.holidays ? ` (public holidays: ${p.holidays})` : ''}`],
-    ['zone', `${p.zone} (from ${p.zoneFrom})`],
+    ['zone', `${p.zone} (${p.zoneFrom === 'lead' ? "the lead's own" : 'the workspace default: the lead has no timezone'})`],
     ['consent', p.consent],
     ['score', `${p.score} (fit ${p.fit} + engagement ${p.engagement}) → ${p.stage}`],
     ['attributes', attributes.join(', ') || '(none)'],
