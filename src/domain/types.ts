@@ -1,3 +1,5 @@
+import type { HolidayRules } from '../time/holidays.js';
+
 /** Plain values shared by the pure core. No I/O, no clock. Instants are epoch milliseconds. */
 
 export const FORCES = ['push', 'pull', 'habit', 'anxiety'] as const;
@@ -127,6 +129,8 @@ export interface Policy {
   minGapMs: number;
   window: SendWindowRule;
   holidays: boolean;
+  /** Public holidays on or off, and the closed days of nurture.yaml `holidays.extra` (default: public only). */
+  holidayRules?: HolidayRules;
   /** How often runs happen (cron or worker); the forecast places touches on these ticks. */
   runEveryMs: number;
   /** Ascending by upToMs; the first tier whose bound is ≥ the sequence's cycle applies. */

@@ -113,6 +113,29 @@ const recurrenceSchema = z.string().superRefine((value, ctx) => {
     });
 });
 
+const countryCode = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]+)?$/, { error: 'expected an ISO country code, e.g. US' });
+
+/** A closed day of our own (README "Holidays"): one date or a recurrence, for some countries or for everyone. */
+const extraHolidaySchema = strict({
+  name: z.string().min(1),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD, e.g. 2026-10-21' })
+    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { error: 'is not a calendar date' })
+    .optional(),
+  rrule: recurrenceSchema.optional(),
+  countries: z.array(countryCode).min(1).optional(),
+}).superRefine((h, ctx) => {
+  if ((h.date === undefined) === (h.rrule === undefined))
+    ctx.addIssue({ code: 'custom', message: 'give either a date (YYYY-MM-DD) or an rrule (e.g. FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=2)' });
+});
+
+/** `holidays: true|false` (public holidays on or off) or `{ public, extra }`. */
+const holidaysSchema = z.preprocess(
+  (value) => (typeof value === 'boolean' ? { public: value } : value),
+  strict({ public: z.boolean().default(true), extra: z.array(extraHolidaySchema).default([]) }),
+);
+
 /** Documented in README "Cadence": short cycles a quicker pace, cycles of many months sparse. */
 export const DEFAULT_SALES_CYCLES = [
   { upTo: 'P30D', waitScale: 0.75, caps: [], minGap: 'PT0S' },
@@ -164,10 +187,7 @@ export const configSchema = strict({
     replyTo: z.email().optional(),
   }),
   timezone: zoneSchema,
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}(-[A-Z0-9]+)?$/, { error: 'expected an ISO country code, e.g. US' })
-    .default('US'),
+  country: countryCode.default('US'),
   consent: oneOf(['confirmed', 'single'] as const),
   smtp: z.string().default('file:./outbox'),
   database: z.string().default('.nurture/nurture.db'),
@@ -188,7 +208,7 @@ export const configSchema = strict({
     from: timeOfDay,
     to: timeOfDay,
   }),
-  holidays: z.boolean().default(true),
+  holidays: holidaysSchema.default({ public: true, extra: [] }),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(

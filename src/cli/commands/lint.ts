@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { openDatabase } from '../../db/connection.js';
+import { leadsByCountry } from '../../db/country-counts.js';
+import { holidayCoverageWarnings } from '../../workspace/holiday-coverage.js';
 import { FORCES } from '../../domain/types.js';
 import { complianceProblems } from '../../mail/compliance.js';
 import { WorkspaceError } from '../../workspace/errors.js';
 import { lintWorkspace } from '../../workspace/lint.js';
-import { loadWorkspace, type Workspace } from '../../workspace/load.js';
+import { databasePath, loadWorkspace, type Workspace } from '../../workspace/load.js';
 import type { GlobalOptions } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -23,6 +27,7 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
     throw new UserError(`invalid workspace:\n${error.message}`);
   }
   const result = lintWorkspace(workspace);
+  result.warnings.push(...leadWarnings(io, globals, workspace));
   if (globals.json) {
     io.stdout(json({ valid: true, errors: [], ...result }));
     return 0;
@@ -45,4 +50,17 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
     for (const w of result.warnings) io.stdout(`  ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
   }
   return 0;
+}
+
+/** Warnings about the leads themselves (holiday data for their countries), when the database exists. */
+function leadWarnings(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
+  const path = globals.db ? resolve(io.cwd, globals.db) : (io.env.NURTURE_DB ?? databasePath(workspace));
+  if (!existsSync(path)) return [];
+  const conn = openDatabase(path);
+  try {
+    const year = new Date(io.clock.now()).getUTCFullYear();
+    return holidayCoverageWarnings(workspace, leadsByCountry(conn.sqlite), year);
+  } finally {
+    conn.close();
+  }
 }
