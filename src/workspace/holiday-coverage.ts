@@ -4,9 +4,10 @@ import type { Workspace } from './load.js';
 
 /**
  * Fewer closed days than this in a year and a country's holiday data is called thin. Measured on
- * date-holidays 3.x for 2026 (public holidays, days covered): median 13 over its 207 countries,
- * 10th percentile 10; below 7 are only Canada (5: the rest are provincial) and India (6: most
- * of its holidays are set by each state). Nepal is not in the data at all.
+ * date-holidays 3.x for 2026 with `HolidayCalendar.closedDaysIn` (the days the planner closes):
+ * median 12 over its 207 countries, 10th percentile 9; below 7 are only Saudi Arabia (4), Canada
+ * (5: the rest are provincial) and India (6: most of its holidays are set by each state). Nepal
+ * is not in the data at all.
  */
 export const THIN_HOLIDAY_DAYS = 7;
 
