@@ -1,4 +1,7 @@
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Outbox } from '../../src/db/outbox.js';
+import { PauseStore } from '../../src/db/pauses.js';
 import { leadsWorkspace } from './support.js';
 
 /**
@@ -89,5 +92,32 @@ describe('leads pause and resume', () => {
       1,
       'nurture: --until: "next week" is not an ISO 8601 date or date-time (e.g. 2026-11-24T09:00:00-05:00)',
     ]);
+  });
+});
+
+describe('a pause recorded while a run is under way', () => {
+  it('stops the claim of a touch the run planned before it (the claim re-checks the pause)', async () => {
+    const w = await leadsWorkspace();
+    try {
+      expect((await w.cli('run', '--at', '2026-11-23T15:00:00Z')).status).toBe(0);
+      const [planned] = w.query<{ id: number; lead_id: number; planned_at: number }>(
+        "SELECT s.id, s.lead_id, s.planned_at FROM sends s JOIN leads l ON l.id = s.lead_id WHERE l.email = ? AND s.status = 'planned'",
+        ANA,
+      );
+      const db = new Database(w.path('.nurture/nurture.db'));
+      try {
+        const outbox = new Outbox(db);
+        const pauses = new PauseStore(db);
+        const at = planned!.planned_at;
+        pauses.pause(planned!.lead_id, at - HOUR, null);
+        expect(outbox.claim(planned!.id, 'ref-1', planned!.lead_id, ['confirmed'], 0, at)).toBe(false);
+        pauses.pause(planned!.lead_id, at - HOUR, at);
+        expect(outbox.claim(planned!.id, 'ref-1', planned!.lead_id, ['confirmed'], 0, at)).toBe(true);
+      } finally {
+        db.close();
+      }
+    } finally {
+      w.cleanup();
+    }
   });
 });
