@@ -16,6 +16,7 @@ import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
+import { registerLeadCommands } from './lead-commands.js';
 import type { GlobalOptions } from './context.js';
 import { type CliIo, UserError } from './io.js';
 
@@ -67,6 +68,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(
       act((file: string, o: ImportFlags, cmd: Command) => importCommand(io, globals(cmd), 'leads', file, o)),
     );
+  registerLeadCommands(leads, io, globals, act);
 
   const events = program.command('events').description('engagement and lifecycle events');
   events

@@ -62,7 +62,7 @@ const GIVEN_BEFORE = `(zone_source = 'given' OR (zone_source IS NULL AND timezon
 
 /** What a LeadRow is read from, in the order `toLeadRow` reads it (rows are read raw: no per-row key objects). */
 const LEAD_COLUMNS = `id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes,
-  suppressed_reason, score, stage, fit_score, engagement_score`;
+  suppressed_reason, score, stage, fit_score, engagement_score, paused_at, paused_until`;
 
 export class LeadStore {
   private readonly byEmail;
@@ -322,10 +322,12 @@ type RawLead = [
   stage: string | null,
   fit: number | null,
   engagement: number | null,
+  pausedAt: number | null,
+  pausedUntil: number | null,
 ];
 
 function toLeadRow(r: RawLead): LeadRow {
-  return {
+  const row: LeadRow = {
     id: r[0],
     email: r[1],
     firstName: r[2],
@@ -341,4 +343,6 @@ function toLeadRow(r: RawLead): LeadRow {
     suppressedReason: r[11],
     saved: { score: r[12], stage: r[13], fit: r[14], engagement: r[15] },
   };
+  if (r[16] !== null) row.pause = { since: r[16], until: r[17] };
+  return row;
 }

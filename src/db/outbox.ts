@@ -136,8 +136,9 @@ export class Outbox {
     const info = this.prepare(
       `UPDATE sends SET status = 'sending', attempts = attempts + 1, ref = ?, run_id = ?, sent_at = ?, updated_at = ?
          WHERE id = ? AND (status = 'planned' OR (status = 'failed' AND planned_at <= ?))
-           AND EXISTS (SELECT 1 FROM leads WHERE id = ? AND suppressed_reason IS NULL AND consent IN (${placeholders}))`,
-    ).run(ref, runId, now, now, sendId, now, leadId, ...allowedConsents);
+           AND EXISTS (SELECT 1 FROM leads WHERE id = ? AND suppressed_reason IS NULL AND consent IN (${placeholders})
+             AND (paused_at IS NULL OR paused_until <= ?))`,
+    ).run(ref, runId, now, now, sendId, now, leadId, ...allowedConsents, now);
     return info.changes === 1;
   }
 

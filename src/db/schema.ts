@@ -27,6 +27,9 @@ export const leads = sqliteTable(
     /** Why no mail may go to this address any more (unsubscribed, bounced, complained). */
     suppressedReason: text('suppressed_reason'),
     suppressedAt: integer('suppressed_at'),
+    /** `nurture leads pause`: when it was paused, and until when (null with a pause: until resumed). */
+    pausedAt: integer('paused_at'),
+    pausedUntil: integer('paused_until'),
     score: real('score'),
     fitScore: real('fit_score'),
     engagementScore: real('engagement_score'),

@@ -2,10 +2,12 @@ import { openConversation, recycleCause, sunsetReason } from './cadence.js';
 import { consentAllowsMail } from './consent.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
+import { pauseAt, pauseReason } from './pause.js';
 import type { Reason } from './placement.js';
 import { type LeadScore, type ScoringModel, scoreLead } from './scoring.js';
 import type { Where, WindowContext } from './send-window.js';
-import type { LeadEvent, LeadProfile, Policy, Sequence, Stage, Step } from './types.js';
+import { formatWithOffset } from '../time/offsets.js';
+import type { IdleCause, LeadEvent, LeadProfile, Policy, Sequence, Stage, Step } from './types.js';
 import { NURTURE_STAGES, SUPPRESSING_EVENTS } from './types.js';
 
 export type EnrollmentStatus = 'active' | 'completed' | 'exited';
@@ -57,7 +59,7 @@ export type Decision =
   | { kind: 'wait'; sequence: Sequence; step: Step; at: number; due: number; reasons: Reason[] }
   | { kind: 'blocked'; sequence: Sequence; step: Step; reason: string }
   /** `until`: the moment the lead may be enrolled again with no new event (a cool-down, a season). */
-  | { kind: 'idle'; reason: string; until?: number };
+  | { kind: 'idle'; reason: string; until?: number; cause: IdleCause };
 
 export function leadWhere(profile: LeadProfile, policy: Policy): Where {
   return {
@@ -90,12 +92,15 @@ export function decide(ctx: PlanContext, state: LeadState, now: number, stageNow
     return nextTouch(ctx, state, active, sequence, now, blockedByConsent, stageNow());
   }
   if (unsubscribed)
-    return { kind: 'idle', reason: 'suppressed: no mail after an unsubscribe, bounce or complaint' };
+    return { kind: 'idle', cause: 'suppressed', reason: 'suppressed: no mail after an unsubscribe, bounce or complaint' };
   if (blockedByConsent)
     return {
       kind: 'idle',
+      cause: 'consent',
       reason: `consent ${state.profile.consent} does not meet policy ${ctx.policy.consent}`,
     };
+  const pause = pauseAt(state.profile, now);
+  if (pause) return pausedIdle(pause.until);
   return enrollment(ctx, state, now, stageNow());
 }
 
@@ -129,26 +134,40 @@ function exitReason(
   return sunsetReason(ctx.policy.cadence, state, now);
 }
 
+function pausedIdle(until: number | null): Decision {
+  return until === null
+    ? { kind: 'idle', cause: 'paused', reason: 'paused until resumed' }
+    : { kind: 'idle', cause: 'paused', reason: 'paused', until };
+}
+
+const sequencePaused = (s: Sequence): Decision => ({ kind: 'idle', cause: 'sequence-paused', reason: `sequence ${s.id} is paused` });
+
 function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stage): Decision {
-  if (!(NURTURE_STAGES as readonly string[]).includes(stage)) return { kind: 'idle', reason: `stage ${stage}` };
+  if (!(NURTURE_STAGES as readonly string[]).includes(stage))
+    return { kind: 'idle', cause: stage === 'unqualified' || stage === 'customer' ? stage : 'sales-ready', reason: `stage ${stage}` };
   const conversation = openConversation(state, now);
   if (conversation)
-    return { kind: 'idle', reason: `event ${conversation.type}: with sales now, no new sequence (a closed_lost recycles the lead)` };
+    return {
+      kind: 'idle',
+      cause: 'conversation',
+      reason: `event ${conversation.type}: with sales now, no new sequence (a closed_lost recycles the lead)`,
+    };
   const enrolledBefore = new Set(state.enrollments.map((e) => e.sequenceId));
   const recycle = recycleCause(state, now);
   if (recycle) {
     const { sequence: id, coolDownMs } = ctx.policy.cadence.recycle;
     const target = id === null ? undefined : ctx.sequences.find((s) => s.id === id);
     if (!target || enrolledBefore.has(target.id))
-      return { kind: 'idle', reason: `${recycle.why}: no recycle sequence left, leaves nurture` };
+      return { kind: 'idle', cause: 'left-nurture', reason: `${recycle.why}: no recycle sequence left, leaves nurture` };
     const until = recycle.since + coolDownMs;
     if (now < until)
-      return { kind: 'idle', reason: `${recycle.why}: cool-down before ${target.id}`, until };
+      return { kind: 'idle', cause: 'cool-down', reason: `${recycle.why}: cool-down before ${target.id}`, until };
+    if (target.paused) return sequencePaused(target);
     return { kind: 'enroll', sequenceId: target.id, reason: `${recycle.why}: recycled after the cool-down` };
   }
   const follow = followOn(ctx, state);
   if (follow && !enrolledBefore.has(follow.id))
-    return { kind: 'enroll', sequenceId: follow.id, reason: 'follows the completed sequence' };
+    return follow.paused ? sequencePaused(follow) : { kind: 'enroll', sequenceId: follow.id, reason: 'follows the completed sequence' };
   const zone = leadWhere(state.profile, ctx.policy).zone;
   let today: number | undefined;
   let nextSeason: number | undefined;
@@ -163,10 +182,14 @@ function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stag
         continue;
       }
     }
+    // The lead waits for the sequence it would enter rather than falling through to the next one.
+    if (s.paused) return sequencePaused(s);
     return { kind: 'enroll', sequenceId: s.id, reason: `stage ${stage}, priority ${s.priority}` };
   }
   const until = nextSeason === undefined ? undefined : ctx.windows.zoneDays.day(zone, nextSeason).startMs;
-  return { kind: 'idle', reason: `no sequence left for stage ${stage}`, ...(until ? { until } : {}) };
+  return until
+    ? { kind: 'idle', cause: 'season', reason: `no sequence left for stage ${stage}`, until }
+    : { kind: 'idle', cause: 'no-sequence', reason: `no sequence left for stage ${stage}` };
 }
 
 function followOn(ctx: PlanContext, state: LeadState): Sequence | undefined {
@@ -194,6 +217,9 @@ function nextTouch(
       reason: `consent ${state.profile.consent} does not meet policy ${ctx.policy.consent}`,
     };
   }
+  if (sequence.paused) return sequencePaused(sequence);
+  const pause = pauseAt(state.profile, now);
+  if (pause?.until === null) return pausedIdle(null);
   const where = leadWhere(state.profile, ctx.policy);
   const decision = placeStep({
     ctx,
@@ -207,6 +233,7 @@ function nextTouch(
     now,
     firstOfEnrollment: !sentInSequence,
     sentAt: sentInstants(state),
+    notBefore: pause ? { at: pause.until!, reason: pauseReason(formatWithOffset(pause.until!, where.zone)) } : undefined,
   });
   // A sequence limited to a season ends when its next touch cannot go out before the season
   // does. Decided from the placement (not from `now`), so the forecast sees it at the same run.

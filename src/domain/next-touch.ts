@@ -99,6 +99,8 @@ export interface TouchInput extends DueInput {
   /** True for the enrolment's first touch: it never lands on the local day of the previous one. */
   firstOfEnrollment: boolean;
   sentAt: readonly number[];
+  /** Not due before this moment (the end of a lead's pause), with the reason to give. */
+  notBefore?: { at: number; reason: Reason };
 }
 
 /** Places the step: send now, or wait until the moment every rule allows, with the reasons. */
@@ -106,6 +108,10 @@ export function placeStep(input: TouchInput): Decision {
   const { ctx, sequence, step, where, now } = input;
   const pace = paceFor(ctx.policy, sequence);
   let { due, reasons } = dueTime(input);
+  if (input.notBefore && due < input.notBefore.at) {
+    due = input.notBefore.at;
+    reasons = [...reasons, input.notBefore.reason];
+  }
   const last = input.sentAt.at(-1);
   if (input.firstOfEnrollment && last !== undefined) {
     const dayEnd = ctx.windows.zoneDays.dayOf(where.zone, last).endMs;

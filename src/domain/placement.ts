@@ -14,7 +14,8 @@ export interface Reason {
     | 'cadence'
     | 'business-days'
     | 'catch-up'
-    | 'sequence-switch';
+    | 'sequence-switch'
+    | 'pause';
   detail: string;
 }
 

@@ -1,3 +1,5 @@
+import type { HolidayRules } from '../time/holidays.js';
+
 /** Plain values shared by the pure core. No I/O, no clock. Instants are epoch milliseconds. */
 
 export const FORCES = ['push', 'pull', 'habit', 'anxiety'] as const;
@@ -48,7 +50,34 @@ export interface LeadProfile {
   timezone: string;
   consent: ConsentState;
   attributes: Record<string, string>;
+  /** Set by `nurture leads pause`: no mail until `until` (null: until `leads resume`). */
+  pause?: LeadPause;
 }
+
+export interface LeadPause {
+  since: number;
+  until: number | null;
+}
+
+/**
+ * Why a lead gets no mail, in the order the planner finds it (README "Why nothing happens"):
+ * the `idle` decisions carry one, and `run --dry-run` totals them.
+ */
+export const IDLE_CAUSES = [
+  'suppressed',
+  'consent',
+  'paused',
+  'sequence-paused',
+  'unqualified',
+  'sales-ready',
+  'customer',
+  'conversation',
+  'cool-down',
+  'left-nurture',
+  'season',
+  'no-sequence',
+] as const;
+export type IdleCause = (typeof IDLE_CAUSES)[number];
 
 export interface LeadEvent {
   type: EventType;
@@ -76,6 +105,8 @@ export interface Sequence {
   salesCycle?: string;
   /** The id of a season: the sequence only enrols and sends inside it. */
   season?: string;
+  /** `paused: true` in the sequence file: enrols no one, and its enrolled leads wait. */
+  paused?: boolean;
   steps: Step[];
 }
 
@@ -100,6 +131,8 @@ export interface Policy {
   minGapMs: number;
   window: SendWindowRule;
   holidays: boolean;
+  /** Public holidays on or off, and the closed days of nurture.yaml `holidays.extra` (default: public only). */
+  holidayRules?: HolidayRules;
   /** How often runs happen (cron or worker); the forecast places touches on these ticks. */
   runEveryMs: number;
   /** Ascending by upToMs; the first tier whose bound is ≥ the sequence's cycle applies. */

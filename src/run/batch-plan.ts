@@ -1,6 +1,6 @@
 import type { ScoreRow } from '../db/scores.js';
 import { advanceLead, type Decision, leadWhere, type PlanContext } from '../domain/lead-plan.js';
-import type { Sequence, Step } from '../domain/types.js';
+import type { IdleCause, Sequence, Step } from '../domain/types.js';
 import type { LoadedLead } from './context.js';
 import { describeReasons, type TouchItem, touchItem } from './items.js';
 import { scoreRow } from './rescore.js';
@@ -64,6 +64,8 @@ export interface BatchPlan {
   /** Every planned touch, when the run lists them (`--json`). */
   planned: TouchItem[];
   counts: BatchCounts;
+  /** The idle leads by why they get no mail (the planner's cause: consent, unqualified, paused…). */
+  idle: Partial<Record<IdleCause, number>>;
   /** With `dueSends: 'defer'`: leads with a touch due now, left for the sending path (ascending ids). */
   deferredLeadIds: number[];
   /** With `dueSends: 'include'`: the touches to send now. */
@@ -92,6 +94,7 @@ export function emptyPlan(): BatchPlan {
     skipped: [],
     planned: [],
     counts: { enrolled: 0, exited: 0, completed: 0, planned: 0, idle: 0 },
+    idle: {},
     deferredLeadIds: [],
     sends: [],
   };
@@ -142,6 +145,7 @@ function planOutcome(ctx: PlanContext, plan: BatchPlan, lead: LoadedLead, outcom
   const zone = () => leadWhere(profile, ctx.policy).zone;
   if (outcome.kind === 'idle') {
     plan.counts.idle++;
+    plan.idle[outcome.cause] = (plan.idle[outcome.cause] ?? 0) + 1;
     return;
   }
   if (outcome.kind === 'blocked') {

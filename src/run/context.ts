@@ -50,7 +50,7 @@ export function planContext(workspace: PlanRules): PlanContext {
     scoring: workspace.scoring,
     windows: {
       window: workspace.policy.window,
-      holidays: workspace.policy.holidays ? new HolidayCalendar() : null,
+      holidays: workspace.policy.holidays ? new HolidayCalendar(workspace.policy.holidayRules) : null,
       zoneDays: new ZoneDays(),
     },
   };

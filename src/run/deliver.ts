@@ -204,5 +204,5 @@ function whyNotClaimed(stores: Stores, sendId: number, zone: string): string {
     return `deferred: retrying a failed send after ${touchItem('', zone, '', '', '', row.plannedAt).at} (backoff)`;
   }
   if (row?.status === 'sending' || row?.status === 'sent') return 'already claimed by another run';
-  return 'lead may no longer be mailed (suppressed or consent withdrawn)';
+  return 'lead may no longer be mailed (suppressed, consent withdrawn or paused)';
 }

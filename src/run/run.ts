@@ -12,6 +12,7 @@ import { type LoadedLead, leadBatches, leadsByIds, planContext, type Stores, sto
 import { type TouchItem, touchItem } from './items.js';
 import { plansWithThread } from './planner-thread.js';
 import { spareCores } from './threads.js';
+import { inCauseOrder } from '../domain/why-no-mail.js';
 
 export interface RunDeps {
   conn: Connection;
@@ -59,6 +60,8 @@ export interface RunReport {
   skipped: TouchItem[];
   failed: TouchItem[];
   counts: Record<string, number>;
+  /** Idle leads (`counts.idle`) by why they get no mail, e.g. `{ consent: 120, unqualified: 40 }`. */
+  idle: Record<string, number>;
   /**
    * Set when a fault on our side (relay down, login or sender refused, TLS, DNS) stopped the
    * run's sending: every touch still waits, planned, with no attempt counted against any lead.
@@ -106,6 +109,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       failed: 0,
       idle: 0,
     },
+    idle: {},
   };
   const runId = dryRun ? 0 : stores.runs.start(now, clock.now(), false);
   report.run = dryRun ? null : runId;
@@ -173,6 +177,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     report.counts.sent = report.sent.length;
     report.counts.skipped = report.skipped.length;
     report.counts.failed = report.failed.length;
+    report.idle = inCauseOrder(report.idle);
     if (delivery.halted) {
       report.halted = { ...delivery.halted, relay: deps.mailer.describe(), waiting: stores.outbox.waitingCount(now) };
       stores.runs.finish(runId, clock.now(), report.counts, haltMessage(report));
@@ -243,6 +248,7 @@ async function batchPlans(scope: RunScope, total: number, options: RunOptions): 
 function recordPlan(scope: RunScope, plan: BatchPlan, leads: readonly LoadedLead[]): number[] {
   const { stores, now, runId, dryRun, report } = scope;
   for (const [key, n] of Object.entries(plan.counts)) report.counts[key]! += n;
+  for (const [cause, n] of Object.entries(plan.idle)) report.idle[cause] = (report.idle[cause] ?? 0) + n;
   report.skipped.push(...plan.skipped);
   if (scope.listPlanned) report.planned.push(...plan.planned);
   if (dryRun) return plan.sends.map(() => -1);

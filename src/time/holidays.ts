@@ -1,4 +1,33 @@
 import Holidays from 'date-holidays';
+import { DAY_MS } from './clock.js';
+import { parseDuration } from './duration.js';
+import { SeasonCalendar } from './recurrence.js';
+
+/** A closed day of nurture.yaml `holidays.extra`: one date or a recurrence, for some countries or everyone. */
+export interface ExtraHoliday {
+  name: string;
+  /** YYYY-MM-DD, the lead's local date. */
+  date?: string;
+  /** An RRULE (e.g. FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=2), expanded in local dates like a season. */
+  rrule?: string;
+  /** ISO codes ("NP", or "US-CA" for a region); absent: every lead. */
+  countries?: string[];
+}
+
+/** What closes the send window besides the weekdays: public holidays (date-holidays) and closed days of our own. */
+export interface HolidayRules {
+  public: boolean;
+  extra: readonly ExtraHoliday[];
+}
+
+const ONE_DAY = parseDuration('P1D')!;
+
+interface CompiledExtra {
+  name: string;
+  countries: readonly string[] | null;
+  date?: string;
+  days?: SeasonCalendar;
+}
 
 /**
  * Public holidays by country (optionally "US-CA" style country-region), from date-holidays.
@@ -11,6 +40,18 @@ export class HolidayCalendar {
 
   /** Country → local date → name or null: the planner asks about the same few days for every lead. */
   private readonly byCountryDate = new Map<string, Map<string, string | null>>();
+  private readonly extra: CompiledExtra[];
+  private readonly publicHolidays: boolean;
+
+  constructor(rules: HolidayRules = { public: true, extra: [] }) {
+    this.publicHolidays = rules.public;
+    this.extra = rules.extra.map((h) => ({
+      name: h.name,
+      countries: h.countries ?? null,
+      date: h.date,
+      days: h.rrule === undefined ? undefined : new SeasonCalendar(h.rrule, ONE_DAY),
+    }));
+  }
 
   /** The holiday's name when `localDate` (YYYY-MM-DD) is a public holiday in `country`. */
   holidayOn(country: string, localDate: string): string | undefined {
@@ -18,9 +59,29 @@ export class HolidayCalendar {
     if (!dates) this.byCountryDate.set(country, (dates = new Map()));
     const known = dates.get(localDate);
     if (known !== undefined) return known ?? undefined;
-    const name = this.lookUp(country, localDate);
+    const name = (this.publicHolidays ? this.lookUp(country, localDate) : undefined) ?? this.extraOn(country, localDate);
     dates.set(localDate, name ?? null);
     return name;
+  }
+
+  /** A closed day of our own: for everyone, for the country, or for its region ("US" covers "US-CA"). */
+  private extraOn(country: string, localDate: string): string | undefined {
+    if (this.extra.length === 0) return undefined;
+    const base = country.split('-')[0]!;
+    const dayNumber = Math.floor(Date.parse(`${localDate}T00:00:00Z`) / DAY_MS);
+    for (const h of this.extra) {
+      if (h.countries && !h.countries.includes(country) && !h.countries.includes(base)) continue;
+      if (h.date === localDate || h.days?.contains(dayNumber)) return h.name;
+    }
+    return undefined;
+  }
+
+  /** How many local days of `year` are closed in `country` (public holidays and closed days of our own). */
+  closedDaysIn(country: string, year: number): number {
+    let n = 0;
+    for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += DAY_MS)
+      if (this.holidayOn(country, new Date(t).toISOString().slice(0, 10))) n++;
+    return n;
   }
 
   private lookUp(country: string, localDate: string): string | undefined {

@@ -126,7 +126,7 @@ function checkConfig(config: ConfigFile, source: YamlSource, problems: Workspace
     });
   if (config.sendWindow.from >= config.sendWindow.to)
     at(['sendWindow', 'to'], `must be later than from (${config.sendWindow.from})`);
-  if (config.holidays && !HolidayCalendar.isKnownCountry(config.country))
+  if (config.holidays.public && !HolidayCalendar.isKnownCountry(config.country))
     at(['country'], `"${config.country}" has no public-holiday calendar`);
   // Scoring rules and stage thresholds are checked in the schema (workspace/scoring-checks.ts).
 }

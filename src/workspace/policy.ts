@@ -20,7 +20,8 @@ export function policyFrom(config: ConfigFile): Policy {
       fromMinute: minuteOf(config.sendWindow.from),
       toMinute: minuteOf(config.sendWindow.to),
     },
-    holidays: config.holidays,
+    holidays: config.holidays.public || config.holidays.extra.length > 0,
+    holidayRules: config.holidays,
     runEveryMs: ms(config.schedule.every),
     ...cadencePolicy(config),
   };

@@ -99,6 +99,8 @@ export const sequenceSchema = strict({
   then: idSchema.optional(),
   salesCycle: durationSchema.optional(),
   season: idSchema.optional(),
+  /** Enrols no one; its enrolled leads wait, and resume one overdue touch per run when it is unpaused. */
+  paused: z.boolean().default(false),
   steps: z.array(stepSchema).min(1, { error: 'a sequence needs at least one step' }),
 });
 
@@ -112,6 +114,29 @@ const recurrenceSchema = z.string().superRefine((value, ctx) => {
       message: `${JSON.stringify(value)} is not a recurrence (${problem}; expected e.g. FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=1)`,
     });
 });
+
+const countryCode = z.string().regex(/^[A-Z]{2}(-[A-Z0-9]+)?$/, { error: 'expected an ISO country code, e.g. US' });
+
+/** A closed day of our own (README "Holidays"): one date or a recurrence, for some countries or for everyone. */
+const extraHolidaySchema = strict({
+  name: z.string().min(1),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD, e.g. 2026-10-21' })
+    .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { error: 'is not a calendar date' })
+    .optional(),
+  rrule: recurrenceSchema.optional(),
+  countries: z.array(countryCode).min(1).optional(),
+}).superRefine((h, ctx) => {
+  if ((h.date === undefined) === (h.rrule === undefined))
+    ctx.addIssue({ code: 'custom', message: 'give either a date (YYYY-MM-DD) or an rrule (e.g. FREQ=YEARLY;BYMONTH=10;BYMONTHDAY=2)' });
+});
+
+/** `holidays: true|false` (public holidays on or off) or `{ public, extra }`. */
+const holidaysSchema = z.preprocess(
+  (value) => (typeof value === 'boolean' ? { public: value } : value),
+  strict({ public: z.boolean().default(true), extra: z.array(extraHolidaySchema).default([]) }),
+);
 
 /** Documented in README "Cadence": short cycles a quicker pace, cycles of many months sparse. */
 export const DEFAULT_SALES_CYCLES = [
@@ -185,10 +210,7 @@ export const configSchema = strict({
     replyTo: z.email().optional(),
   }),
   timezone: zoneSchema,
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}(-[A-Z0-9]+)?$/, { error: 'expected an ISO country code, e.g. US' })
-    .default('US'),
+  country: countryCode.default('US'),
   consent: oneOf(['confirmed', 'single'] as const),
   smtp: z.string().default('file:./outbox'),
   database: z.string().default('.nurture/nurture.db'),
@@ -213,7 +235,7 @@ export const configSchema = strict({
     from: timeOfDay,
     to: timeOfDay,
   }),
-  holidays: z.boolean().default(true),
+  holidays: holidaysSchema.default({ public: true, extra: [] }),
   /** How imports read CRM exports: `map` is header → field (as --map), `preset` forces one (as --preset). */
   import: strict({
     map: z.record(z.string(), z.string()).default({}),

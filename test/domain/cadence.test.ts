@@ -162,7 +162,7 @@ describe('adaptive cadence', () => {
     // No follow-up sequence after the reply; the recycle sequence 30 days after closed_lost.
     expect(show(sends)).toEqual(['intro/s1 2026-11-16T09:00:00-05:00', 'recycle/s1 2026-12-28T09:00:00-05:00']);
     const held = outcomes.find((o) => o.t === MON + DAY)!.decision;
-    expect(held).toEqual({ kind: 'idle', reason: 'event replied: with sales now, no new sequence (a closed_lost recycles the lead)' });
+    expect(held).toEqual({ kind: 'idle', cause: 'conversation', reason: 'event replied: with sales now, no new sequence (a closed_lost recycles the lead)' });
     // The forecast, made with both events already stored, shows the same touches (invariant 7).
     const items = forecastLead(ctx, leadState({}, events), MON, MON + 50 * DAY);
     expect(items.map((i) => `${i.sequence}/${i.step} ${i.at}`)).toEqual(show(sends));

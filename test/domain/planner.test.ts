@@ -144,6 +144,7 @@ describe('advanceLead with a fixed clock', () => {
       const state = leadState({}, [{ type, at: MON - 30 * DAY, url: '' }]);
       expect(advanceLead(ctx, state, MON).outcome).toEqual({
         kind: 'idle',
+        cause: 'suppressed',
         reason: 'suppressed: no mail after an unsubscribe, bounce or complaint',
       });
       expect(simulateHourly(ctx, state, [], MON, MON + 7 * DAY)).toEqual([]);
@@ -158,7 +159,7 @@ describe('advanceLead with a fixed clock', () => {
     expect(simulateHourly(confirmed, suppressed, [], MON, MON + 7 * DAY)).toEqual([]);
     for (const consent of ['none', 'pending'] as const) {
       const outcome = advanceLead(confirmed, leadState({ consent }), MON).outcome;
-      expect(outcome).toEqual({ kind: 'idle', reason: `consent ${consent} does not meet policy confirmed` });
+      expect(outcome).toEqual({ kind: 'idle', cause: 'consent', reason: `consent ${consent} does not meet policy confirmed` });
       expect(simulateHourly(confirmed, leadState({ consent }), [], MON, MON + 7 * DAY)).toEqual([]);
     }
     expect(simulateHourly(confirmed, leadState({ consent: 'unsubscribed' }), [], MON, MON + 7 * DAY)).toEqual(

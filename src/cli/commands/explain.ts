@@ -1,6 +1,8 @@
 import { leadWhere } from '../../domain/lead-plan.js';
 import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
+import { LeadListReader } from '../../db/lead-list.js';
+import { leadNoMail } from '../../run/no-mail.js';
 import { scoreLoaded } from '../../run/rescore.js';
 import { DAY_MS } from '../../time/clock.js';
 import { zoneOrigin } from '../../domain/zone-origin.js';
@@ -45,6 +47,7 @@ function explain(app: App, lead: LeadRow, now: number) {
     now + 120 * DAY_MS,
   );
   const local = (t: number | null) => (t === null ? null : isoWithOffset(t, zone));
+  const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
   const body = {
     lead: lead.email,
     zone,
@@ -74,6 +77,8 @@ function explain(app: App, lead: LeadRow, now: number) {
     })),
     events: loaded.state.events.map((e) => ({ type: e.type, at: local(e.at), url: e.url || undefined })),
     consentLog: app.stores.leads.consentLog(lead.id).map((c) => ({ ...c, at: local(c.at) })),
+    /** Why the lead gets no mail now (the planner's first reason), or null when a touch is planned. */
+    noMail: noMail ? { cause: noMail.cause, reason: noMail.text, until: local(noMail.until ?? null) } : null,
     next: upcoming[0] ?? null,
     upcoming,
   };
@@ -120,6 +125,7 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
       : '  none',
   );
   io.stdout(`\nEvents: ${body.events.length}`);
+  if (body.noMail) io.stdout(`\nNo mail now: ${body.noMail.reason}`);
   io.stdout(
     body.next
       ? `\nNext touch: ${body.next.sequence}/${body.next.step} (${body.next.force}) at ${body.next.at} — ${body.next.reason}`

@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { openDatabase } from '../../db/connection.js';
+import { leadsByCountry } from '../../db/country-counts.js';
+import { holidayCoverageWarnings } from '../../workspace/holiday-coverage.js';
 import { FORCES } from '../../domain/types.js';
 import { complianceProblems } from '../../mail/compliance.js';
 import { WorkspaceError } from '../../workspace/errors.js';
 import { deliveryWarnings, readDeliveryFiles } from '../../workspace/delivery-files.js';
 import { lintWorkspace } from '../../workspace/lint.js';
-import { loadWorkspace, type Workspace } from '../../workspace/load.js';
+import { databasePath, loadWorkspace, type Workspace } from '../../workspace/load.js';
 import type { GlobalOptions } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -25,6 +29,7 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
   }
   const result = lintWorkspace(workspace);
   result.warnings.push(...deliveryWarnings(workspace, io.env));
+  result.warnings.push(...leadWarnings(io, globals, workspace));
   if (globals.json) {
     io.stdout(json({ valid: true, errors: [], ...result }));
     return 0;
@@ -47,4 +52,17 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
     for (const w of result.warnings) io.stdout(`  ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
   }
   return 0;
+}
+
+/** Warnings about the leads themselves (holiday data for their countries), when the database exists. */
+function leadWarnings(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
+  const path = globals.db ? resolve(io.cwd, globals.db) : (io.env.NURTURE_DB ?? databasePath(workspace));
+  if (!existsSync(path)) return [];
+  const conn = openDatabase(path);
+  try {
+    const year = new Date(io.clock.now()).getUTCFullYear();
+    return holidayCoverageWarnings(workspace, leadsByCountry(conn.sqlite), year);
+  } finally {
+    conn.close();
+  }
 }

@@ -1,6 +1,8 @@
 import { type App, runDeps } from '../../app.js';
 import { RunLockedError } from '../../db/runs.js';
 import { haltMessage, type RunReport, runOnce } from '../../run/run.js';
+import { IDLE_CAUSE_LABELS } from '../../domain/why-no-mail.js';
+import type { IdleCause } from '../../domain/types.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -55,6 +57,11 @@ export function printRun(io: CliIo, report: RunReport): void {
       `${report.sent.length} sent, ${c.planned} planned, ${report.skipped.length} skipped, ` +
       `${report.failed.length} failed, ${c.exited} exited, ${c.completed} completed`,
   );
+  const idle = Object.entries(report.idle);
+  if (report.dryRun && idle.length > 0)
+    io.stdout(
+      `No mail for ${c.idle} lead(s): ${idle.map(([cause, n]) => `${n} ${IDLE_CAUSE_LABELS[cause as IdleCause]}`).join(', ')}`,
+    );
   if (report.sent.length > 0) {
     io.stdout(`\n${report.dryRun ? 'Would send' : 'Sent'}:`);
     io.stdout(

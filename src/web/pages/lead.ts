@@ -3,6 +3,8 @@ import { leadWhere } from '../../domain/lead-plan.js';
 import { scoreLead } from '../../domain/scoring.js';
 import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
+import { LeadListReader } from '../../db/lead-list.js';
+import { leadNoMail } from '../../run/no-mail.js';
 import { DAY_MS } from '../../time/clock.js';
 import { zoneOrigin } from '../../domain/zone-origin.js';
 import { isoWithOffset } from '../../time/zone.js';
@@ -22,6 +24,7 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   const score = scoreLead(app.workspace.scoring, lead, loaded.state.events, now);
   const upcoming = forecastLead(planContext(app.workspace), structuredClone(loaded.state), now, now + days * DAY_MS);
   const next = upcoming[0];
+  const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
   const timeline = [
     ...loaded.sends.map((s) => ({ at: s.at, what: `send ${s.sequenceId}/${s.stepId}`, detail: `${s.status}${s.reason ? `: ${s.reason}` : ''}` })),
     ...loaded.state.events.map((ev) => ({ at: ev.at, what: `event ${ev.type}`, detail: ev.url })),
@@ -30,7 +33,7 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   const body = `<p>${e(lead.firstName)} ${e(lead.lastName)} · ${e(lead.jobTitle)} · ${e(lead.company)} · zone ${e(zone)} (<span class="zone-origin">zone ${e(zoneOrigin(lead, app.stores.leads.zoneSourceOf(lead.id)))}</span>) · consent ${e(lead.consent)}${
     lead.suppressedReason ? ` · <strong>suppressed: ${e(lead.suppressedReason)}</strong>` : ''
   }</p>
-<section id="next-touch"><h2>Next touch</h2>${
+${noMail ? `<section id="no-mail"><h2>No mail now</h2><p class="no-mail-reason" data-cause="${e(noMail.cause)}">${e(noMail.text)}</p></section>\n` : ''}<section id="next-touch"><h2>Next touch</h2>${
     next
       ? `<p><strong class="next-at">${e(next.at)}</strong> · ${e(next.sequence)}/${e(next.step)} (${e(next.force)})</p><p class="why">Why this time: <span class="next-reason">${e(next.reason ?? '')}</span></p>`
       : `<p>None planned in the next ${days} days.</p>`
