@@ -126,6 +126,12 @@ export function attributeKey(header: string): string {
   return /\s/.test(lower) ? lower.replace(/[\s\-–—/]+/g, '_').replace(/^_+|_+$/g, '') : lower;
 }
 
+/** An event property keeps its name as the tool wrote it (a webhook's `machineOpen`), spaces aside. */
+function eventPropertyKey(header: string): string {
+  const trimmed = header.trim();
+  return /\s/.test(trimmed) ? attributeKey(trimmed) : trimmed;
+}
+
 /**
  * Splits one row by the mapping: our fields, and the rest as attributes (empty cells left out).
  * A second header for a field (see `clashes`) fills it when the first is blank, else is kept as an attribute.
@@ -133,6 +139,7 @@ export function attributeKey(header: string): string {
 export function applyMapping<F extends string>(
   mapping: ColumnMapping<F>,
   row: Record<string, string>,
+  keyOf: (header: string) => string = attributeKey,
 ): { fields: Partial<Record<F, string>>; attributes: Record<string, string> } {
   const fields: Partial<Record<F, string>> = {};
   const attributes: Record<string, string> = {};
@@ -144,11 +151,11 @@ export function applyMapping<F extends string>(
     const value = row[c.header];
     if (value === undefined || value === '') continue;
     if (!fields[c.field]) fields[c.field] = value;
-    else attributes[attributeKey(c.header)] = value;
+    else attributes[keyOf(c.header)] = value;
   }
   for (const [header, value] of Object.entries(row)) {
     if (!mapping.fields.has(header) && !mapping.clashes.some((c) => c.header === header) && value !== '')
-      attributes[attributeKey(header)] = value;
+      attributes[keyOf(header)] = value;
   }
   return { fields, attributes };
 }
@@ -177,6 +184,6 @@ export function columnReader<F extends string>(
       mapping = next;
       onMapping(mapping);
     }
-    return applyMapping(mapping, row);
+    return applyMapping(mapping, row, side === 'events' ? eventPropertyKey : attributeKey);
   };
 }

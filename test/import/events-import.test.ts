@@ -43,10 +43,10 @@ describe('events import: exports of real tools', () => {
     ]);
     expect(result.stdout).toContain('events.csv: kept as event properties: "Campaign"');
     expect(stored(ws)).toEqual([
-      { type: 'email_opened', occurred_at: '2025-11-20T10:02:00.000Z', url: '', properties: '{"campaign":"q4"}', email: 'kim@example.com' },
-      { type: 'email_clicked', occurred_at: '2025-11-20T10:03:00.000Z', url: 'https://tidewater.example/b', properties: '{"campaign":"q4"}', email: 'kim@example.com' },
+      { type: 'email_opened', occurred_at: '2025-11-20T10:02:00.000Z', url: '', properties: '{"Campaign":"q4"}', email: 'kim@example.com' },
+      { type: 'email_clicked', occurred_at: '2025-11-20T10:03:00.000Z', url: 'https://tidewater.example/b', properties: '{"Campaign":"q4"}', email: 'kim@example.com' },
       { type: 'page_viewed', occurred_at: '2026-11-20T09:03:00.000Z', url: 'https://tidewater.example/a', properties: '{}', email: 'kim@example.com' },
-      { type: 'page_viewed', occurred_at: '2026-11-20T15:02:00.000Z', url: 'https://tidewater.example/pricing', properties: '{"campaign":"q4"}', email: 'kim@example.com' },
+      { type: 'page_viewed', occurred_at: '2026-11-20T15:02:00.000Z', url: 'https://tidewater.example/pricing', properties: '{"Campaign":"q4"}', email: 'kim@example.com' },
       // The punycode spelling of the domain is the same lead.
       { type: 'form_submitted', occurred_at: '2026-11-21T14:00:00.000Z', url: 'https://tidewater.example/demo', properties: '{}', email: 'jose@ñandú.example' },
     ]);
@@ -100,7 +100,7 @@ describe('events import: exports of real tools', () => {
         type: 'webinar_attended',
         occurred_at: '2026-11-19T16:00:00.000Z',
         url: 'https://tidewater.example/webinars/q4',
-        properties: '{"useremail":"kim@example.com","webinar":"Q4 roadmap","minutes":"42"}',
+        properties: '{"userEmail":"kim@example.com","webinar":"Q4 roadmap","minutes":"42"}',
         email: 'kim@example.com',
       },
     ]);

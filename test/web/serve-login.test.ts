@@ -19,7 +19,7 @@ describe('nurture serve prints a one-time login URL', () => {
   });
 
   it('says where it serves and how to log in', () => {
-    expect(served.lines[0]).toMatch(/^Nurture is serving http:\/\/127\.0\.0\.1:\d+\/ \(links, webhook at \/webhooks\/events\)\. Ctrl-C stops\.$/);
+    expect(served.lines[0]).toMatch(/^Nurture is serving http:\/\/127\.0\.0\.1:\d+\/ \(links, webhooks under \/webhooks\/\)\. Ctrl-C stops\.$/);
     expect(served.lines[1]).toMatch(/^Review pages \(login required\): http:\/\/127\.0\.0\.1:\d+\/login\?token=[\w-]{43}$/);
     expect(served.lines[2]).toBe(
       'That URL works once; a new one is printed here each time one is used. Set NURTURE_SERVE_PASSWORD for a login form.',
