@@ -1,4 +1,6 @@
 import type { Database } from 'better-sqlite3';
+import type { LeadFields } from '../domain/types.js';
+import { leadColumns } from './leads.js';
 
 /** What `nurture leads list` filters on; every condition must hold. */
 export interface LeadFilter {
@@ -26,18 +28,9 @@ export const LIST_FIELDS: Record<string, string> = {
   stage: 'stage',
 };
 
-export interface ListedLead {
+export interface ListedLead extends LeadFields {
   id: number;
-  email: string;
-  firstName: string;
-  lastName: string;
-  company: string;
-  jobTitle: string;
-  industry: string;
-  country: string;
-  timezone: string;
   consent: string;
-  attributes: Record<string, string>;
   stage: string | null;
   score: number | null;
   suppressed: string | null;
@@ -111,17 +104,7 @@ export class LeadListReader {
 
 function toListed(r: Row): ListedLead {
   return {
-    id: r[0],
-    email: r[1],
-    firstName: r[2],
-    lastName: r[3],
-    company: r[4],
-    jobTitle: r[5],
-    industry: r[6],
-    country: r[7],
-    timezone: r[8],
-    consent: r[9],
-    attributes: r[10] === '{}' ? {} : (JSON.parse(r[10]) as Record<string, string>),
+    ...leadColumns(r),
     stage: r[11],
     score: r[12],
     suppressed: r[13],

@@ -326,8 +326,14 @@ type RawLead = [
   pausedUntil: number | null,
 ];
 
-function toLeadRow(r: RawLead): LeadRow {
-  const row: LeadRow = {
+/**
+ * The first eleven columns every lead read selects, in LEAD_COLUMNS' order (id, the profile
+ * fields, consent, attributes), decoded once for the planner's reads and `leads list` alike.
+ */
+export function leadColumns<C extends string>(
+  r: readonly [number, string, string, string, string, string, string, string, string, C, string, ...unknown[]],
+) {
+  return {
     id: r[0],
     email: r[1],
     firstName: r[2],
@@ -340,6 +346,12 @@ function toLeadRow(r: RawLead): LeadRow {
     consent: r[9],
     // Most leads have no attributes: skip the parser for them.
     attributes: r[10] === '{}' ? {} : (JSON.parse(r[10]) as Record<string, string>),
+  };
+}
+
+function toLeadRow(r: RawLead): LeadRow {
+  const row: LeadRow = {
+    ...leadColumns(r),
     suppressedReason: r[11],
     saved: { score: r[12], stage: r[13], fit: r[14], engagement: r[15] },
   };

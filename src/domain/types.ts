@@ -37,8 +37,8 @@ export const SUPPRESSING_EVENTS: ReadonlySet<EventType> = new Set(['unsubscribed
 /** A person answered: sales takes the conversation from here, not another nurture sequence. */
 export const CONVERSATION_EVENTS: ReadonlySet<EventType> = new Set(['replied', 'meeting_booked', 'became_customer']);
 
-export interface LeadProfile {
-  id: number;
+/** What a lead is, as stored: the fields every view of a lead (profile, listing, import preview) shares. */
+export interface LeadFields {
   email: string;
   firstName: string;
   lastName: string;
@@ -48,8 +48,12 @@ export interface LeadProfile {
   country: string;
   /** Empty when unknown: the workspace default applies. */
   timezone: string;
-  consent: ConsentState;
   attributes: Record<string, string>;
+}
+
+export interface LeadProfile extends LeadFields {
+  id: number;
+  consent: ConsentState;
   /** Set by `nurture leads pause`: no mail until `until` (null: until `leads resume`). */
   pause?: LeadPause;
 }

@@ -1,3 +1,4 @@
+import type { LeadFields } from '../domain/types.js';
 import type { ScoringModel } from '../domain/scoring.js';
 import type { ColumnMapping, ImportSettings, PresetId, ZoneSource } from './types.js';
 
@@ -7,19 +8,10 @@ export interface RejectedRow {
 }
 
 /** A lead as the import would store it (what --check shows). */
-export interface PreviewRow {
+export interface PreviewRow extends LeadFields {
   line: number;
-  email: string;
-  firstName: string;
-  lastName: string;
-  company: string;
-  jobTitle: string;
-  industry: string;
-  country: string;
-  timezone: string;
   zoneSource: ZoneSource;
   consent: string;
-  attributes: Record<string, string>;
 }
 
 export interface ImportReport {

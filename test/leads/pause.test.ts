@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/db/outbox.js';
 import { PauseStore } from '../../src/db/pauses.js';
-import { leadsWorkspace } from './support.js';
+import { leadsWorkspace, leadsWorkspaces } from './support.js';
 
 /**
  * `leads pause` end to end: hourly runs send the paused lead nothing during the pause, then
@@ -13,14 +13,7 @@ const HOUR = 3_600_000;
 const ANA = 'ana@brightstack.example';
 
 describe('leads pause and resume', () => {
-  let cleanup = () => {};
-  afterEach(() => cleanup());
-
-  async function ws() {
-    const w = await leadsWorkspace();
-    cleanup = w.cleanup;
-    return w;
-  }
+  const ws = leadsWorkspaces();
 
   it('holds every touch during the pause in runs and forecast, then resumes under the caps', { timeout: 60_000 }, async () => {
     const w = await ws();

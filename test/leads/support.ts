@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { badInputWorkspace } from '../bad-input/support.js';
 
 /** Six leads, each held back for a different reason but one (NOW is Monday 2026-11-23 12:00Z). */
@@ -27,4 +28,15 @@ export async function leadsWorkspace() {
   const events = await ws.cli('events', 'import', 'events.csv');
   if (events.status !== 0) throw new Error(events.stderr);
   return ws;
+}
+
+/** A fresh leads workspace per call, removed after each test of the calling suite. */
+export function leadsWorkspaces(): () => ReturnType<typeof leadsWorkspace> {
+  let cleanup = () => {};
+  afterEach(() => cleanup());
+  return async () => {
+    const w = await leadsWorkspace();
+    cleanup = w.cleanup;
+    return w;
+  };
 }

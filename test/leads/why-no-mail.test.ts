@@ -1,19 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { leadsWorkspace } from './support.js';
+import { describe, expect, it } from 'vitest';
+import { leadsWorkspaces } from './support.js';
 
 /** `explain`, `leads show` and `run --dry-run` say why a lead gets no mail, from the planner's own decision. */
 
 const AT = '2026-11-23T15:00:00Z';
 
 describe('why nothing happens', () => {
-  let cleanup = () => {};
-  afterEach(() => cleanup());
-
-  async function ws() {
-    const w = await leadsWorkspace();
-    cleanup = w.cleanup;
-    return w;
-  }
+  const ws = leadsWorkspaces();
 
   it('explain names the first reason for each lead', async () => {
     const w = await ws();
