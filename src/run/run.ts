@@ -195,13 +195,14 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
 
 /**
  * What stopped the run, for people: `relay refused our login: 535 5.7.8 Authentication credentials
- * invalid (smtp://127.0.0.1:2525); nothing was sent, 12 touches wait planned`.
+ * invalid (smtp://127.0.0.1:2525); nothing was sent, 12 touches due now wait planned`. The count is
+ * what the run had planned when it stopped; the leads it had not reached yet are planned by the next run.
  */
 export function haltMessage(report: RunReport): string {
   const h = report.halted;
   if (!h) return '';
   const sent = report.sent.length === 0 ? 'nothing was sent' : `${report.sent.length} sent before it`;
-  return `${h.cause}: ${h.response} (${h.relay}); ${sent}, ${h.waiting} touch${h.waiting === 1 ? '' : 'es'} wait planned`;
+  return `${h.cause}: ${h.response} (${h.relay}); ${sent}, ${h.waiting} touch${h.waiting === 1 ? '' : 'es'} due now wait planned`;
 }
 
 /** What every step of one run shares. */

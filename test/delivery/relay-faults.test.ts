@@ -40,7 +40,7 @@ describe('faults on our side', () => {
         stopped.push(hours);
         expect(run.status).toBe(1);
         expect(run.stderr).toContain(
-          `nurture run: stopped sending: relay refused our login: 535 5.7.8 Authentication credentials invalid (${masked}); nothing was sent, 4 touches wait planned`,
+          `nurture run: stopped sending: relay refused our login: 535 5.7.8 Authentication credentials invalid (${masked}); nothing was sent, 4 touches due now wait planned`,
         );
       } else expect(run.status, `${hours}h: outside the window nothing is tried`).toBe(0);
     }
@@ -137,7 +137,7 @@ describe('faults on our side', () => {
       const run = await ws.cli(sink.url)('run', '--at', AT, '--json');
       expect(run.status).toBe(1);
       expect((JSON.parse(run.stdout) as RunReport).halted).toMatchObject({ cause: 'TLS with the relay failed', waiting: 2 });
-      expect(run.stderr).toMatch(/stopped sending: TLS with the relay failed: .*certificate.*; nothing was sent, 2 touches wait planned/);
+      expect(run.stderr).toMatch(/stopped sending: TLS with the relay failed: .*certificate.*; nothing was sent, 2 touches due now wait planned/);
       expect(sendRows(ws.dbPath).map((r) => [r.status, r.attempts])).toEqual([
         ['planned', 0],
         ['planned', 0],

@@ -84,7 +84,7 @@ describe('SMTP replies', () => {
     expect(report.failed).toEqual([]);
     expect(report.halted).toMatchObject({ cause: 'relay refused our sender', relay: sink.url, waiting: 3 });
     expect(first.stderr).toContain(
-      `nurture run: stopped sending: relay refused our sender: 550 sender maya@tidewater.example not allowed (${sink.url}); nothing was sent, 3 touches wait planned`,
+      `nurture run: stopped sending: relay refused our sender: 550 sender maya@tidewater.example not allowed (${sink.url}); nothing was sent, 3 touches due now wait planned`,
     );
     expect(query(ws.dbPath, 'SELECT email FROM leads WHERE suppressed_reason IS NOT NULL'), 'nobody bounced').toEqual([]);
     expect(sendRows(ws.dbPath).map((r) => [r.status, r.attempts])).toEqual([
