@@ -103,6 +103,17 @@ export class Outbox {
     ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, runId, now);
   }
 
+  /** A step its condition (or a goto) passed over: recorded skipped with the reason, never sent. */
+  skipStep(t: Omit<PlannedTouch, 'dueAt'>, enrollmentId: number, runId: number, now: number): void {
+    this.prepare(
+      `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'skipped', ?, ?, ?, '', ?, ?)
+         ON CONFLICT (enrollment_id, step_id) DO UPDATE SET status = 'skipped', reason = excluded.reason,
+           run_id = excluded.run_id, updated_at = excluded.updated_at
+         WHERE sends.status = 'planned'`,
+    ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.plannedAt, t.reason, runId, now);
+  }
+
   /** Drops planned rows of an enrolment that ended: they will not go out. */
   skipPlanned(enrollmentId: number, reason: string, now: number): void {
     this.prepare(
