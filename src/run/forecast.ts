@@ -9,6 +9,7 @@ import {
   settleLead,
 } from '../domain/lead-plan.js';
 import { nextTick, type Reason, sameReason } from '../domain/placement.js';
+import { nextWindowEdge } from '../domain/conditions/edges.js';
 import type { Step } from '../domain/types.js';
 import type { Workspace } from '../workspace/load.js';
 import { leadStateBatches, planContext, storesFor } from './context.js';
@@ -195,6 +196,9 @@ function nextVisit(
   // A stage, or a conversation with sales (`event replied: …`), holds until an event or decay moves it.
   else if (outcome.kind === 'idle' && /^(stage|no sequence left|event )/.test(outcome.reason)) target = horizon;
   else return undefined;
+  // An event leaving a condition window (`within`) can change an audience or an exitWhen.
+  const edge = nextWindowEdge(ctx.sequences, state.events, t);
+  if (edge !== undefined && edge < target) target = nextTick(edge, every);
   // Decay alone can change the stage (hot pace, audience, enrolment) before the target.
   return nextStageChange(ctx, state, scoreAt, t, target) ?? target;
 }

@@ -74,7 +74,7 @@ export function checkSequenceConditions(s: SequenceFile, segments: SegmentFiles,
   const none = () => {};
   walk(s.audience, ['audience'], segment, (rule, path) => enrolmentOnly('an audience')(rule, path, at));
   if (s.enterOn) enrolmentOnly('enterOn')(s.enterOn, ['enterOn'], at);
-  if (s.interrupt && !s.enterOn) at(['interrupt'], 'interrupt: true needs enterOn (the event that interrupts)');
+  if (s.interrupt && !s.enterOn) at(['interrupt'], 'needs enterOn (the event that interrupts a lower-priority sequence)');
   if (s.exitWhen) walk(s.exitWhen, ['exitWhen'], segment, none);
   const ids = s.steps.map((step) => step.id);
   s.steps.forEach((step, i) => {
