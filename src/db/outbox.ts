@@ -78,9 +78,18 @@ export class Outbox {
   enroll(leadId: number, sequenceId: string, at: number, reason: string, runId: number): number {
     return Number(
       this.prepare(
-        `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, run_id) VALUES (?, ?, 'active', ?, ?, ?)`,
-      ).run(leadId, sequenceId, at, reason, runId).lastInsertRowid,
+        `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, entry_reason, run_id) VALUES (?, ?, 'active', ?, ?, ?, ?)`,
+      ).run(leadId, sequenceId, at, reason, reason, runId).lastInsertRowid,
     );
+  }
+
+  /** Why the lead entered each of its sequences (explain, the lead page). */
+  entryReasons(leadId: number): Map<string, string> {
+    const rows = this.prepare('SELECT sequence_id AS sequenceId, entry_reason AS reason FROM enrollments WHERE lead_id = ?').all(leadId) as {
+      sequenceId: string;
+      reason: string;
+    }[];
+    return new Map(rows.map((r) => [r.sequenceId, r.reason]));
   }
 
   endEnrollment(id: number, status: 'completed' | 'exited', at: number, reason: string): void {

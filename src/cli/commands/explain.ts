@@ -44,6 +44,7 @@ function explain(app: App, lead: LeadRow, now: number) {
     now + 120 * DAY_MS,
   );
   const local = (t: number | null) => (t === null ? null : isoWithOffset(t, zone));
+  const entered = app.stores.outbox.entryReasons(lead.id);
   const body = {
     lead: lead.email,
     zone,
@@ -62,6 +63,7 @@ function explain(app: App, lead: LeadRow, now: number) {
       enrolledAt: local(e.enrolledAt),
       endedAt: local(e.endedAt ?? null),
       reason: e.exitReason,
+      enrolledBecause: entered.get(e.sequenceId) || undefined,
     })),
     sends: loaded.sends.map((s) => ({
       sequence: s.sequenceId,
@@ -88,13 +90,14 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
   io.stdout(
     body.enrollments.length
       ? table(
-          ['sequence', 'status', 'enrolled', 'ended', 'reason'],
+          ['sequence', 'status', 'enrolled', 'ended', 'reason', 'enrolled because'],
           body.enrollments.map((e) => [
             e.sequence,
             e.status,
             e.enrolledAt ?? '',
             e.endedAt ?? '',
             e.reason ?? '',
+            e.enrolledBecause ?? '',
           ]),
         )
       : '  none',
