@@ -8,12 +8,16 @@ import { benchDelivery } from './delivery.js';
 import { benchForecast } from './forecast.js';
 import { benchPlanning } from './planning.js';
 import { benchScoring } from './scoring.js';
+import { benchSegments } from './segments.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BENCH_LEADS ?? 1_000_000);
 
 console.log('## planning');
 await benchPlanning(PLANNING_LEADS);
+
+console.log('\n## planning with segments and conditions');
+await benchSegments(PLANNING_LEADS);
 
 console.log('\n## delivery');
 await benchDelivery(Number(process.env.BENCH_MESSAGES ?? 3000));

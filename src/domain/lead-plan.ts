@@ -1,6 +1,6 @@
 import { openConversation, recycleCause, sunsetReason } from './cadence.js';
 import type { ConditionInput, ScoreParts } from './conditions/input.js';
-import { conditionExit, entryWhy, gotoPast, stepReaction } from './conditions/sequence-rules.js';
+import { conditionExit, entryWhy, gotoPast, mayExitOnCondition, stepReaction } from './conditions/sequence-rules.js';
 import { consentAllowsMail } from './consent.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
@@ -217,9 +217,11 @@ function nextTouch(
   const { step, previousAt, sentInSequence } = nextStep(sequence, state, enrollment);
   if (!step) return { kind: 'complete', sequenceId: sequence.id };
   const input = { ...leadInput, enrolledAt: enrollment.enrolledAt, previousAt };
-  const enrolledBefore = new Set(state.enrollments.map((e) => e.sequenceId));
-  const conditionEnd = conditionExit(ctx.sequences, sequence, enrolledBefore, input);
-  if (conditionEnd) return { kind: 'exit', sequenceId: sequence.id, reason: conditionEnd };
+  if (mayExitOnCondition(ctx.sequences, sequence)) {
+    const enrolledBefore = new Set(state.enrollments.map((e) => e.sequenceId));
+    const conditionEnd = conditionExit(ctx.sequences, sequence, enrolledBefore, input);
+    if (conditionEnd) return { kind: 'exit', sequenceId: sequence.id, reason: conditionEnd };
+  }
   const jumped = jumpedOver(sequence, step, state);
   if (jumped) return jumped;
   if (blockedByConsent) {

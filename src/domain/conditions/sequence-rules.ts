@@ -1,4 +1,3 @@
-import { formatWithOffset } from '../../time/offsets.js';
 import type { ScoredEvent } from '../scoring-rules.js';
 import type { Sequence, Step } from '../types.js';
 import { eventMatches, holds, whyFails, whyHolds, windowStart } from './evaluate.js';
@@ -19,10 +18,11 @@ export function entryWhy(sequence: Sequence, input: ConditionInput): string | un
     if (!event) return undefined;
     why += `; enterOn ${describeTrigger(sequence.enterOn, event)}`;
   }
-  if (sequence.audience.condition) {
-    const matched = whyHolds(sequence.audience.condition, input);
-    if (matched === undefined) return undefined;
-    why += `; ${matched}`;
+  const audience = sequence.audience.condition;
+  if (audience) {
+    // Most leads a run looks at are not in most audiences: test first, describe only a match.
+    if (!holds(audience, input)) return undefined;
+    why += `; ${whyHolds(audience, input)!}`;
   }
   return why;
 }
@@ -41,7 +41,7 @@ export function triggerEvent(trigger: EventTest, input: ConditionInput, after: n
 }
 
 function describeTrigger(trigger: EventTest, event: ScoredEvent): string {
-  return `${trigger.label.replace(/^did /, '')} (${event.type} at ${formatWithOffset(event.at, 'UTC')})`;
+  return `${trigger.label.replace(/^did /, '')} (${event.type} at ${new Date(event.at).toISOString()})`;
 }
 
 /**
@@ -49,6 +49,16 @@ function describeTrigger(trigger: EventTest, event: ScoredEvent): string {
  * with `enterOn` and `interrupt: true` was triggered by an event after this enrolment began (the
  * lead leaves at this run, between two touches, and the next round enrols it there).
  */
+const interrupters = new WeakMap<readonly Sequence[], boolean>();
+
+/** Whether `conditionExit` can say anything for this sequence (most sequences have no exitWhen and no interrupter above). */
+export function mayExitOnCondition(sequences: readonly Sequence[], sequence: Sequence): boolean {
+  if (sequence.exitWhen) return true;
+  let any = interrupters.get(sequences);
+  if (any === undefined) interrupters.set(sequences, (any = sequences.some((s) => s.interrupt && s.enterOn)));
+  return any;
+}
+
 export function conditionExit(
   sequences: readonly Sequence[],
   sequence: Sequence,
