@@ -1,6 +1,7 @@
 import { openConversation, recycleCause, sunsetReason } from './cadence.js';
 import type { ConditionInput, ScoreParts } from './conditions/input.js';
-import { conditionExit, entryWhy, gotoPast, mayExitOnCondition, stepReaction } from './conditions/sequence-rules.js';
+import { chooseContent, conditionExit, entryWhy, gotoPast, mayExitOnCondition, stepReaction } from './conditions/sequence-rules.js';
+import { reason as ruleReason } from './placement.js';
 import { consentAllowsMail } from './consent.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
@@ -55,7 +56,8 @@ export type Decision =
   | { kind: 'exit'; sequenceId: string; reason: string }
   | { kind: 'complete'; sequenceId: string }
   | { kind: 'enroll'; sequenceId: string; reason: string }
-  | { kind: 'send'; sequence: Sequence; step: Step; at: number; reasons: Reason[] }
+  /** `template`: chosen by the step's `content` (else the step's own). */
+  | { kind: 'send'; sequence: Sequence; step: Step; at: number; reasons: Reason[]; template?: string }
   | { kind: 'wait'; sequence: Sequence; step: Step; at: number; due: number; reasons: Reason[] }
   | { kind: 'blocked'; sequence: Sequence; step: Step; reason: string }
   /** Steps passed over: a `when`/`unless` that skipped the step (or sent it to `else`), or a `goto`. */
@@ -261,7 +263,12 @@ function nextTouch(
     const reaction = stepReaction(step, input);
     if (reaction.skip) return { kind: 'skip', sequence, steps: stepsUpTo(sequence, step, reaction.to), reason: reaction.reason };
   }
+  if (decision.kind === 'send' && step.content) return withContent(decision, chooseContent(step, input));
   return decision;
+}
+
+function withContent(decision: Extract<Decision, { kind: 'send' }>, chosen: { template: string; why: string }): Decision {
+  return { ...decision, template: chosen.template, reasons: [...decision.reasons, ruleReason('content', chosen.why)] };
 }
 
 /** The step, and with a target the steps after it before the target. */

@@ -14,7 +14,8 @@ export interface Reason {
     | 'cadence'
     | 'business-days'
     | 'catch-up'
-    | 'sequence-switch';
+    | 'sequence-switch'
+    | 'content';
   detail: string;
 }
 

@@ -70,6 +70,8 @@ export interface Step {
   else?: string;
   /** After this step is sent, the sequence goes on at this (later) step. */
   goto?: string;
+  /** Content by segment: the first entry whose condition holds picks the template; else `template`. */
+  content?: { when: Condition; template: string }[];
 }
 
 export interface Sequence {

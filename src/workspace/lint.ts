@@ -54,7 +54,7 @@ export function lintWorkspace(workspace: Workspace): { coverage: ForceCoverage[]
       }
     });
   }
-  const used = new Set(workspace.sequences.flatMap((s) => s.steps.map((st) => st.template)));
+  const used = new Set(workspace.sequences.flatMap((s) => s.steps.flatMap((st) => [st.template, ...(st.content ?? []).map((c) => c.template)])));
   used.add(workspace.config.confirmationTemplate);
   for (const name of workspace.templates.emails.keys()) {
     if (!used.has(name))

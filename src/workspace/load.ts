@@ -96,7 +96,7 @@ export function loadWorkspace(dirInput: string): Workspace {
   problems.push(...templateProblems);
   for (const s of sequences) {
     checkSequence(s, sources.get(s.id)!, sequences, templates, problems);
-    checkSequenceConditions(s, config?.data.segments ?? {}, locate(sources.get(s.id)!, problems));
+    checkSequenceConditions(s, config?.data.segments ?? {}, locate(sources.get(s.id)!, problems), templates.emails);
   }
   if (config?.data.consent === 'confirmed' && !templates.emails.has(config.data.confirmationTemplate)) {
     problems.push({

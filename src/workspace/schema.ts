@@ -38,6 +38,11 @@ export const stepSchema = strict({
   unless: conditionSchema.optional(),
   else: idSchema.optional(),
   goto: idSchema.optional(),
+  // Content by segment: the first entry whose `when` holds picks the template; `template` is the default.
+  content: z
+    .array(strict({ when: conditionSchema, template: z.string().regex(/^[A-Za-z0-9][\w-]*$/, { error: 'expected a template name without .hbs' }) }))
+    .min(1)
+    .optional(),
 });
 
 export const sequenceSchema = strict({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sequence } from '../../src/domain/types.js';
+import type { LeadEvent, Sequence } from '../../src/domain/types.js';
 import { forecastLead } from '../../src/run/forecast.js';
 import { ConditionCompiler } from '../../src/workspace/conditions/compile.js';
 import type { ConditionFile } from '../../src/workspace/conditions/schema.js';
@@ -16,7 +16,7 @@ const cond = (file: ConditionFile) => compiler.condition(file);
 const pricing = (hoursBefore: number) => ({ type: 'page_viewed' as const, at: START - hoursBefore * HOUR, url: 'https://x.test/pricing' });
 const opened = (hoursBefore: number) => ({ type: 'email_opened' as const, at: START - hoursBefore * HOUR, url: '' });
 
-function compare(sequences: Sequence[], events: ReturnType<typeof pricing>[], days = 30) {
+function compare(sequences: Sequence[], events: LeadEvent[], days = 30) {
   const p = policy({ cadence: STEADY });
   const runs = simulateHourly(planContext(p, sequences), leadState({}, events), [], START, START + days * DAY);
   const items = forecastLead(planContext(p, sequences), leadState({}, events), START, START + days * DAY);

@@ -22,6 +22,7 @@ const iso = (t: number) => new Date(t).toISOString();
 const SEGMENTS = `
 segments:
   emea-saas: { where: [{ field: country, in: [DE, FR, GB] }, { field: industry, in: [SaaS] }] }
+  canada: { where: [{ field: country, in: [CA] }] }
 `;
 
 const WEBINAR = `id: webinar-follow-up
@@ -31,7 +32,8 @@ enterOn: { event: webinar_attended, properties: { webinar: clean-pipeline } }
 interrupt: true
 priority: 30
 steps:
-  - { id: thanks,  force: pull,    template: webinar-thanks,  wait: P0D }
+  - { id: thanks,  force: pull,    template: webinar-thanks,  wait: P0D,
+      content: [{ when: { segment: canada }, template: webinar-thanks-canada }] }
   - { id: pricing, force: push,    template: webinar-pricing, wait: P2D,
       unless: { did: [{ event: page_viewed, urlContains: /pricing, since: enrolled }] } }
   - { id: habit,   force: habit,   template: habit-csv-exports, wait: P2D }
@@ -103,6 +105,7 @@ describe('segments and steps that react, over a fortnight of hourly runs', () =>
     file('sequences/webinar-follow-up.yaml', WEBINAR);
     file('sequences/emea-saas.yaml', PERSONA);
     file('templates/webinar-thanks.hbs', template('Thanks for joining Clean pipeline', 'The recording and slides are below.'));
+    file('templates/webinar-thanks-canada.hbs', template('Thanks for joining Clean pipeline, from Toronto', 'The recording, with CASL notes.'));
     file('templates/webinar-pricing.hbs', template('What Tidewater costs for a team like yours', 'Pricing, worked out.'));
     file('templates/emea-gdpr-pain.hbs', template('Lead data across EU borders', 'Your CRM and your marketing platform disagree, and GDPR asks which one is right.'));
     file('leads.csv', LEADS);
@@ -143,12 +146,23 @@ describe('segments and steps that react, over a fortnight of hourly runs', () =>
   });
 
   it('thanked only those who attended the clean-pipeline webinar', () => {
-    const thanked = sink.messages.filter((m) => m.subject === 'Thanks for joining Clean pipeline').map(recipient).sort();
+    const thanked = sink.messages.filter((m) => m.subject?.startsWith('Thanks for joining Clean pipeline')).map(recipient).sort();
     expect(thanked).toEqual(['ben@harbor.example', 'dana@quarry.example', 'finn@cedar.example']);
     expect(stepsOf('eve@summit.example').every((s) => s.startsWith('new-signups/'))).toBe(true);
     expect(stepsOf('gus@pine.example').length).toBeGreaterThan(0);
     expect(stepsOf('gus@pine.example').some((s) => s.startsWith('webinar-follow-up/'))).toBe(false);
     expect(stepsOf('ben@harbor.example').slice(0, 2)).toEqual(['webinar-follow-up/thanks', 'webinar-follow-up/pricing']);
+  });
+
+  it('chose the Canadian thank-you by segment, and said so in the run and in the forecast', () => {
+    const finn = sink.messages.find((m) => recipient(m) === 'finn@cedar.example' && m.headers.get('x-nurture-step') === 'thanks')!;
+    expect(finn.subject).toBe('Thanks for joining Clean pipeline, from Toronto');
+    const ben = sink.messages.find((m) => recipient(m) === 'ben@harbor.example' && m.headers.get('x-nurture-step') === 'thanks')!;
+    expect(ben.subject).toBe('Thanks for joining Clean pipeline');
+    const item = sent.find((s) => s.lead === 'finn@cedar.example' && s.step === 'thanks')!;
+    expect(item.reason).toContain('content: segment canada: webinar-thanks-canada');
+    expect(forecast.find((s) => s.lead === 'finn@cedar.example' && s.step === 'thanks')!.reason).toContain('content: segment canada: webinar-thanks-canada');
+    expect(sent.find((s) => s.lead === 'ben@harbor.example' && s.step === 'thanks')!.reason).toContain('content: default: webinar-thanks');
   });
 
   it('skipped the pricing step for the lead who visited /pricing since enrolling, with the reason', async () => {

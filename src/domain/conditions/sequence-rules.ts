@@ -80,6 +80,15 @@ export function conditionExit(
   return undefined;
 }
 
+/** Content by segment: the first `content` entry whose condition holds, or the step's template. */
+export function chooseContent(step: Step, input: ConditionInput): { template: string; why: string } {
+  for (const entry of step.content ?? []) {
+    const why = whyHolds(entry.when, input);
+    if (why !== undefined) return { template: entry.template, why: `${why}: ${entry.template}` };
+  }
+  return { template: step.template, why: `default: ${step.template}` };
+}
+
 export type StepReaction = { skip: false } | { skip: true; reason: string; to?: string };
 
 /**

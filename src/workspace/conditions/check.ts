@@ -66,7 +66,7 @@ function cycleFrom(name: string, segments: SegmentFiles, trail: string[]): strin
  * enrolled` only where there is an enrolment, `else` and `goto` name a later step (each step is
  * sent at most once per enrolment, so a jump back could never be taken: no loops).
  */
-export function checkSequenceConditions(s: SequenceFile, segments: SegmentFiles, at: At): void {
+export function checkSequenceConditions(s: SequenceFile, segments: SegmentFiles, at: At, templates?: ReadonlySet<string> | ReadonlyMap<string, unknown>): void {
   const segment = (name: string, path: Path) => {
     const problem = segmentProblem(name, segments);
     if (problem) at(path, problem);
@@ -80,6 +80,11 @@ export function checkSequenceConditions(s: SequenceFile, segments: SegmentFiles,
   s.steps.forEach((step, i) => {
     if (step.when) walk(step.when, ['steps', i, 'when'], segment, none);
     if (step.unless) walk(step.unless, ['steps', i, 'unless'], segment, none);
+    step.content?.forEach((c, j) => {
+      walk(c.when, ['steps', i, 'content', j, 'when'], segment, none);
+      if (templates && !templates.has(c.template))
+        at(['steps', i, 'content', j, 'template'], `template "${c.template}" not found (expected templates/${c.template}.hbs)`);
+    });
     if (step.else !== undefined && !step.when && !step.unless)
       at(['steps', i, 'else'], 'else needs a when or unless on the same step');
     for (const key of ['else', 'goto'] as const) {

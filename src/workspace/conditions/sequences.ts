@@ -13,8 +13,9 @@ export function compileSequences(files: readonly SequenceFile[], segments: Segme
     const sequence: Sequence = {
       ...rest,
       audience: compiler.audience(audience),
-      steps: steps.map(({ when, unless, ...step }) => ({
+      steps: steps.map(({ when, unless, content, ...step }) => ({
         ...step,
+        ...(content ? { content: content.map((c) => ({ when: compiler.condition(c.when), template: c.template })) } : {}),
         ...(when ? { when: compiler.condition(when) } : {}),
         ...(unless ? { unless: compiler.condition(unless) } : {}),
       })),
