@@ -1,5 +1,6 @@
 import { FORCES, type Force } from '../domain/types.js';
 import { approxWaitMs, parseWait } from '../domain/waits.js';
+import { pathWarnings } from './conditions/paths.js';
 import type { Workspace } from './load.js';
 
 export interface ForceCoverage {
@@ -42,6 +43,8 @@ export function lintWorkspace(workspace: Workspace): { coverage: ForceCoverage[]
       });
   }
   warnings.push(...cadenceWarnings(workspace));
+  for (const s of workspace.sequences)
+    for (const message of pathWarnings(s)) warnings.push({ file: workspace.sequenceFiles.get(s.id) ?? s.id, message });
   const minGap = workspace.policy.minGapMs;
   for (const s of workspace.sequences) {
     s.steps.forEach((step, i) => {

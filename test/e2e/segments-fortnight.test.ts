@@ -186,6 +186,16 @@ describe('segments and steps that react, over a fortnight of hourly runs', () =>
     expect(body.enrollments[0]!.reason).toMatch(/^interrupted by webinar-follow-up: webinar_attended with webinar=clean-pipeline/);
   });
 
+  it('lint counts each audience on the current leads and what a higher priority takes', async () => {
+    const lint = await cli()('lint', '--json');
+    expect(lint.status).toBe(0);
+    const body = JSON.parse(lint.stdout) as { audiences: { sequence: string; matches: number; takenByHigher: number }[]; warnings: { file: string; message: string }[] };
+    // Only Finn's trigger is still inside its 7 days at the end of the fortnight.
+    expect(body.audiences.find((a) => a.sequence === 'webinar-follow-up')).toEqual({ sequence: 'webinar-follow-up', matches: 0, takenByHigher: 0 });
+    expect(body.audiences.find((a) => a.sequence === 'emea-saas')!.matches).toBeGreaterThan(0);
+    expect(body.warnings).toContainEqual({ file: 'sequences/webinar-follow-up.yaml', message: 'audience matches none of the current leads' });
+  });
+
   it('sent exactly what the calendar forecast on day 0', () => {
     expect(sent.length).toBeGreaterThan(15);
     expect(sent.map(key).sort()).toEqual(forecast.map(key).sort());

@@ -4,6 +4,11 @@ import { complianceProblems } from '../../mail/compliance.js';
 import { WorkspaceError } from '../../workspace/errors.js';
 import { lintWorkspace } from '../../workspace/lint.js';
 import { loadWorkspace, type Workspace } from '../../workspace/load.js';
+import { existsSync } from 'node:fs';
+import { overlapWarnings } from '../../domain/conditions/overlaps.js';
+import { openReader } from '../../db/connection.js';
+import { audienceOverlaps } from '../../run/overlaps.js';
+import { databasePath } from '../../workspace/load.js';
 import type { GlobalOptions } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -23,8 +28,10 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
     throw new UserError(`invalid workspace:\n${error.message}`);
   }
   const result = lintWorkspace(workspace);
+  const overlaps = leadOverlaps(io, globals, workspace);
+  if (overlaps) result.warnings.push(...overlaps.warnings);
   if (globals.json) {
-    io.stdout(json({ valid: true, errors: [], ...result }));
+    io.stdout(json({ valid: true, errors: [], ...result, ...(overlaps ? { audiences: overlaps.rows } : {}) }));
     return 0;
   }
   io.stdout(
@@ -38,6 +45,10 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
       ]),
     ),
   );
+  if (overlaps) {
+    io.stdout('\nAudiences on the current leads:');
+    io.stdout(table(['sequence', 'matches', 'taken by higher priority'], overlaps.rows.map((r) => [r.sequence, String(r.matches), String(r.takenByHigher)])));
+  }
   io.stdout('');
   if (result.warnings.length === 0) io.stdout('workspace is valid; no warnings');
   else {
@@ -45,4 +56,29 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
     for (const w of result.warnings) io.stdout(`  ${w.file}${w.line ? `:${w.line}` : ''}: ${w.message}`);
   }
   return 0;
+}
+
+/**
+ * With a database holding leads: per sequence, how many current leads its audience matches and
+ * how many a higher-priority sequence takes first (a read-only pass; lint never writes).
+ */
+function leadOverlaps(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
+  const path = databasePath(workspace, globals.db ? resolve(io.cwd, globals.db) : undefined);
+  if (path.startsWith('postgres') || !existsSync(path)) return undefined;
+  let sqlite: ReturnType<typeof openReader>;
+  try {
+    sqlite = openReader(path);
+  } catch {
+    return undefined;
+  }
+  try {
+    const hasLeads = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leads'").get() && sqlite.prepare('SELECT 1 FROM leads LIMIT 1').get();
+    if (!hasLeads) return undefined;
+    const overlaps = audienceOverlaps(sqlite, workspace, io.clock.now());
+    const rows = overlaps.map((o) => ({ sequence: o.sequence, matches: o.matches, takenByHigher: o.takenByHigher }));
+    const warnings = overlapWarnings(overlaps).map((w) => ({ file: workspace.sequenceFiles.get(w.sequence) ?? w.sequence, message: w.message }));
+    return { rows, warnings };
+  } finally {
+    sqlite.close();
+  }
 }
