@@ -108,6 +108,8 @@ export function forecastLead(
   from: number,
   to: number,
   epochs?: number[],
+  /** Collects the steps a condition or a goto will pass over, with the reason (explain). */
+  skips?: TouchItem[],
 ): TouchItem[] {
   const out: TouchItem[] = [];
   const zone = leadWhere(state.profile, ctx.policy).zone;
@@ -123,7 +125,10 @@ export function forecastLead(
       sentAtT = 0;
       continue;
     }
-    const { outcome } = settleLead(ctx, state, t, () => scoreAt(t).stage);
+    const { outcome, bookkeeping } = settleLead(ctx, state, t, () => scoreAt(t).stage);
+    if (skips)
+      for (const d of bookkeeping)
+        if (d.kind === 'skip') for (const s of d.steps) skips.push(touchItem(state.profile.email, zone, d.sequence.id, s.id, s.force, t, d.reason));
     if (outcome.kind === 'send') {
       sentAtT++;
       epochs?.push(t);

@@ -105,7 +105,13 @@ describe('segments and steps that react, over a fortnight of hourly runs', () =>
     file('sequences/webinar-follow-up.yaml', WEBINAR);
     file('sequences/emea-saas.yaml', PERSONA);
     file('templates/webinar-thanks.hbs', template('Thanks for joining Clean pipeline', 'The recording and slides are below.'));
-    file('templates/webinar-thanks-canada.hbs', template('Thanks for joining Clean pipeline, from Toronto', 'The recording, with CASL notes.'));
+    file(
+      'templates/webinar-thanks-canada.hbs',
+      template('Thanks for joining Clean pipeline, from Toronto', 'The recording, with CASL notes.').replace(
+        '<p>{{> greeting}}</p>',
+        '<p>Hi {{default lead.firstName "there"}},</p>',
+      ),
+    );
     file('templates/webinar-pricing.hbs', template('What Tidewater costs for a team like yours', 'Pricing, worked out.'));
     file('templates/emea-gdpr-pain.hbs', template('Lead data across EU borders', 'Your CRM and your marketing platform disagree, and GDPR asks which one is right.'));
     file('leads.csv', LEADS);
@@ -157,6 +163,7 @@ describe('segments and steps that react, over a fortnight of hourly runs', () =>
   it('chose the Canadian thank-you by segment, and said so in the run and in the forecast', () => {
     const finn = sink.messages.find((m) => recipient(m) === 'finn@cedar.example' && m.headers.get('x-nurture-step') === 'thanks')!;
     expect(finn.subject).toBe('Thanks for joining Clean pipeline, from Toronto');
+    expect(finn.text).toContain('Hi Finn,');
     const ben = sink.messages.find((m) => recipient(m) === 'ben@harbor.example' && m.headers.get('x-nurture-step') === 'thanks')!;
     expect(ben.subject).toBe('Thanks for joining Clean pipeline');
     const item = sent.find((s) => s.lead === 'finn@cedar.example' && s.step === 'thanks')!;

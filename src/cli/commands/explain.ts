@@ -1,6 +1,7 @@
 import { leadWhere } from '../../domain/lead-plan.js';
 import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
+import type { TouchItem } from '../../run/items.js';
 import { scoreLoaded } from '../../run/rescore.js';
 import { DAY_MS } from '../../time/clock.js';
 import { isoWithOffset } from '../../time/zone.js';
@@ -37,11 +38,14 @@ function explain(app: App, lead: LeadRow, now: number) {
   const zone = leadWhere(lead, app.workspace.policy).zone;
   const loaded = [...leadBatches(app.stores, 1, lead.id)][0]![0]!;
   const score = scoreBody(app.workspace.scoring, loaded, scoreLoaded(app.workspace.scoring, loaded, now), now);
+  const upcomingSkips: TouchItem[] = [];
   const upcoming = forecastLead(
     planContext(app.workspace),
     structuredClone(loaded.state),
     now,
     now + 120 * DAY_MS,
+    undefined,
+    upcomingSkips,
   );
   const local = (t: number | null) => (t === null ? null : isoWithOffset(t, zone));
   const entered = app.stores.outbox.entryReasons(lead.id);
@@ -76,6 +80,8 @@ function explain(app: App, lead: LeadRow, now: number) {
     consentLog: app.stores.leads.consentLog(lead.id).map((c) => ({ ...c, at: local(c.at) })),
     next: upcoming[0] ?? null,
     upcoming,
+    /** Steps a when/unless or a goto will pass over, as the forecast sees them (with no new events). */
+    upcomingSkips,
   };
   return { body, score };
 }
@@ -126,4 +132,5 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
       ? `\nNext touch: ${body.next.sequence}/${body.next.step} (${body.next.force}) at ${body.next.at} — ${body.next.reason}`
       : '\nNext touch: none planned in the next 120 days',
   );
+  for (const s of body.upcomingSkips) io.stdout(`Will skip ${s.sequence}/${s.step} at ${s.at}: ${s.reason}`);
 }
