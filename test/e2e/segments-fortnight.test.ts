@@ -94,6 +94,7 @@ describe('segments and steps that react, over a fortnight of hourly runs', () =>
   const cli = () => cliIn(ws.dir, clock, { NURTURE_SMTP_URL: sink.url });
   let sink: SmtpSink;
   let forecast: TouchItem[] = [];
+  let danaAhead: { upcomingSkips: TouchItem[] } = { upcomingSkips: [] };
   const sent: TouchItem[] = [];
   const skipped: TouchItem[] = [];
   const stepsOf = (lead: string) => sent.filter((s) => s.lead === lead).map((s) => `${s.sequence}/${s.step}`);
@@ -128,6 +129,7 @@ describe('segments and steps that react, over a fortnight of hourly runs', () =>
     const calendar = await run('calendar', '--from', iso(DAY0), '--days', String(DAYS), '--json');
     expect(calendar.status, calendar.stderr).toBe(0);
     forecast = (JSON.parse(calendar.stdout) as { items: TouchItem[] }).items;
+    danaAhead = JSON.parse((await run('explain', 'dana@quarry.example', '--json')).stdout) as typeof danaAhead;
     for (let h = 0; h < DAYS * 24; h++) {
       clock.set(DAY0 + h * HOUR);
       const result = await run('run', '--json');
@@ -177,6 +179,8 @@ describe('segments and steps that react, over a fortnight of hourly runs', () =>
     expect(stepsOf('dana@quarry.example')).toContain('webinar-follow-up/habit');
     const skip = skipped.find((s) => s.lead === 'dana@quarry.example' && s.step === 'pricing')!;
     expect(skip.reason).toBe('unless did page_viewed url contains /pricing since enrolment');
+    // explain on day 0 already showed it, at the same run.
+    expect(danaAhead.upcomingSkips).toEqual([expect.objectContaining({ step: 'pricing', at: skip.at, reason: skip.reason })]);
     const explain = await cli()('explain', 'dana@quarry.example', '--json');
     const body = JSON.parse(explain.stdout) as { enrollments: { sequence: string; enrolledBecause: string }[]; sends: { step: string; status: string; reason: string }[] };
     expect(body.enrollments[0]!.enrolledBecause).toMatch(/^stage \w+, priority 30; enterOn webinar_attended with webinar=clean-pipeline within P7D \(webinar_attended at /);
