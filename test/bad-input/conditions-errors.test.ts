@@ -51,9 +51,9 @@ describe('conditions that are wrong: file, line, field and what was meant', () =
     expect(result.status).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
       'nurture: invalid workspace:',
-      'nurture.yaml:66: segments.emea-saas.where[0].field: unknown field "contry" (did you mean "country"?) (allowed: email, firstName, lastName, company, jobTitle, industry, country, attributes.<column>)',
+      'nurture.yaml:67: segments.emea-saas.where[0].field: unknown field "contry" (did you mean "country"?) (allowed: email, firstName, lastName, company, jobTitle, industry, country, attributes.<column>)',
       'sequences/webinar.yaml:3: audience.event: unknown key "event" (allowed: stages, segment, where, did, didNot, score, fit, engagement, all, any, not)',
-      'sequences/webinar.yaml:4: enterOn.event: unknown event "webinar_attend" (did you mean "webinar_attended"?) (known: email_opened, email_clicked, page_viewed, form_submitted, webinar_attended, content_downloaded, meeting_booked, replied, unsubscribed, bounced, complained, closed_lost, became_customer)',
+      'sequences/webinar.yaml:4: enterOn.event: unknown event "webinar_attend" (did you mean "webinar_attended"?) (known: email_opened, email_clicked, page_viewed, form_submitted, webinar_attended, content_downloaded, meeting_booked, replied, unsubscribed, bounced, soft_bounced, complained, closed_lost, became_customer)',
       'sequences/webinar.yaml:9: steps[1].unless.did[0].since: "enroled" is not enrolled, previous or a date (expected e.g. since: enrolled, since: 2026-11-01)',
       'sequences/webinar.yaml:11: steps[2].when.where[0].inn: unknown key "inn" (did you mean "in"?) (allowed: field, pattern, in, exists, gte, lte, before, after, all, any, not)',
       "sequences/persona.yaml:3: audience.did[0].since: since: enrolled needs an enrolment: use it in a step's when/unless or exitWhen, not in an audience",
@@ -70,9 +70,9 @@ describe('conditions that are wrong: file, line, field and what was meant', () =
     expect(result.status).toBe(1);
     expect(result.stderr.split('\n')).toEqual([
       'nurture: invalid workspace:',
-      'nurture.yaml:67: segments.loop-a: segments refer to each other in a circle: loop-a → loop-b → loop-a',
-      'nurture.yaml:68: segments.loop-b: segments refer to each other in a circle: loop-b → loop-a → loop-b',
-      "nurture.yaml:69: segments.recent.did[0].since: since: enrolled needs an enrolment: use it in a step's when/unless or exitWhen, not in a segment",
+      'nurture.yaml:68: segments.loop-a: segments refer to each other in a circle: loop-a → loop-b → loop-a',
+      'nurture.yaml:69: segments.loop-b: segments refer to each other in a circle: loop-b → loop-a → loop-b',
+      "nurture.yaml:70: segments.recent.did[0].since: since: enrolled needs an enrolment: use it in a step's when/unless or exitWhen, not in a segment",
       'sequences/persona.yaml:7: steps[0].else: else needs a when or unless on the same step',
       'sequences/webinar.yaml:3: audience.segment: segment "emea-sas" is not defined in nurture.yaml segments (did you mean "emea-saas"?) (known: emea-saas, loop-a, loop-b, recent)',
       'sequences/webinar.yaml:9: steps[1].else: step "thank" not found (did you mean "thanks"?) (steps: thanks, pricing, proof)',
