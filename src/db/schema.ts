@@ -94,6 +94,8 @@ export const enrollments = sqliteTable(
     endedAt: integer('ended_at'),
     reason: text('reason').notNull().default(''),
     runId: integer('run_id'),
+    /** Why the lead entered (stage, priority, the audience condition or trigger that matched); kept after it ends. */
+    entryReason: text('entry_reason').notNull().default(''),
   },
   (t) => [
     uniqueIndex('enrollments_lead_sequence').on(t.leadId, t.sequenceId),

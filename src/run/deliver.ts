@@ -114,7 +114,9 @@ export async function deliverAll(
   };
   const deliverOne = async (p: PendingSend, composedMessage: ReturnType<typeof compose> | undefined, answered: () => void): Promise<void> => {
     const profile = p.lead.state.profile;
-    const { sequence, step } = p.decision;
+    const { sequence } = p.decision;
+    // Content by segment: the template the decision chose (conditions/sequence-rules.ts chooseContent).
+    const step = p.decision.template ? { ...p.decision.step, template: p.decision.template } : p.decision.step;
     const zone = leadWhere(profile, deps.workspace.policy).zone;
     const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(p.decision.reasons));
     if (composedMessage) {

@@ -3,6 +3,7 @@ import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
 import { LeadListReader } from '../../db/lead-list.js';
 import { leadNoMail } from '../../run/no-mail.js';
+import type { TouchItem } from '../../run/items.js';
 import { scoreLoaded } from '../../run/rescore.js';
 import { DAY_MS } from '../../time/clock.js';
 import { zoneOrigin } from '../../domain/zone-origin.js';
@@ -40,14 +41,18 @@ function explain(app: App, lead: LeadRow, now: number) {
   const zone = leadWhere(lead, app.workspace.policy).zone;
   const loaded = [...leadBatches(app.stores, 1, lead.id)][0]![0]!;
   const score = scoreBody(app.workspace.scoring, loaded, scoreLoaded(app.workspace.scoring, loaded, now), now);
+  const upcomingSkips: TouchItem[] = [];
   const upcoming = forecastLead(
     planContext(app.workspace),
     structuredClone(loaded.state),
     now,
     now + 120 * DAY_MS,
+    undefined,
+    upcomingSkips,
   );
   const local = (t: number | null) => (t === null ? null : isoWithOffset(t, zone));
   const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
+  const entered = app.stores.outbox.entryReasons(lead.id);
   const body = {
     lead: lead.email,
     zone,
@@ -67,6 +72,7 @@ function explain(app: App, lead: LeadRow, now: number) {
       enrolledAt: local(e.enrolledAt),
       endedAt: local(e.endedAt ?? null),
       reason: e.exitReason,
+      enrolledBecause: entered.get(e.sequenceId) || undefined,
     })),
     sends: loaded.sends.map((s) => ({
       sequence: s.sequenceId,
@@ -81,6 +87,8 @@ function explain(app: App, lead: LeadRow, now: number) {
     noMail: noMail ? { cause: noMail.cause, reason: noMail.text, until: local(noMail.until ?? null) } : null,
     next: upcoming[0] ?? null,
     upcoming,
+    /** Steps a when/unless or a goto will pass over, as the forecast sees them (with no new events). */
+    upcomingSkips,
   };
   return { body, score };
 }
@@ -95,13 +103,14 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
   io.stdout(
     body.enrollments.length
       ? table(
-          ['sequence', 'status', 'enrolled', 'ended', 'reason'],
+          ['sequence', 'status', 'enrolled', 'ended', 'reason', 'enrolled because'],
           body.enrollments.map((e) => [
             e.sequence,
             e.status,
             e.enrolledAt ?? '',
             e.endedAt ?? '',
             e.reason ?? '',
+            e.enrolledBecause ?? '',
           ]),
         )
       : '  none',
@@ -131,4 +140,5 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
       ? `\nNext touch: ${body.next.sequence}/${body.next.step} (${body.next.force}) at ${body.next.at} — ${body.next.reason}`
       : '\nNext touch: none planned in the next 120 days',
   );
+  for (const s of body.upcomingSkips) io.stdout(`Will skip ${s.sequence}/${s.step} at ${s.at}: ${s.reason}`);
 }
