@@ -3,6 +3,7 @@ import { WorkspaceError } from '../workspace/errors.js';
 import { calendarCommand } from './commands/calendar.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand, type DiffOptions } from './commands/diff.js';
+import { reclassifyCommand } from './commands/events-reclassify.js';
 import { explainCommand } from './commands/explain.js';
 import { handoffCommand } from './commands/handoff.js';
 import { type ResolveOptions, resolveCommand, uncertainCommand } from './commands/outbox.js';
@@ -63,6 +64,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(
       act((file: string, _o: unknown, cmd: Command) => importCommand(io, globals(cmd), 'events', file)),
     );
+  events
+    .command('reclassify')
+    .description('classify every open and click again (human, machine open, scanner click) from what was kept')
+    .action(act((_o: unknown, cmd: Command) => reclassifyCommand(io, globals(cmd))));
 
   program
     .command('lint')
