@@ -54,6 +54,13 @@ export class SignalStore {
    */
   reclassifyAll(batch = 2_000): ReclassifyCounts {
     const counts: ReclassifyCounts = { examined: 0, changed: 0, human: 0, machine: 0 };
+    // Events recorded before messages were linked (or imported with a ref): link them first.
+    this.sqlite
+      .prepare(
+        `UPDATE events SET send_id = (SELECT s.id FROM sends s WHERE s.ref = json_extract(events.properties, '$.ref') AND s.ref <> '')
+         WHERE send_id IS NULL AND properties LIKE '%"ref"%'`,
+      )
+      .run();
     const sendIds = this.sqlite
       .prepare("SELECT DISTINCT send_id FROM events WHERE send_id > ? AND type IN ('email_opened', 'email_clicked') ORDER BY send_id LIMIT ?")
       .pluck();

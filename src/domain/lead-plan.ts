@@ -1,5 +1,6 @@
 import { openConversation, recycleCause, sunsetReason } from './cadence.js';
 import { consentAllowsMail } from './consent.js';
+import { GLOBAL_HOLDOUT_PREFIX, holdoutExit, inGlobalHoldout } from './holdout.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
 import type { Reason } from './placement.js';
@@ -131,6 +132,7 @@ function exitReason(
 
 function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stage): Decision {
   if (!(NURTURE_STAGES as readonly string[]).includes(stage)) return { kind: 'idle', reason: `stage ${stage}` };
+  if (inGlobalHoldout(state)) return { kind: 'idle', reason: `${GLOBAL_HOLDOUT_PREFIX}: kept out of all nurture` };
   const conversation = openConversation(state, now);
   if (conversation)
     return { kind: 'idle', reason: `event ${conversation.type}: with sales now, no new sequence (a closed_lost recycles the lead)` };
@@ -294,6 +296,11 @@ export function settleLead(
     if (decision.kind === 'exit' || decision.kind === 'complete' || decision.kind === 'enroll') {
       applyDecision(state, decision, now);
       bookkeeping.push(decision);
+      const held = decision.kind === 'enroll' ? holdoutExit(ctx, state.profile, decision.sequenceId) : undefined;
+      if (held) {
+        applyDecision(state, held, now);
+        bookkeeping.push(held);
+      }
       continue;
     }
     return { bookkeeping, outcome: decision };

@@ -74,6 +74,8 @@ export interface Sequence {
   salesCycle?: string;
   /** The id of a season: the sequence only enrols and sends inside it. */
   season?: string;
+  /** Share (0–1) of the leads it would take that are kept out as a control group (domain/holdout.ts). */
+  holdout?: number;
   steps: Step[];
 }
 
@@ -104,6 +106,8 @@ export interface Policy {
   salesCycles: SalesCycleTier[];
   seasons: SeasonRule[];
   cadence: CadenceRules;
+  /** Share (0–1) of all leads kept out of every sequence as a control group. */
+  holdout?: number;
 }
 
 /** Pacing for sequences whose sales cycle is at most `upTo`: extra caps, a longer gap, scaled waits. */

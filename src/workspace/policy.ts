@@ -23,6 +23,7 @@ export function policyFrom(config: ConfigFile): Policy {
     holidays: config.holidays,
     runEveryMs: ms(config.schedule.every),
     ...cadencePolicy(config),
+    ...(config.holdout ? { holdout: config.holdout } : {}),
   };
 }
 

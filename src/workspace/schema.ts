@@ -4,6 +4,7 @@ import { parseDuration } from '../time/duration.js';
 import { recurrenceProblem } from '../time/recurrence.js';
 import { isValidZone } from '../time/zone.js';
 import { parseWait } from '../domain/waits.js';
+import { goalsSchema, holdoutSchema } from './reporting-schema.js';
 import { checkScoring, checkStages } from './scoring-checks.js';
 
 /** An object that rejects unknown keys, naming them, the likely intended key, and the keys that are allowed. */
@@ -97,6 +98,7 @@ export const sequenceSchema = strict({
   then: idSchema.optional(),
   salesCycle: durationSchema.optional(),
   season: idSchema.optional(),
+  holdout: holdoutSchema.optional(),
   steps: z.array(stepSchema).min(1, { error: 'a sequence needs at least one step' }),
 });
 
@@ -187,6 +189,8 @@ export const configSchema = strict({
     to: timeOfDay,
   }),
   holidays: z.boolean().default(true),
+  goals: goalsSchema,
+  holdout: holdoutSchema.optional(),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(
