@@ -11,6 +11,7 @@ import { importCommand } from './commands/imports.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { previewCommand } from './commands/preview.js';
+import { type ReportOptions, reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 import { serveCommand } from './commands/serve.js';
@@ -123,6 +124,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(
       act((o: { since?: string; format?: string }, cmd: Command) => handoffCommand(io, globals(cmd), o)),
     );
+
+  program
+    .command('report')
+    .description('what works: sent, delivered, opened, clicked (human and machine apart), unsubscribed, goals and lift over holdouts')
+    .option('--from <date>', 'start (default: 30 days before --to)')
+    .option('--to <date>', 'end; a bare date includes that day (default: now)')
+    .addOption(new Option('--by <what>', 'rows per').choices(['sequence', 'step', 'force', 'week', 'segment']))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .action(act((o: ReportOptions, cmd: Command) => reportCommand(io, globals(cmd), o)));
 
   program
     .command('explain')

@@ -39,3 +39,22 @@ export function holdoutExit(
 export function inGlobalHoldout(state: { enrollments: readonly { exitReason?: string }[] }): boolean {
   return state.enrollments.some((e) => e.exitReason?.startsWith(GLOBAL_HOLDOUT_PREFIX) === true);
 }
+
+/**
+ * A lead held out of a sequence waits where that sequence would have had it: no other sequence
+ * takes it while its stage is still in that sequence's audience (else the control group would
+ * get another sequence's mail instead, and the lift would measure the difference between two).
+ */
+export function heldOutWhere(
+  state: { enrollments: readonly { sequenceId: string; exitReason?: string }[] },
+  sequences: readonly Sequence[],
+  stage: string,
+): string | undefined {
+  for (const e of state.enrollments) {
+    if (!e.exitReason?.startsWith(HOLDOUT_PREFIX)) continue;
+    const sequence = sequences.find((s) => s.id === e.sequenceId);
+    if (sequence && (sequence.audience.stages as readonly string[]).includes(stage))
+      return `${HOLDOUT_PREFIX}: in the control group of ${sequence.id} while at stage ${stage}`;
+  }
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { openConversation, recycleCause, sunsetReason } from './cadence.js';
 import { consentAllowsMail } from './consent.js';
-import { GLOBAL_HOLDOUT_PREFIX, holdoutExit, inGlobalHoldout } from './holdout.js';
+import { GLOBAL_HOLDOUT_PREFIX, heldOutWhere, holdoutExit, inGlobalHoldout } from './holdout.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
 import type { Reason } from './placement.js';
@@ -133,6 +133,8 @@ function exitReason(
 function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stage): Decision {
   if (!(NURTURE_STAGES as readonly string[]).includes(stage)) return { kind: 'idle', reason: `stage ${stage}` };
   if (inGlobalHoldout(state)) return { kind: 'idle', reason: `${GLOBAL_HOLDOUT_PREFIX}: kept out of all nurture` };
+  const heldOut = heldOutWhere(state, ctx.sequences, stage);
+  if (heldOut) return { kind: 'idle', reason: heldOut };
   const conversation = openConversation(state, now);
   if (conversation)
     return { kind: 'idle', reason: `event ${conversation.type}: with sales now, no new sequence (a closed_lost recycles the lead)` };
