@@ -7,6 +7,7 @@
 import { benchDelivery } from './delivery.js';
 import { benchForecast } from './forecast.js';
 import { benchPlanning } from './planning.js';
+import { benchReport } from './report.js';
 import { benchScoring } from './scoring.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
@@ -23,3 +24,6 @@ await benchForecast(LEADS);
 
 console.log('\n## scoring');
 await benchScoring(LEADS);
+
+console.log('\n## report and link endpoints');
+await benchReport(Number(process.env.BENCH_REPORT_SENDS ?? 1_000_000));

@@ -13,10 +13,10 @@ export interface GroupedCounts {
 const week = (ms: string) => `date(${ms} / 1000, 'unixepoch', '-6 days', 'weekday 1')`;
 
 const KEY_SQL: Record<ReportKey, [string, string, string]> = {
-  sequence: ['s.sequence_id', 'NULL', 'NULL'],
+  sequence: ['s.sequence_id', "''", "''"],
   step: ['s.sequence_id', 's.step_id', 's.force'],
-  force: ['s.force', 'NULL', 'NULL'],
-  week: [week('t'), 'NULL', 'NULL'],
+  force: ['s.force', "''", "''"],
+  week: [week("CASE WHEN s.status = 'sent' THEN s.sent_at ELSE s.updated_at END"), "''", "''"],
 };
 
 const OPEN_OR_CLICK = "e.type IN ('email_opened', 'email_clicked')";
@@ -25,23 +25,23 @@ const SOFT_BOUNCE = `lower(coalesce(json_extract(b.properties, '$.bounce_type'),
   json_extract(b.properties, '$.severity'), '')) IN ('soft', 'transient', 'temporary')`;
 
 /**
- * One flags value per message, from the events index alone (send_id, type, signal):
+ * One flags value per message, from the events index alone (send_id, type, signal), in one probe:
  * 1 opened (an open or a click: a click proves the message was opened), 2 opened by a person,
- * 4 clicked, 8 clicked by a person, 16 unsubscribed, 32 complained, 64 hard bounce, 128 soft bounce.
- * A message the relay refused is a hard bounce.
+ * 4 clicked, 8 clicked by a person, 16 unsubscribed, 32 complained, 64 bounced. A message the
+ * relay refused is a hard bounce. Whether a bounce was soft is read (from its properties) only
+ * for the few messages that bounced, when the groups are summed.
  */
 const FLAGS = `CASE WHEN s.status = 'sent' THEN coalesce((SELECT
     max(${OPEN_OR_CLICK}) + 2 * max(${OPEN_OR_CLICK} AND e.signal = 'human')
     + 4 * max(e.type = 'email_clicked') + 8 * max(e.type = 'email_clicked' AND e.signal = 'human')
-    + 16 * max(e.type = 'unsubscribed') + 32 * max(e.type = 'complained')
+    + 16 * max(e.type = 'unsubscribed') + 32 * max(e.type = 'complained') + 64 * max(e.type = 'bounced')
     FROM events e WHERE e.send_id = s.id), 0)
-  + CASE WHEN EXISTS (SELECT 1 FROM events b WHERE b.send_id = s.id AND b.type = 'bounced')
-      THEN CASE WHEN EXISTS (SELECT 1 FROM events b WHERE b.send_id = s.id AND b.type = 'bounced' AND ${SOFT_BOUNCE}) THEN 128 ELSE 64 END
-      ELSE 0 END
   ELSE 64 END`;
 
-const PER_LEAD = `count(*) AS n, sum((flags & 192) = 0) AS nd, max((flags & 192) = 0) AS dl,
-  sum((flags & 64) > 0) AS hb, sum((flags & 128) > 0) AS sb, max((flags & 1) > 0) AS o, max((flags & 2) > 0) AS ho,
+const SOFT = `CASE WHEN (flags & 64) > 0 THEN EXISTS (SELECT 1 FROM events b WHERE b.send_id = m.send_id AND b.type = 'bounced' AND ${SOFT_BOUNCE}) ELSE 0 END`;
+
+const PER_LEAD = `count(*) AS n, sum((flags & 64) = 0) AS nd, max((flags & 64) = 0) AS dl,
+  sum((flags & 64) > 0 AND NOT ${SOFT}) AS hb, sum(${SOFT}) AS sb, max((flags & 1) > 0) AS o, max((flags & 2) > 0) AS ho,
   max((flags & 4) > 0) AS c, max((flags & 8) > 0) AS hc, max((flags & 16) > 0) AS u, max((flags & 32) > 0) AS cp`;
 const SUMS = `count(*) AS leads, sum(n) AS sent, sum(nd) AS delivered, sum(dl) AS deliveredLeads, sum(hb) AS bouncedHard,
   sum(sb) AS bouncedSoft, sum(o) AS opened, sum(ho) AS humanOpened, sum(c) AS clicked, sum(hc) AS humanClicked,
@@ -67,9 +67,10 @@ const countsOf = (r: CountRow): GroupCounts => ({
 /**
  * The report's aggregates, in SQL. Messages sent in [from, to) (and those the relay refused
  * then) are the cohort; what they earned (opens, clicks, unsubscribes, bounces, whenever they
- * came) is read per message from the events index, once, into a temporary table that the group
- * rows and the totals both sum — unique leads need a pass per lead, which the totals cannot take
- * from the rows (a lead in two sequences is one lead in the totals).
+ * came) is read per message from the events index, once, into a temporary table kept in lead
+ * order, that the group rows and the totals both sum without sorting it again — unique leads
+ * need a pass per lead, which the totals cannot take from the rows (a lead in two sequences is
+ * one lead in the totals).
  */
 export class ReportStore {
   constructor(private readonly sqlite: Database) {}
@@ -78,23 +79,23 @@ export class ReportStore {
     const [k1, k2, k3] = KEY_SQL[by];
     const db = this.sqlite;
     db.exec('DROP TABLE IF EXISTS temp.report_messages');
-    db.exec('CREATE TEMP TABLE report_messages (k1 TEXT, k2 TEXT, k3 TEXT, lead_id INTEGER, flags INTEGER)');
+    db.exec('CREATE TEMP TABLE report_messages (lead_id INTEGER, k1 TEXT, k2 TEXT, k3 TEXT, send_id INTEGER, flags INTEGER, PRIMARY KEY (lead_id, k1, k2, k3, send_id)) WITHOUT ROWID');
     try {
       db.prepare(
         `INSERT INTO temp.report_messages
-         SELECT ${k1}, ${k2}, ${k3}, s.lead_id, ${FLAGS}
-         FROM (SELECT *, CASE WHEN status = 'sent' THEN sent_at ELSE updated_at END AS t FROM sends
-               WHERE (status = 'sent' AND sent_at >= @from AND sent_at < @to)
-                  OR (status = 'skipped' AND reason = 'rejected by the mail server' AND updated_at >= @from AND updated_at < @to)) s`,
+         SELECT s.lead_id, ${k1}, ${k2}, ${k3}, s.id, ${FLAGS} FROM sends s
+         WHERE (s.status = 'sent' AND s.sent_at >= @from AND s.sent_at < @to)
+            OR (s.status = 'skipped' AND s.reason = 'rejected by the mail server' AND s.updated_at >= @from AND s.updated_at < @to)
+         ORDER BY s.lead_id`,
       ).run({ from, to });
       const rows = db
         .prepare(
-          `SELECT k1, k2, k3, ${SUMS} FROM (SELECT k1, k2, k3, lead_id, ${PER_LEAD} FROM temp.report_messages GROUP BY k1, k2, k3, lead_id)
+          `SELECT k1, k2, k3, ${SUMS} FROM (SELECT k1, k2, k3, lead_id, ${PER_LEAD} FROM temp.report_messages m GROUP BY lead_id, k1, k2, k3)
            GROUP BY k1, k2, k3 ORDER BY k1, k2, k3`,
         )
         .all() as CountRow[];
       const totals = db
-        .prepare(`SELECT NULL AS k1, NULL AS k2, NULL AS k3, ${SUMS} FROM (SELECT lead_id, ${PER_LEAD} FROM temp.report_messages GROUP BY lead_id)`)
+        .prepare(`SELECT NULL AS k1, NULL AS k2, NULL AS k3, ${SUMS} FROM (SELECT lead_id, ${PER_LEAD} FROM temp.report_messages m GROUP BY lead_id)`)
         .get() as CountRow;
       return { rows: rows.map((r) => ({ keys: [r.k1, r.k2, r.k3], counts: countsOf(r) })), totals: countsOf(totals) };
     } finally {
@@ -161,13 +162,20 @@ export class ReportStore {
       if (g.urlContains) params[`u${i}`] = g.urlContains.toLowerCase();
       return `(g.type = @e${i} AND g.occurred_at < en.enrolled_at + @w${i}${g.urlContains ? ` AND instr(lower(g.url), @u${i}) > 0` : ''})`;
     });
+    const types = goals.map((_, i) => `@e${i}`).join(', ');
+    const onlyRare = goals.every((g) => g.event !== 'email_opened' && g.event !== 'email_clicked');
+    // The goal events are few: read them once (by the type index), then join them to the enrolments.
     const rows = this.sqlite
       .prepare(
-        `SELECT en.sequence_id AS sequence, en.reason LIKE 'holdout%' AS held, count(*) AS n,
-           sum(EXISTS (SELECT 1 FROM events g WHERE g.lead_id = en.lead_id AND g.occurred_at >= en.enrolled_at
-                       AND g.signal <> 'machine' AND (${terms.join(' OR ')}))) AS converted
-         FROM enrollments en WHERE en.enrolled_at >= @from AND en.enrolled_at < @to
-         GROUP BY en.sequence_id, held ORDER BY en.sequence_id`,
+        `WITH g AS MATERIALIZED (
+           SELECT lead_id, type, occurred_at, url FROM events
+           WHERE type IN (${types}) ${onlyRare ? "AND type NOT IN ('email_opened', 'email_clicked')" : ''} AND signal <> 'machine')
+         SELECT sequence, held, count(*) AS n, sum(converted) AS converted FROM (
+           SELECT en.id, en.sequence_id AS sequence, en.reason LIKE 'holdout%' AS held,
+             max(CASE WHEN g.lead_id IS NOT NULL AND (${terms.join(' OR ')}) THEN 1 ELSE 0 END) AS converted
+           FROM enrollments en LEFT JOIN g ON g.lead_id = en.lead_id AND g.occurred_at >= en.enrolled_at
+           WHERE en.enrolled_at >= @from AND en.enrolled_at < @to GROUP BY en.id)
+         GROUP BY sequence, held ORDER BY sequence`,
       )
       .all(params) as { sequence: string; held: number; n: number; converted: number }[];
     const bySequence = new Map<string, HoldoutCounts>();

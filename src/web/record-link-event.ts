@@ -3,6 +3,14 @@ import type { App } from '../app.js';
 import { ConfirmationStore } from '../db/confirmations.js';
 import { SignalStore } from '../db/signal-store.js';
 
+/** One SignalStore (its prepared statements) per database connection. */
+const signalStores = new WeakMap<object, SignalStore>();
+const signalsOf = (app: App) => {
+  let store = signalStores.get(app.conn.sqlite);
+  if (!store) signalStores.set(app.conn.sqlite, (store = new SignalStore(app.conn.sqlite)));
+  return store;
+};
+
 /** User agents are kept (trimmed) so `nurture events reclassify` can judge again; IP addresses never are. */
 const MAX_AGENT = 300;
 
@@ -48,7 +56,7 @@ export function recordLinkEvent(
   const sqlite = app.conn.sqlite;
   sqlite.transaction(() => {
     app.stores.events.insertBatch([input], now);
-    if (message.sendId !== undefined && type !== 'unsubscribed') new SignalStore(sqlite).reclassifySend(message.sendId);
+    if (message.sendId !== undefined && type !== 'unsubscribed') signalsOf(app).reclassifySend(message.sendId);
   })();
   return true;
 }
