@@ -85,8 +85,7 @@ export class ReportStore {
         `INSERT INTO temp.report_messages
          SELECT s.lead_id, ${k1}, ${k2}, ${k3}, s.id, ${FLAGS} FROM sends s
          WHERE (s.status = 'sent' AND s.sent_at >= @from AND s.sent_at < @to)
-            OR (s.status = 'skipped' AND s.reason = 'rejected by the mail server' AND s.updated_at >= @from AND s.updated_at < @to)
-         ORDER BY s.lead_id`,
+            OR (s.status = 'skipped' AND s.reason = 'rejected by the mail server' AND s.updated_at >= @from AND s.updated_at < @to)`,
       ).run({ from, to });
       const rows = db
         .prepare(
