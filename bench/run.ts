@@ -7,6 +7,7 @@
 import { benchDelivery } from './delivery.js';
 import { benchForecast } from './forecast.js';
 import { benchPlanning } from './planning.js';
+import { benchReport } from './report.js';
 import { benchScoring } from './scoring.js';
 import { benchSegments } from './segments.js';
 
@@ -35,4 +36,8 @@ if (section('forecast')) {
 if (section('scoring')) {
   console.log('\n## scoring');
   await benchScoring(LEADS);
+}
+if (section('report')) {
+  console.log('\n## report and link endpoints');
+  await benchReport(Number(process.env.BENCH_REPORT_SENDS ?? 1_000_000));
 }

@@ -3,6 +3,7 @@ import type { ConditionInput, ScoreParts } from './conditions/input.js';
 import { chooseContent, conditionExit, entryWhy, gotoPast, mayExitOnCondition, stepReaction } from './conditions/sequence-rules.js';
 import { reason as ruleReason } from './placement.js';
 import { consentAllowsMail } from './consent.js';
+import { GLOBAL_HOLDOUT_PREFIX, heldOutWhere, holdoutExit, inGlobalHoldout } from './holdout.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
 import { pauseAt, pauseReason } from './pause.js';
@@ -174,6 +175,9 @@ const sequencePaused = (s: Sequence): Decision => ({ kind: 'idle', cause: 'seque
 function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stage, input: ConditionInput): Decision {
   if (!(NURTURE_STAGES as readonly string[]).includes(stage))
     return { kind: 'idle', cause: stage === 'unqualified' || stage === 'customer' ? stage : 'sales-ready', reason: `stage ${stage}` };
+  if (inGlobalHoldout(state)) return { kind: 'idle', cause: 'holdout', reason: `${GLOBAL_HOLDOUT_PREFIX}: kept out of all nurture` };
+  const heldOut = heldOutWhere(state, ctx.sequences, stage);
+  if (heldOut) return { kind: 'idle', cause: 'holdout', reason: heldOut };
   const conversation = openConversation(state, now);
   if (conversation)
     return {
@@ -399,6 +403,11 @@ export function settleLead(
     if (decision.kind === 'exit' || decision.kind === 'complete' || decision.kind === 'enroll' || decision.kind === 'skip') {
       applyDecision(state, decision, now);
       bookkeeping.push(decision);
+      const held = decision.kind === 'enroll' ? holdoutExit(ctx, state.profile, decision.sequenceId) : undefined;
+      if (held) {
+        applyDecision(state, held, now);
+        bookkeeping.push(held);
+      }
       continue;
     }
     return { bookkeeping, outcome: decision };

@@ -81,6 +81,7 @@ export const IDLE_CAUSES = [
   'cool-down',
   'left-nurture',
   'season',
+  'holdout',
   'no-sequence',
 ] as const;
 export type IdleCause = (typeof IDLE_CAUSES)[number];
@@ -130,6 +131,8 @@ export interface Sequence {
   season?: string;
   /** `paused: true` in the sequence file: enrols no one, and its enrolled leads wait. */
   paused?: boolean;
+  /** Share (0–1) of the leads it would take that are kept out as a control group (domain/holdout.ts). */
+  holdout?: number;
   steps: Step[];
 }
 
@@ -162,6 +165,8 @@ export interface Policy {
   salesCycles: SalesCycleTier[];
   seasons: SeasonRule[];
   cadence: CadenceRules;
+  /** Share (0–1) of all leads kept out of every sequence as a control group. */
+  holdout?: number;
 }
 
 /** Pacing for sequences whose sales cycle is at most `upTo`: extra caps, a longer gap, scaled waits. */

@@ -26,6 +26,7 @@ export function policyFrom(config: ConfigFile): Policy {
     holidayRules: config.holidays,
     runEveryMs: ms(config.schedule.every),
     ...cadencePolicy(config),
+    ...(config.holdout ? { holdout: config.holdout } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import { parseDuration } from '../time/duration.js';
 import { recurrenceProblem } from '../time/recurrence.js';
 import { isValidZone } from '../time/zone.js';
 import { parseWait } from '../domain/waits.js';
+import { goalsSchema, holdoutSchema } from './reporting-schema.js';
 import { checkScoring, checkStages } from './scoring-checks.js';
 import { webhooksSchema } from './webhooks-schema.js';
 import { durationSchema, idSchema, oneOf, strict } from './schema-parts.js';
@@ -62,6 +63,7 @@ export const sequenceSchema = strict({
   season: idSchema.optional(),
   /** Enrols no one; its enrolled leads wait, and resume one overdue touch per run when it is unpaused. */
   paused: z.boolean().default(false),
+  holdout: holdoutSchema.optional(),
   steps: z.array(stepSchema).min(1, { error: 'a sequence needs at least one step' }),
 });
 
@@ -202,6 +204,8 @@ export const configSchema = strict({
     map: z.record(z.string(), z.string()).default({}),
     preset: oneOf(PRESET_IDS).optional(),
   }).prefault({}),
+  goals: goalsSchema,
+  holdout: holdoutSchema.optional(),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(

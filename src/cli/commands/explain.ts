@@ -14,6 +14,7 @@ import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt } from '../time-options.js';
+import { machineSignalsOf, printMachineSignals } from './explain-signals.js';
 import { printHistory, scoreHistory } from './score-history.js';
 import { printScore, scoreBody } from './score-report.js';
 
@@ -82,6 +83,7 @@ function explain(app: App, lead: LeadRow, now: number) {
       reason: s.reason,
     })),
     events: loaded.state.events.map((e) => ({ type: e.type, at: local(e.at), url: e.url || undefined })),
+    machineSignals: machineSignalsOf(app, lead.id, local),
     consentLog: app.stores.leads.consentLog(lead.id).map((c) => ({ ...c, at: local(c.at) })),
     /** Why the lead gets no mail now (the planner's first reason), or null when a touch is planned. */
     noMail: noMail ? { cause: noMail.cause, reason: noMail.text, until: local(noMail.until ?? null) } : null,
@@ -135,6 +137,7 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
   );
   io.stdout(`\nEvents: ${body.events.length}`);
   if (body.noMail) io.stdout(`\nNo mail now: ${body.noMail.reason}`);
+  printMachineSignals(io, body.machineSignals);
   io.stdout(
     body.next
       ? `\nNext touch: ${body.next.sequence}/${body.next.step} (${body.next.force}) at ${body.next.at} — ${body.next.reason}`
