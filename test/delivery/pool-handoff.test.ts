@@ -57,9 +57,9 @@ describe('handing a composed message to the SMTP pool', () => {
     const viaSendMail = await transport.sendMail({ envelope: message(5).envelope, raw: message(5).raw, messageId: message(5).messageId });
     expect(sink.raw).toHaveLength(6);
     for (let n = 0; n < 6; n++) {
-      const transfer = sink.transfers.find((t) => t.to[0] === `lead${n}@acme.example.org`)!;
-      expect(transfer).toMatchObject({ from: 'maya@tidewater.example', to: [`lead${n}@acme.example.org`] });
-      expect(sink.raw[transfer.index]!.equals(message(n).raw), `message ${n} arrived byte for byte`).toBe(true);
+      expect(sink.transfers.filter((t) => t.to[0] === `lead${n}@acme.example.org`)).toMatchObject([{ from: 'maya@tidewater.example', to: [`lead${n}@acme.example.org`] }]);
+      // Two connections: the messages arrive in either order.
+      expect(sink.raw.filter((raw) => raw.equals(message(n).raw)), `message ${n} arrived byte for byte`).toHaveLength(1);
     }
     for (const info of viaPool) {
       expect(info.response).toMatch(/^250 /);
