@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { connect, type Socket } from 'node:net';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { canHandOff, handOff } from './pool-handoff.js';
+import { smtpSocket } from './smtp-socket.js';
 import { classifySmtpFailure, type FailureKind } from './smtp-status.js';
 
 export interface OutgoingMessage {
@@ -79,25 +80,6 @@ export function createMailer(url: string, workspaceDir: string, options: MailerO
   throw new Error(`unsupported mail URL "${url}" (expected smtp://host:port, smtps://… or file:./outbox)`);
 }
 
-const CONNECT_TIMEOUT_MS = 10_000;
-
-function noDelaySocket(
-  options: { host?: string; port?: number },
-  callback: (error: Error | null, socketOptions?: { connection: Socket }) => void,
-): void {
-  const socket = connect({ host: options.host, port: options.port ?? 587 });
-  socket.setNoDelay(true);
-  // nodemailer's connectionTimeout starts after getSocket: an unreachable relay is bounded here.
-  socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(new Error(`connection to ${options.host}:${options.port} timed out`)));
-  const onError = (error: Error) => callback(error);
-  socket.once('error', onError);
-  socket.once('connect', () => {
-    socket.setTimeout(0);
-    socket.removeListener('error', onError);
-    callback(null, { connection: socket });
-  });
-}
-
 function smtpMailer(url: string, { pool, tls }: MailerOptions): Mailer {
   const rate = pool.ratePerSecond > 0 ? { rateDelta: 1000, rateLimit: pool.ratePerSecond } : {};
   // nodemailer ignores every other option when given `url`, so the URL is taken apart here.
@@ -116,9 +98,8 @@ function smtpMailer(url: string, { pool, tls }: MailerOptions): Mailer {
     // `tlsCa`: its traffic never leaves the machine, and such relays mostly have a self-signed one.
     requireTLS: tls.require,
     tls: { ...(tls.ca ? { ca: tls.ca } : {}), rejectUnauthorized: Boolean(tls.ca) || !isLoopback(parsed.hostname) },
-    // Plain SMTP on our own socket with Nagle off: nodemailer writes the end-of-data dot in a separate
-    // small packet, and Nagle plus delayed ACKs would hold every message ~40 ms (100 msg/s a pool).
-    ...(secure ? {} : { getSocket: noDelaySocket }),
+    // Plain SMTP on our own socket: Nagle off, a tick's writes in one system call (smtp-socket.ts).
+    ...(secure ? {} : { getSocket: smtpSocket }),
     pool: true,
     maxConnections: pool.connections,
     maxMessages: 1000,
@@ -132,9 +113,12 @@ function smtpMailer(url: string, { pool, tls }: MailerOptions): Mailer {
     close: () => transport.close(),
     async deliver(message) {
       try {
-        // Composed beforehand in one buffer (see mime.ts); nodemailer does the SMTP.
-        // The Message-ID given too, or nodemailer would draw a random one for its log.
-        const info = await transport.sendMail({ envelope: message.envelope, raw: message.raw, messageId: message.messageId });
+        // Composed beforehand in one buffer (see mime.ts); nodemailer's pool does the SMTP, handed
+        // the message directly (pool-handoff.ts). Through sendMail the Message-ID is given too, or
+        // nodemailer would draw a random one for its log.
+        const info = canHandOff(message)
+          ? await handOff(transport.transporter, message)
+          : await transport.sendMail({ envelope: message.envelope, raw: message.raw, messageId: message.messageId });
         return { ok: true, response: info.response };
       } catch (error) {
         const e = error as { code?: string; responseCode?: number; response?: string; command?: string; message: string };

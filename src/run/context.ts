@@ -72,10 +72,11 @@ export function* leadBatches(
   stores: Stores,
   batchSize: number,
   onlyLeadId?: number,
+  firstBatchSize = batchSize,
 ): Generator<LoadedLead[]> {
   let after = onlyLeadId === undefined ? 0 : onlyLeadId - 1;
-  for (;;) {
-    const leads = stores.leads.page(after, onlyLeadId === undefined ? batchSize : 1);
+  for (let size = firstBatchSize; ; size = batchSize) {
+    const leads = stores.leads.page(after, onlyLeadId === undefined ? size : 1);
     if (leads.length === 0 || (onlyLeadId !== undefined && leads[0]!.id !== onlyLeadId)) return;
     yield loadLeads(stores, leads);
     if (onlyLeadId !== undefined) return;

@@ -26,6 +26,14 @@ export interface RunDeps {
   signal?: AbortSignal;
 }
 
+/**
+ * The first batch is small. Nothing is sent until the first two batches are planned (each twice:
+ * the first pass, then again with its touches due; the second batch is planned before the event
+ * loop lets the first one's claims commit), and the SMTP connections idle until then: with a first
+ * batch of 100, that is 1,100 leads rather than 2,000.
+ */
+const FIRST_BATCH_SIZE = 100;
+
 /** Batches planned or delivering at once. */
 const PIPELINE_DEPTH = 2;
 
@@ -240,7 +248,7 @@ async function batchPlans(scope: RunScope, total: number, options: RunOptions): 
     });
   }
   return (async function* () {
-    for (const batch of leadBatches(stores, batchSize))
+    for (const batch of leadBatches(stores, batchSize, undefined, Math.min(batchSize, FIRST_BATCH_SIZE)))
       yield planLeads(ctx, batch, { now, listPlanned, scores: true, dueSends: 'defer' });
   })();
 }
