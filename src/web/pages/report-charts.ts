@@ -91,7 +91,7 @@ const TREND: { label: string; value: (r: ReportRow) => number; stroke: string }[
 export function weekChart(rows: readonly ReportRow[]): string {
   const width = 900;
   const height = 200;
-  const pad = { left: 40, right: 20, bottom: 24, top: 10 };
+  const pad = { left: 50, right: 40, bottom: 24, top: 10 };
   const plot = height - pad.top - pad.bottom;
   const max = Math.max(1, ...rows.flatMap((r) => TREND.map((t) => t.value(r))));
   const step = rows.length > 1 ? (width - pad.left - pad.right) / (rows.length - 1) : 0;
@@ -104,7 +104,7 @@ export function weekChart(rows: readonly ReportRow[]): string {
       .join('');
     return `<polyline points="${points}" fill="none" stroke="${t.stroke}" stroke-width="2"/>${dots}`;
   });
-  const labels = rows.map((r, i) => `<text x="${f1(x(i) - 14)}" y="${height - 6}">${e(weekLabel(r.week ?? ''))}</text>`).join('');
+  const labels = rows.map((r, i) => `<text x="${f1(x(i))}" y="${height - 6}" text-anchor="middle">${e(weekLabel(r.week ?? ''))}</text>`).join('');
   const legend = TREND.map((t) => `<span class="legend-item"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${t.stroke}"/></svg> ${t.label}</span>`).join(' ');
   return `<figure class="report-chart" id="week-chart"><svg role="img" aria-label="Trends by week" viewBox="0 0 ${width} ${height}" width="100%">
 <text x="0" y="${pad.top + 8}">${max}</text><text x="0" y="${pad.top + plot}">0</text>
