@@ -7,7 +7,7 @@ import type { Report } from '../report/types.js';
 import { param } from './pages/layout.js';
 import { reportPage, type ReportViews } from './pages/report.js';
 import { reportLeadsPage } from './pages/report-leads.js';
-import { html, type Router } from './router.js';
+import { html, type Router, text } from './router.js';
 
 function views(app: App, from: number, to: number): ReportViews {
   const one = (by: 'sequence' | 'step' | 'force' | 'week'): Report => ({
@@ -35,10 +35,10 @@ export function registerReportRoutes(router: Router, app: App): Router {
   });
   router.get('/report/leads', (request) => {
     const metric = param(request, 'metric') ?? '';
-    if (!(LEAD_METRICS as readonly string[]).includes(metric)) return html(`metric: "${metric}" is not one of ${LEAD_METRICS.join(', ')}`, 400);
+    if (!(LEAD_METRICS as readonly string[]).includes(metric)) return text(`metric: "${metric}" is not one of ${LEAD_METRICS.join(', ')}`, 400);
     const from = Date.parse(param(request, 'from') ?? '');
     const to = Date.parse(param(request, 'to') ?? '');
-    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) return html('from, to: expected two ISO 8601 instants, from before to', 400);
+    if (!Number.isFinite(from) || !Number.isFinite(to) || from >= to) return text('from, to: expected two ISO 8601 instants, from before to', 400);
     const filter: RowFilter = { sequence: param(request, 'sequence'), step: param(request, 'step'), force: param(request, 'force'), week: param(request, 'week') };
     const page = Math.max(0, Math.min(Number(param(request, 'page') ?? 0) || 0, 1_000_000));
     const behind = reportLeads(app.conn.sqlite, { metric: metric as LeadMetric, filter, from, to, goals: app.workspace.config.goals });

@@ -125,5 +125,6 @@ describe('the report page over real HTTP, against nurture report --json', () => 
     const metric = await get(`/report/leads?metric=ip&${query()}`, { cookie: session.cookie });
     expect(metric.status).toBe(400);
     expect(await metric.text()).toMatch(/^metric: "ip" is not one of sent, delivered/);
+    expect(metric.headers.get('content-type')).toContain('text/plain');
   });
 });
