@@ -232,9 +232,9 @@ export class Outbox {
   }
 
   /** The claimed touch with this ref. (`ref <> ''` lets SQLite use the partial index and never matches a planned row.) */
-  byRef(ref: string): { id: number; leadId: number } | undefined {
-    return this.prepare("SELECT id, lead_id AS leadId FROM sends WHERE ref = ? AND ref <> ''").get(ref) as
-      | { id: number; leadId: number }
+  byRef(ref: string): { id: number; leadId: number; sentAt: number | null } | undefined {
+    return this.prepare("SELECT id, lead_id AS leadId, sent_at AS sentAt FROM sends WHERE ref = ? AND ref <> ''").get(ref) as
+      | { id: number; leadId: number; sentAt: number | null }
       | undefined;
   }
 

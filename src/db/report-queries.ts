@@ -10,7 +10,7 @@ export interface GroupedCounts {
 }
 
 /** Monday 00:00 UTC of the week an instant (epoch ms) falls in, as YYYY-MM-DD. */
-const week = (ms: string) => `date(${ms} / 1000, 'unixepoch', '-6 days', 'weekday 1')`;
+export const week = (ms: string) => `date(${ms} / 1000, 'unixepoch', '-6 days', 'weekday 1')`;
 
 const KEY_SQL: Record<ReportKey, [string, string, string]> = {
   sequence: ['s.sequence_id', "''", "''"],
@@ -18,6 +18,10 @@ const KEY_SQL: Record<ReportKey, [string, string, string]> = {
   force: ['s.force', "''", "''"],
   week: [week("CASE WHEN s.status = 'sent' THEN s.sent_at ELSE s.updated_at END"), "''", "''"],
 };
+
+/** The messages a report counts: sent in [@from, @to), or refused by the relay then. */
+export const COHORT = `((s.status = 'sent' AND s.sent_at >= @from AND s.sent_at < @to)
+  OR (s.status = 'skipped' AND s.reason = 'rejected by the mail server' AND s.updated_at >= @from AND s.updated_at < @to))`;
 
 const OPEN_OR_CLICK = "e.type IN ('email_opened', 'email_clicked')";
 /** A bounce the provider called soft (transient); every other bounce is hard. */
@@ -84,8 +88,7 @@ export class ReportStore {
       db.prepare(
         `INSERT INTO temp.report_messages
          SELECT s.lead_id, ${k1}, ${k2}, ${k3}, s.id, ${FLAGS} FROM sends s
-         WHERE (s.status = 'sent' AND s.sent_at >= @from AND s.sent_at < @to)
-            OR (s.status = 'skipped' AND s.reason = 'rejected by the mail server' AND s.updated_at >= @from AND s.updated_at < @to)`,
+         WHERE ${COHORT}`,
       ).run({ from, to });
       const rows = db
         .prepare(

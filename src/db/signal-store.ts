@@ -21,6 +21,7 @@ export class SignalStore {
   private readonly ofSend;
   private readonly deliveredAt;
   private readonly update;
+  private readonly recent;
 
   constructor(private readonly sqlite: Database) {
     this.ofSend = sqlite.prepare(
@@ -29,13 +30,25 @@ export class SignalStore {
     );
     this.deliveredAt = sqlite.prepare('SELECT sent_at AS at FROM sends WHERE id = ?').pluck();
     this.update = sqlite.prepare('UPDATE events SET signal = ?, signal_reason = ? WHERE id = ?');
+    this.recent = sqlite
+      .prepare("SELECT EXISTS (SELECT 1 FROM events WHERE send_id = ? AND type IN ('email_opened', 'email_clicked') AND occurred_at > ?)")
+      .pluck();
   }
 
-  /** Reclassifies one message's opens and clicks; returns how many changed class or reason. */
-  reclassifySend(sendId: number, counts?: ReclassifyCounts): number {
+  /** Whether the message has an open or click after `since` (by the events_send index, no properties read). */
+  hasSignalSince(sendId: number, since: number): boolean {
+    return this.recent.get(sendId, since) === 1;
+  }
+
+  /**
+   * Reclassifies one message's opens and clicks; returns how many changed class or reason.
+   * `deliveredAt`, when the caller has the message's row already, saves reading it again.
+   */
+  reclassifySend(sendId: number, counts?: ReclassifyCounts, deliveredAt?: number | null): number {
     const rows = this.ofSend.all(sendId) as Row[];
     const events = rows.map(toSignal);
-    const classes = classifyMessage({ deliveredAt: (this.deliveredAt.get(sendId) as number | null) ?? null, events });
+    const delivered = deliveredAt !== undefined ? deliveredAt : ((this.deliveredAt.get(sendId) as number | null) ?? null);
+    const classes = classifyMessage({ deliveredAt: delivered, events });
     let changed = 0;
     rows.forEach((row, i) => {
       const c = classes.get(events[i]!)!;

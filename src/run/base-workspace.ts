@@ -69,5 +69,5 @@ export function planDiff(
   base: Workspace,
   window: { from: number; to: number },
 ): PlanDiff {
-  return diffForecasts(forecast(conn, base, window), forecast(conn, current, window));
+  return diffForecasts(forecast(conn, base, window), { ...forecast(conn, current, window), sequences: current.sequences });
 }

@@ -1,5 +1,6 @@
 import { dailyVolume } from './aggregate.js';
 import type { TouchItem } from './items.js';
+import { removedReasons, type SequenceShape } from './removed-why.js';
 
 export interface MovedTouch {
   lead: string;
@@ -8,6 +9,8 @@ export interface MovedTouch {
   force: string;
   before: string;
   after: string;
+  /** The lead's zone (the times above are local to it). */
+  zone?: string;
   reason?: string;
 }
 
@@ -18,6 +21,8 @@ export interface PlanDiff {
   leadsChanged: string[];
   added: TouchItem[];
   removed: TouchItem[];
+  /** Why each removed touch left the plan (parallel to `removed`), when the current sequences were given. */
+  removedWhy?: string[];
   moved: MovedTouch[];
   unchanged: number;
   volume: { day: string; before: number; after: number }[];
@@ -33,7 +38,7 @@ const touchKey = (i: TouchItem) => `${i.lead}\u0000${i.sequence}\u0000${i.step}`
  */
 export function diffForecasts(
   base: { from: string; to: string; items: readonly TouchItem[] },
-  current: { items: readonly TouchItem[] },
+  current: { items: readonly TouchItem[]; sequences?: readonly SequenceShape[] },
 ): PlanDiff {
   const before = new Map(base.items.map((i) => [touchKey(i), i]));
   const added: TouchItem[] = [];
@@ -48,7 +53,7 @@ export function diffForecasts(
       added.push(item);
       changed.add(item.lead);
     } else if (Date.parse(old.at) !== Date.parse(item.at)) {
-      moved.push({ lead: item.lead, sequence: item.sequence, step: item.step, force: item.force, before: old.at, after: item.at, reason: item.reason });
+      moved.push({ lead: item.lead, sequence: item.sequence, step: item.step, force: item.force, before: old.at, after: item.at, zone: item.zone, reason: item.reason });
       changed.add(item.lead);
     } else unchanged++;
   }
@@ -63,6 +68,7 @@ export function diffForecasts(
     leadsChanged: [...changed].sort(),
     added,
     removed,
+    ...(current.sequences ? { removedWhy: removedReasons(removed, current.items, current.sequences, base.to) } : {}),
     moved,
     unchanged,
     volume: days.map((day) => ({ day, before: was.get(day) ?? 0, after: now.get(day) ?? 0 })),

@@ -6,6 +6,7 @@ import { loginGate } from './login/gate.js';
 import { registerLoginRoutes } from './login/login-routes.js';
 import { ReviewLogin } from './login/review-login.js';
 import { registerLinkRoutes } from './link-routes.js';
+import { registerReportRoutes } from './report-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { Router } from './router.js';
 import { securityHeaders } from './security-headers.js';
@@ -40,5 +41,6 @@ export function createWebApp(app: App, options: WebOptions): Router {
   });
   registerLoginRoutes(router, login);
   registerReviewRoutes(router, app);
+  registerReportRoutes(router, app);
   return router;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '../app.js';
 import { ConfirmationStore } from '../db/confirmations.js';
 import { SignalStore } from '../db/signal-store.js';
+import { classifyIfIndependent, RECENT_MS } from '../domain/signal-alone.js';
 
 /** One SignalStore (its prepared statements) per database connection. */
 const signalStores = new WeakMap<object, SignalStore>();
@@ -15,9 +16,9 @@ const signalsOf = (app: App) => {
 const MAX_AGENT = 300;
 
 /** Which message a reference belongs to: a nurture send (with its id) or a double opt-in email. */
-export function messageOfRef(app: App, ref: string): { leadId: number; sendId?: number } | undefined {
+export function messageOfRef(app: App, ref: string): { leadId: number; sendId?: number; deliveredAt?: number | null } | undefined {
   const send = app.stores.outbox.byRef(ref);
-  if (send) return { leadId: send.leadId, sendId: send.id };
+  if (send) return { leadId: send.leadId, sendId: send.id, deliveredAt: send.sentAt };
   const confirmation = new ConfirmationStore(app.conn.sqlite).byRef(ref);
   return confirmation ? { leadId: confirmation.leadId } : undefined;
 }
@@ -53,10 +54,27 @@ export function recordLinkEvent(
     source: `link ${ref}`,
     ...(message.sendId === undefined ? {} : { sendId: message.sendId }),
   };
-  const sqlite = app.conn.sqlite;
-  sqlite.transaction(() => {
+  const { sendId } = message;
+  if (sendId === undefined || type === 'unsubscribed') {
     app.stores.events.insertBatch([input], now);
-    if (message.sendId !== undefined && type !== 'unsubscribed') signalsOf(app).reclassifySend(message.sendId);
+    return true;
+  }
+  // The send row read for the ref feeds the classifier; the message's other opens and clicks are
+  // read only when they can change the answer (a click within a second of another, an open at delivery).
+  const signals = signalsOf(app);
+  const deliveredAt = message.deliveredAt ?? null;
+  const alone = classifyIfIndependent(
+    { id: Number.MAX_SAFE_INTEGER, type, at: now, url, properties },
+    deliveredAt,
+    type === 'email_clicked' && signals.hasSignalSince(sendId, now - RECENT_MS),
+  );
+  if (alone) {
+    app.stores.events.insertBatch([{ ...input, signal: alone.signal, signalReason: alone.reason }], now);
+    return true;
+  }
+  app.conn.sqlite.transaction(() => {
+    app.stores.events.insertBatch([input], now);
+    signals.reclassifySend(sendId, undefined, deliveredAt);
   })();
   return true;
 }

@@ -12,7 +12,11 @@ import { diffPage } from './pages/diff.js';
 import { param } from './pages/layout.js';
 import { leadPage } from './pages/lead.js';
 import { sequencePage } from './pages/sequence.js';
-import { ReviewCache } from './review-data.js';
+import { leadsByCountry } from '../db/country-counts.js';
+import { HolidayCalendar } from '../time/holidays.js';
+import { calendarMarks } from './pages/calendar-marks.js';
+import { colourOf, sequenceColours } from './pages/colours.js';
+import { ReviewCache, type ReviewData } from './review-data.js';
 import { html, jsonResponse, type Router, text } from './router.js';
 
 // Beside this file in src/web (tsx) and in dist/web (`npm run build` copies them there).
@@ -44,6 +48,22 @@ function intParam(request: Request, name: string, fallback: number, max: number)
  */
 export function registerReviewRoutes(router: Router, app: App): Router {
   const cache = new ReviewCache(app);
+  const colours = sequenceColours(app.workspace.sequences.map((s) => s.id));
+  const holidays = new HolidayCalendar(app.workspace.policy.holidayRules);
+  // Leads per country, read once per forecast snapshot (a lead without a country lives by the default one).
+  const countries = new WeakMap<ReviewData, { country: string; leads: number }[]>();
+  const countriesOf = (data: ReviewData) => {
+    let found = countries.get(data);
+    if (!found) {
+      const merged = new Map<string, number>();
+      for (const c of leadsByCountry(app.conn.sqlite)) {
+        const country = c.country.trim().toUpperCase() || app.workspace.policy.defaultCountry;
+        merged.set(country, (merged.get(country) ?? 0) + c.leads);
+      }
+      countries.set(data, (found = [...merged].map(([country, leads]) => ({ country, leads }))));
+    }
+    return found;
+  };
   const assets = new Map<string, Buffer>();
   router.get('/assets/:name', (_request, { name }) => {
     const asset = ASSETS[name!];
@@ -58,8 +78,14 @@ export function registerReviewRoutes(router: Router, app: App): Router {
   router.get('/calendar', () => html(calendarPage(app)));
   router.get('/api/calendar/summary', async () => html(calendarSummary(await cache.get())));
   router.get('/api/calendar/events', async (request) =>
-    jsonResponse(calendarEvents(await cache.get(), filterOf(request), param(request, 'start'), param(request, 'end'))),
+    jsonResponse(calendarEvents(await cache.get(), filterOf(request), param(request, 'start'), param(request, 'end'), (id) => colourOf(colours, id))),
   );
+  router.get('/api/calendar/marks', async (request) => {
+    const data = await cache.get();
+    return jsonResponse(
+      calendarMarks({ start: param(request, 'start') ?? '', end: param(request, 'end') ?? '', seasons: app.workspace.policy.seasons, holidays, countries: countriesOf(data) }),
+    );
+  });
   router.get('/api/calendar/touches', async (request) => {
     const day = param(request, 'day');
     if (!day || !/^\d{4}-\d{2}-\d{2}$/.test(day)) return jsonResponse({ error: 'day: expected YYYY-MM-DD' }, 400);

@@ -69,6 +69,26 @@ describe('diffForecasts', () => {
     ]);
   });
 
+  it('says why each removed touch left the plan', () => {
+    const base = {
+      ...forecast,
+      items: [...items, touch('e@x.example', 'recycle', 'check-in', 'habit', '2026-11-30T09:00:00-05:00'), touch('f@x.example', 'new-signups', 'proof', 'anxiety', '2026-12-01T09:00:00-05:00')],
+    };
+    const after = [items[1]!, touch('c@x.example', 'evaluators', 'demo', 'pull', '2026-11-24T09:00:00-05:00'), touch('f@x.example', 'new-signups', 'pain', 'push', '2026-11-23T09:00:00-05:00')];
+    const sequences = [
+      { id: 'new-signups', steps: [{ id: 'pain' }, { id: 'future' }, { id: 'proof' }] },
+      { id: 'evaluators', steps: [{ id: 'demo' }] },
+    ];
+    const diff = diffForecasts(base, { items: after, sequences });
+    expect(diff.removed.map((i, n) => [i.lead, i.step, diff.removedWhy![n]])).toEqual([
+      ['a@x.example', 'pain', 'the lead no longer enters new-signups in this period (audience, segment, priority or holdout)'],
+      ['c@x.example', 'roi', 'step roi was removed from evaluators'],
+      ['a@x.example', 'future', 'the lead no longer enters new-signups in this period (audience, segment, priority or holdout)'],
+      ['e@x.example', 'check-in', 'sequence recycle is no longer in the workspace'],
+      ['f@x.example', 'proof', 'no longer planned before 2026-12-07: pushed past the end of the period, or skipped by a condition'],
+    ]);
+  });
+
   it('sees no change in the same instant written in another offset', () => {
     const same = items.map((i) => ({ ...i, at: new Date(Date.parse(i.at)).toISOString() }));
     expect(diffForecasts(forecast, { items: same }).leadsChanged).toEqual([]);

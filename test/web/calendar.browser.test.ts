@@ -36,6 +36,16 @@ describe('the calendar page in chromium', () => {
     expect(await page.locator('.fc-dayGridMonth-view').count()).toBe(1);
     expect(await page.locator('.fc-daygrid-event').first().innerText()).toMatch(/^[\w-]+: \d+$/);
     await page.locator('#volume svg').waitFor();
+    // Holidays of the leads' countries shaded behind the counts, each sequence in its own colour.
+    await page.locator('.fc-bg-event.holiday').first().waitFor();
+    expect(await page.locator('.fc-bg-event.holiday').first().innerText()).toMatch(/^.+ \([A-Z]{2}: \d+ leads? wait\)$/);
+    const colours = await page.locator('.fc-daygrid-event.fc-daygrid-block-event').evaluateAll((els) => els.map((el) => [el.className.match(/seq-([\w-]+)/)?.[1], getComputedStyle(el).backgroundColor]));
+    const bySequence = new Map<string, Set<string>>();
+    for (const [seq, colour] of colours) bySequence.set(seq!, (bySequence.get(seq!) ?? new Set()).add(colour!));
+    expect(bySequence.size).toBeGreaterThan(1);
+    for (const set of bySequence.values()) expect(set.size).toBe(1);
+    expect(new Set([...bySequence.values()].map((s) => [...s][0])).size).toBe(bySequence.size);
+    expect(await page.locator('#calendar-counts').innerText()).toMatch(/^[\d,]+ touches to [\d,]+ of [\d,]+ leads/);
     await shot('calendar-month');
   });
 
@@ -66,7 +76,8 @@ describe('the calendar page in chromium', () => {
   it('opens a lead and shows its next touch and why', async () => {
     await page.locator('#day-rows tr td:nth-child(2) a').first().click();
     await page.locator('#next-touch .next-at').waitFor();
-    expect(await page.locator('#next-touch .next-at').innerText()).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+    expect(await page.locator('#next-touch .next-at').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/);
+    expect(await page.locator('#next-touch .next-at').innerText()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2} \([A-Za-z ]+\)$/);
     expect((await page.locator('#next-touch .next-reason').innerText()).length).toBeGreaterThan(0);
     expect(page.url()).toMatch(/\/leads\/[0-9a-f]{20}$/);
     await shot('lead');
@@ -84,14 +95,26 @@ describe('the calendar page in chromium', () => {
     const baseDir = join(seeded.dir, 'base');
     for (const f of ['nurture.yaml', 'sequences', 'templates']) cpSync(join(seeded.dir, f), join(baseDir, f), { recursive: true });
     const file = join(baseDir, 'sequences', 'new-signups.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/(template: pull-synced-data, +wait: )P3D/, '$1P6D'));
+    // The base waits longer before `future` and has one step more: moved touches, and removed ones that say why.
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8')
+        .replace(/(template: pull-synced-data, +wait: )P3D/, '$1P6D')
+        .replace(/(wait: P2D \}\n)/, '$1  - { id: recap, force: habit, template: habit-csv-exports, wait: P1D }\n'),
+    );
     await page.getByRole('link', { name: 'Plan diff' }).click();
     await page.fill('input[name=base]', baseDir);
+    await page.fill('input[name=days]', '60');
     await page.click('form[action="/diff"] button[type=submit]');
     await page.locator('#leads-changed').waitFor();
     expect(Number(await page.locator('#leads-changed').innerText())).toBeGreaterThan(0);
     expect(await page.locator('td .moved').count()).toBeGreaterThan(0);
+    const removed = page.locator('tr:has(td .removed)');
+    expect(await removed.count()).toBeGreaterThan(0);
+    expect(await removed.first().locator('.removed-why').innerText()).toBe('step recap was removed from new-signups');
+    expect(await removed.first().locator('time').first().innerText()).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2} \(/);
     await shot('diff');
+    await page.screenshot({ path: join(ARTIFACTS, 'diff-top.png') });
   });
 
   it('styled FullCalendar without any inline script or style the CSP had to refuse', async () => {

@@ -43,7 +43,7 @@ describe('review pages, in process', () => {
     expect(page).toContain('<script src="/assets/fullcalendar.js">');
     expect(page).toMatch(/<select name="force"[^]*anxiety/);
     const summary = await (await get('/api/calendar/summary')).text();
-    expect(summary).toMatch(/^<p class="summary">\d+ touches to 300 leads/);
+    expect(summary).toMatch(/^<p class="summary" id="calendar-counts">\d+ touches to \d+ of 300 leads/);
     expect(summary).toContain('<svg role="img" aria-label="Touches per day"');
     expect((await get('/')).headers.get('location')).toBe('/calendar');
   });
@@ -87,6 +87,26 @@ describe('review pages, in process', () => {
     expect((await get('/api/calendar/touches?day=tomorrow')).status).toBe(400);
   });
 
+  it('colours each sequence the same everywhere, gives touches as local times, and shades holidays and paused seasons', async () => {
+    const events = await getJson<(DayCount & { backgroundColor: string })[]>('/api/calendar/events');
+    const colourOf = new Map<string, string>();
+    for (const ev of events) {
+      expect(ev.backgroundColor).toMatch(/^#[0-9a-f]{6}$/);
+      expect(colourOf.get(ev.extendedProps.sequence) ?? ev.backgroundColor).toBe(ev.backgroundColor);
+      colourOf.set(ev.extendedProps.sequence, ev.backgroundColor);
+    }
+    expect(new Set(colourOf.values()).size).toBe(colourOf.size);
+    const { items } = await getJson<{ items: { at: string; zone: string; local: string }[] }>(`/api/calendar/touches?day=${events[0]!.extendedProps.day}`);
+    for (const item of items) expect(item.local).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2}, \d{2}:\d{2} \([A-Za-z ]+\)$/);
+    const marks = await getJson<{ title: string; start: string; display: string; classNames: string[] }[]>('/api/calendar/marks?start=2026-11-23&end=2027-01-04');
+    expect(marks.every((m) => m.display === 'background')).toBe(true);
+    expect(marks).toContainEqual(expect.objectContaining({ start: '2026-11-26', classNames: ['holiday'], title: expect.stringMatching(/^Thanksgiving Day \(US: \d+ leads wait\)$/) }));
+    expect(marks.filter((m) => m.classNames[0] === 'season-pause').map((m) => m.start)).toEqual([
+      '2026-12-24', '2026-12-25', '2026-12-26', '2026-12-27', '2026-12-28', '2026-12-29', '2026-12-30', '2026-12-31', '2027-01-01',
+    ]);
+    expect(marks.find((m) => m.start === '2026-12-25' && m.classNames[0] === 'holiday')?.title).toMatch(/^Christmas Day/);
+  });
+
   it('shows a lead: next touch and why, score breakdown, timeline', async () => {
     const [event] = await getJson<DayCount[]>('/api/calendar/events');
     const { items } = await getJson<{ items: { lead: string; ref: string; at: string; reason: string }[] }>(
@@ -95,7 +115,7 @@ describe('review pages, in process', () => {
     const response = await get(`/leads/${items[0]!.ref}`);
     expect(response.status).toBe(200);
     const page = await response.text();
-    expect(page).toContain(`<strong class="next-at">${items[0]!.at}</strong>`);
+    expect(page).toMatch(new RegExp(`<time class="next-at" datetime="${items[0]!.at.replace(/[+]/g, '\\+')}">(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \\d{1,2} [A-Z][a-z]{2}, \\d{2}:\\d{2} \\([A-Za-z ]+\\)</time>`));
     expect(page).toContain('Why this time: <span class="next-reason">');
     expect(page).toMatch(/Score -?[\d.]+ = fit -?[\d.]+ \+ engagement/);
     expect(page).toContain('<h2>Timeline</h2>');

@@ -60,7 +60,7 @@ describe('nurture serve while a cold calendar is being planned', () => {
 
     const page = await calendar;
     expect(page.status).toBe(200);
-    expect(page.body).toMatch(new RegExp(`^<p class="summary">[\\d,]+ touches to ${(LEADS + 1).toLocaleString('en-US')} leads`));
+    expect(page.body).toMatch(new RegExp(`^<p class="summary" id="calendar-counts">[\\d,]+ touches to [\\d,]+ of ${(LEADS + 1).toLocaleString('en-US')} leads`));
     expect(done).toEqual(['unsubscribe', 'calendar']);
   });
 

@@ -1,11 +1,10 @@
 import { toCsv } from '../../io/csv-write.js';
 import { buildReport } from '../../report/build.js';
 import type { Rate, Report, ReportRow } from '../../report/types.js';
-import { DAY_MS } from '../../time/clock.js';
+import { reportPeriod } from '../../report/period.js';
 import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
-import { parseAt } from '../time-options.js';
 
 export interface ReportOptions {
   from?: string;
@@ -13,8 +12,6 @@ export interface ReportOptions {
   by?: string;
   format?: string;
 }
-
-const BARE_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** `nurture report`: what works, by sequence, step, force or week (DESIGN.md section 5). */
 export async function reportCommand(io: CliIo, globals: GlobalOptions, options: ReportOptions): Promise<number> {
@@ -27,10 +24,9 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
       throw new UserError('--by segment: this workspace defines no segments to group by (nurture.yaml: segments); use --by sequence, step, force or week');
     if (!['sequence', 'step', 'force', 'week'].includes(by))
       throw new UserError(`--by: "${by}" is not one of sequence, step, force, week, segment`);
-    // A bare --to date includes that whole day.
-    const to = options.to === undefined ? app.clock.now() : parseAt(options.to, zone, 0, '--to') + (BARE_DATE.test(options.to) ? DAY_MS : 0);
-    const from = options.from === undefined ? to - 30 * DAY_MS : parseAt(options.from, zone, 0, '--from');
-    if (from >= to) throw new UserError(`--from: ${options.from ?? 'the default start'} is not before --to (${new Date(to).toISOString()})`);
+    const period = reportPeriod(options, zone, app.clock.now());
+    if (!period.ok) throw new UserError(period.message);
+    const { from, to } = period;
     const report: Report = {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),

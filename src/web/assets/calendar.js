@@ -33,16 +33,26 @@
     firstDay: 1,
     height: 'auto',
     dayMaxEvents: 4,
-    events(info, success, failure) {
-      const params = filters();
-      params.set('start', info.startStr);
-      params.set('end', info.endStr);
-      get('/api/calendar/events?' + params)
-        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
-        .then(success, failure);
-    },
+    eventSources: [
+      function touches(info, success, failure) {
+        const params = filters();
+        params.set('start', info.startStr);
+        params.set('end', info.endStr);
+        get('/api/calendar/events?' + params)
+          .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
+          .then(success, failure);
+      },
+      // Holidays of the leads' countries and paused seasons, shaded behind the counts.
+      function marks(info, success, failure) {
+        const params = new URLSearchParams({ start: info.startStr, end: info.endStr });
+        get('/api/calendar/marks?' + params)
+          .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
+          .then(success, failure);
+      },
+    ],
     eventClick(info) {
       info.jsEvent.preventDefault();
+      if (info.event.display === 'background') return;
       showDay(info.event.extendedProps.day, info.event.extendedProps.sequence, 0);
     },
   });
@@ -85,7 +95,7 @@
         rows.replaceChildren();
         for (const item of result.items) {
           const tr = document.createElement('tr');
-          cell(tr, item.at.slice(11, 16) + ' ' + item.zone);
+          cell(tr, item.local);
           cell(tr, item.lead, '/leads/' + item.ref);
           cell(tr, item.sequence, '/sequences/' + encodeURIComponent(item.sequence));
           cell(tr, item.step);

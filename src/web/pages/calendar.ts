@@ -5,6 +5,7 @@ import { escapeHtml } from '../router.js';
 import type { ReviewData } from '../review-data.js';
 import { everyDay, volumeChart } from './chart.js';
 import { layout } from './layout.js';
+import { localTime } from './local-time.js';
 
 export interface TouchFilter {
   sequence?: string;
@@ -26,7 +27,7 @@ export function matches(data: ReviewData, filter: TouchFilter): (item: TouchItem
  * 90 × sequences events however many leads there are, never one per touch. Read from the
  * precomputed counts, so a request costs the same at 300 leads and at 100,000.
  */
-export function calendarEvents(data: ReviewData, filter: TouchFilter, start?: string, end?: string) {
+export function calendarEvents(data: ReviewData, filter: TouchFilter, start?: string, end?: string, colourOf: (sequence: string) => string = () => '#2f6fb3') {
   const first = start?.slice(0, 10) ?? '';
   const last = end?.slice(0, 10) ?? '\uffff';
   const counts = new Map<string, number>();
@@ -45,6 +46,8 @@ export function calendarEvents(data: ReviewData, filter: TouchFilter, start?: st
       start: day,
       allDay: true,
       classNames: [`seq-${sequence}`],
+      backgroundColor: colourOf(sequence),
+      borderColor: colourOf(sequence),
       extendedProps: { day, sequence, count },
     };
   });
@@ -55,6 +58,7 @@ export function touchPage(data: ReviewData, filter: TouchFilter, day: string, pa
   const all = (data.byDay.get(day) ?? []).filter(matches(data, filter));
   const items = all.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map((i) => ({
     at: i.at,
+    local: localTime(i.at, i.zone),
     zone: i.zone,
     lead: i.lead,
     ref: data.refByEmail.get(i.lead) ?? '',
@@ -75,9 +79,10 @@ const select = (name: string, label: string, values: readonly string[]) =>
 export function calendarSummary(data: ReviewData): string {
   const days = everyDay(data.byDay.keys());
   const chart = volumeChart(days, [{ name: 'all touches', className: 'bar-now', values: days.map((d) => data.byDay.get(d)?.length ?? 0) }]);
-  return `<p class="summary">${data.items.length.toLocaleString('en-US')} touches to ${data.stages.size.toLocaleString('en-US')} leads
-from ${escapeHtml(new Date(data.from).toISOString())} for ${Math.round((data.to - data.from) / 86_400_000)} days, planned by the same engine as the run.
-Counts are per lead-local day and sequence; click one for the touches.</p>${chart}`;
+  const reached = new Set(data.items.map((i) => i.lead)).size;
+  return `<p class="summary" id="calendar-counts">${data.items.length.toLocaleString('en-US')} touches to ${reached.toLocaleString('en-US')} of ${data.stages.size.toLocaleString('en-US')} leads
+from ${escapeHtml(localTime(data.from, 'UTC'))} for ${Math.round((data.to - data.from) / 86_400_000)} days, planned by the same engine as the run.
+Counts are touches per lead-local day and sequence, in the sequence's colour; click one for the touches. Shaded days: public holidays of the leads' countries and paused seasons.</p>${chart}`;
 }
 
 /**

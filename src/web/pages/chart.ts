@@ -4,6 +4,8 @@ export interface Series {
   name: string;
   className: string;
   values: number[];
+  /** A fill of its own (a sequence's colour) instead of the class's. */
+  colour?: string;
 }
 
 /**
@@ -24,7 +26,7 @@ export function volumeChart(days: string[], series: Series[], options: { width?:
       const h = (v / max) * plot;
       const x = pad.left + di * slot + si * bar;
       bars.push(
-        `<rect class="${s.className}" x="${x.toFixed(1)}" y="${(pad.top + plot - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(`${days[di]} ${s.name}: ${v}`)}</title></rect>`,
+        `<rect class="${s.className}"${s.colour ? ` fill="${s.colour}"` : ''} x="${x.toFixed(1)}" y="${(pad.top + plot - h).toFixed(1)}" width="${bar.toFixed(1)}" height="${h.toFixed(1)}"><title>${escapeHtml(`${days[di]} ${s.name}: ${v}`)}</title></rect>`,
       );
     });
   });
@@ -32,7 +34,9 @@ export function volumeChart(days: string[], series: Series[], options: { width?:
   const labels = days
     .map((d, i) => (i % step === 0 ? `<text x="${(pad.left + i * slot).toFixed(1)}" y="${height - 4}">${escapeHtml(d.slice(5))}</text>` : ''))
     .join('');
-  const legend = series.map((s) => `<span class="legend ${s.className}">${escapeHtml(s.name)}</span>`).join(' ');
+  const legend = series
+    .map((s) => (s.colour ? `<span class="legend-item"><svg width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="${s.colour}"/></svg> ${escapeHtml(s.name)}</span>` : `<span class="legend ${s.className}">${escapeHtml(s.name)}</span>`))
+    .join(' ');
   return `<figure class="volume-chart"><svg role="img" aria-label="Touches per day" viewBox="0 0 ${width} ${height}" width="100%">
 <text x="0" y="${pad.top + 8}">${max}</text><text x="0" y="${pad.top + plot}">0</text>
 <line x1="${pad.left}" y1="${pad.top + plot}" x2="${width}" y2="${pad.top + plot}" class="axis"/>

@@ -12,6 +12,7 @@ export function layout(app: App, title: string, body: string, scripts: string[] 
     '<a href="/calendar">Calendar</a>',
     ...app.workspace.sequences.map((s) => `<a href="/sequences/${encodeURIComponent(s.id)}">${escapeHtml(s.name)}</a>`),
     '<a href="/diff">Plan diff</a>',
+    '<a href="/report">What works</a>',
   ].join(' ');
   const logout = '<form method="post" action="/logout" class="logout"><input type="hidden" name="_csrf" value=""><button type="submit">Log out</button></form>';
   const fullcalendar = scripts.some((s) => s.endsWith('/fullcalendar.js')) ? '<style data-fullcalendar></style>' : '';

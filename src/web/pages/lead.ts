@@ -8,9 +8,10 @@ import { leadNoMail } from '../../run/no-mail.js';
 import type { TouchItem } from '../../run/items.js';
 import { DAY_MS } from '../../time/clock.js';
 import { zoneOrigin } from '../../domain/zone-origin.js';
-import { isoWithOffset } from '../../time/zone.js';
 import { escapeHtml } from '../router.js';
+import { colourOf, sequenceColours, swatch } from './colours.js';
 import { layout, tableHtml } from './layout.js';
+import { timeHtml } from './local-time.js';
 
 const e = escapeHtml;
 
@@ -21,7 +22,8 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   const loaded = [...leadBatches(app.stores, 1, lead.id)][0]?.[0];
   if (!loaded) return null;
   const zone = leadWhere(lead, app.workspace.policy).zone;
-  const local = (t: number) => isoWithOffset(t, zone);
+  const colours = sequenceColours(app.workspace.sequences.map((s) => s.id));
+  const seq = (id: string) => `${swatch(colourOf(colours, id))} ${e(id)}`;
   const score = scoreLead(app.workspace.scoring, lead, loaded.state.events, now);
   const skips: TouchItem[] = [];
   const upcoming = forecastLead(planContext(app.workspace), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
@@ -42,17 +44,17 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   }</p>
 ${noMail ? `<section id="no-mail"><h2>No mail now</h2><p class="no-mail-reason" data-cause="${e(noMail.cause)}">${e(noMail.text)}</p></section>\n` : ''}<section id="next-touch"><h2>Next touch</h2>${
     next
-      ? `<p><strong class="next-at">${e(next.at)}</strong> · ${e(next.sequence)}/${e(next.step)} (${e(next.force)})</p><p class="why">Why this time: <span class="next-reason">${e(next.reason ?? '')}</span></p>`
+      ? `<p><strong>${timeHtml(next.at, next.zone, 'next-at')}</strong> · ${seq(next.sequence)}/${e(next.step)} (${e(next.force)})</p><p class="why">Why this time: <span class="next-reason">${e(next.reason ?? '')}</span></p>`
       : `<p>None planned in the next ${days} days.</p>`
   }</section>
 <section><h2>Upcoming touches</h2>${tableHtml(
     ['local time', 'sequence', 'step', 'force', 'why this time'],
-    upcoming.map((i) => [e(i.at), e(i.sequence), e(i.step), e(i.force), e(i.reason ?? '')]),
+    upcoming.map((i) => [timeHtml(i.at, i.zone), seq(i.sequence), e(i.step), e(i.force), e(i.reason ?? '')]),
   )}</section>${
     skips.length > 0
       ? `<section><h2>Steps that will be skipped</h2>${tableHtml(
           ['local time', 'sequence', 'step', 'why'],
-          skips.map((i) => [e(i.at), e(i.sequence), e(i.step), e(i.reason ?? '')]),
+          skips.map((i) => [timeHtml(i.at, i.zone), seq(i.sequence), e(i.step), e(i.reason ?? '')]),
         )}</section>`
       : ''
   }
@@ -62,7 +64,7 @@ ${noMail ? `<section id="no-mail"><h2>No mail now</h2><p class="no-mail-reason" 
   )}</section>
 <section><h2>Timeline</h2>${tableHtml(
     ['when', 'what', 'detail'],
-    timeline.map((t) => [e(local(t.at)), e(t.what), e(t.detail)]),
+    timeline.map((t) => [timeHtml(t.at, zone), e(t.what), e(t.detail)]),
   )}</section>`;
   return layout(app, lead.email, body);
 }

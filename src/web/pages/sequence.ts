@@ -5,6 +5,7 @@ import { lintWorkspace } from '../../workspace/lint.js';
 import { escapeHtml } from '../router.js';
 import type { ReviewData } from '../review-data.js';
 import { everyDay, volumeChart } from './chart.js';
+import { colourOf, sequenceColours } from './colours.js';
 import { layout, tableHtml } from './layout.js';
 
 const e = escapeHtml;
@@ -33,6 +34,8 @@ export function sequencePage(app: App, sequence: Sequence, data: ReviewData): st
     [FORCES.map((f) => String(coverage?.forces[f] ?? 0))],
     'coverage',
   )}<p>${missing.length ? `Missing: ${missing.join(', ')}: a sequence should address all four forces.` : 'All four forces covered.'}</p>
-<h2>Upcoming volume</h2>${volumeChart(days, [{ name: sequence.id, className: 'bar-now', values: days.map((d) => volume.get(d) ?? 0) }])}`;
+<h2>Upcoming volume</h2>${volumeChart(days, [
+    { name: sequence.id, className: 'bar-seq', colour: colourOf(sequenceColours(app.workspace.sequences.map((s) => s.id)), sequence.id), values: days.map((d) => volume.get(d) ?? 0) },
+  ])}`;
   return layout(app, sequence.name, body);
 }
