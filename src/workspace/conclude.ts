@@ -32,7 +32,8 @@ export function concludeInFile(workspaceDir: string, c: Conclusion): void {
   if (c.variant.template) step.set('template', c.variant.template);
   if (c.variant.subject) step.set('subject', c.variant.subject);
   for (const key of ['variants', 'experiment', 'mode']) step.delete(key);
-  writeFileSync(path, doc.toString());
+  // No re-wrapping of long lines, and flow lists as written (`[a, b]`): the diff is the step alone.
+  writeFileSync(path, doc.toString({ lineWidth: 0, flowCollectionPadding: false }));
   const log = join(workspaceDir, AUDIT_LOG);
   mkdirSync(dirname(log), { recursive: true });
   const line = { at: new Date(c.at).toISOString(), who: c.who, experiment: `${c.sequenceId}/${c.stepId}`, variant: c.variant.id, template: c.variant.template ?? null, subject: c.variant.subject ?? null, why: c.why };
