@@ -14,6 +14,8 @@ export interface ExperimentInput {
   /** A decision an earlier run reached: a test, once decided, stays decided. */
   stored?: ExperimentOutcome;
   seed: number;
+  /** Monte Carlo draws for P(best) and expected loss (default posterior.ts POSTERIOR_DRAWS). */
+  draws?: number;
 }
 
 export interface ArmVerdict {
@@ -42,7 +44,7 @@ export const DETECTABLE_LIFT = 0.2;
  */
 export function decideExperiment(input: ExperimentInput): ExperimentVerdict {
   const { config, variants, arms } = input;
-  const posterior = posteriorSummary(arms, input.seed);
+  const posterior = posteriorSummary(arms, input.seed, input.draws);
   const stops = new Map<string, string>();
   if (input.stored?.kind === 'stopped') for (const id of input.stored.variants) stops.set(id, input.stored.why);
   for (const s of guardrailStops(config, arms)) if (!stops.has(s.id)) stops.set(s.id, s.why);
