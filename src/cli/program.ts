@@ -152,7 +152,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('what works: sent, delivered, opened, clicked (human and machine apart), unsubscribed, goals and lift over holdouts')
     .option('--from <date>', 'start (default: 30 days before --to)')
     .option('--to <date>', 'end; a bare date includes that day (default: now)')
-    .addOption(new Option('--by <what>', 'rows per').choices(['sequence', 'step', 'force', 'week', 'segment']))
+    .addOption(new Option('--by <what>', 'rows per').choices(['sequence', 'step', 'force', 'week', 'segment', 'variant']))
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
     .action(act((o: ReportOptions, cmd: Command) => reportCommand(io, globals(cmd), o)));
 

@@ -4,7 +4,7 @@ import type { Allocations } from '../../src/domain/experiments/types.js';
 import { experimentKey } from '../../src/domain/experiments/types.js';
 import type { Sequence } from '../../src/domain/types.js';
 import { forecastLead } from '../../src/run/forecast.js';
-import { futureEventsArb, leadArb, leadFrom, policyArb, sequencesArb, startArb } from './arbitraries.js';
+import { type FutureEvent, futureEventsArb, leadArb, leadFrom, policyArb, sequencesArb, startArb } from './arbitraries.js';
 import { DAY, planContext, simulateHourly } from './fixtures.js';
 
 /**
@@ -59,7 +59,7 @@ const worldArb = (withEvents: boolean) =>
     spec: leadArb.map((l) => ({ ...l, consent: 'confirmed' as const, suppressed: false, history: l.history.filter((h) => h.type !== 'replied') })),
     start: startArb,
     experiments: fc.array(experimentArb, { minLength: 1, maxLength: 3 }),
-    future: withEvents ? futureEventsArb(DAYS) : fc.constant([]),
+    future: withEvents ? futureEventsArb(DAYS) : fc.constant<FutureEvent[]>([]),
   });
 
 describe('variants keep the invariants (90 days of hourly runs)', () => {

@@ -146,6 +146,22 @@ describe('an A/B test on a subject line, end to end', () => {
     expect(e.power.baseline).toBeGreaterThan(0);
   });
 
+  it('report --by variant gives one row per arm, checked against a count in SQL', async () => {
+    const report = await cli('report', '--by', 'variant', '--from', new Date(DAY0 - HOUR).toISOString(), '--to', new Date(DAY0 + 3 * 24 * HOUR).toISOString(), '--json');
+    expect(report.status, report.stderr).toBe(0);
+    const rows = (JSON.parse(report.stdout) as { by: string; rows: { sequence: string; step: string; variant: string; sent: number; humanClicked: number }[] }).rows;
+    const db = new Database(join(ws.dir, '.nurture', 'nurture.db'), { readonly: true });
+    const truth = db
+      .prepare(
+        `SELECT variant, count(*) AS sent, sum(EXISTS (SELECT 1 FROM events e WHERE e.send_id = s.id AND e.type = 'email_clicked' AND e.signal = 'human')) AS clicked
+         FROM sends s WHERE s.status = 'sent' AND s.variant IS NOT NULL GROUP BY variant ORDER BY variant`,
+      )
+      .all() as { variant: string; sent: number; clicked: number }[];
+    db.close();
+    expect(rows.map((r) => [r.sequence, r.step, r.variant, r.sent, r.humanClicked])).toEqual(truth.map((t) => ['new-signups', 'pain', t.variant, t.sent, t.clicked]));
+    expect(truth[1]!.clicked).toBeGreaterThan(truth[0]!.clicked);
+  });
+
   it('the next run concluded the test: b is the step’s content, with an audit line', () => {
     const file = readFileSync(sequenceFile, 'utf8');
     expect(file).toContain('# Testing a shorter subject on the first touch.');
