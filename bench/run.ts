@@ -5,6 +5,7 @@
  * set for; BENCH_LEADS when only that is given).
  */
 import { benchDelivery } from './delivery.js';
+import { benchExperiments } from './experiments.js';
 import { benchForecast } from './forecast.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
@@ -40,4 +41,8 @@ if (section('scoring')) {
 if (section('report')) {
   console.log('\n## report and link endpoints');
   await benchReport(Number(process.env.BENCH_REPORT_SENDS ?? 1_000_000));
+}
+if (section('experiments')) {
+  console.log('\n## planning with experiments');
+  await benchExperiments(PLANNING_LEADS);
 }

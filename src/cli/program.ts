@@ -19,6 +19,7 @@ import { scoreCommand } from './commands/score.js';
 import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
 import { registerLeadCommands } from './lead-commands.js';
+import { registerExperimentCommands } from './experiment-commands.js';
 import type { GlobalOptions } from './context.js';
 import { type CliIo, UserError } from './io.js';
 
@@ -71,6 +72,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       act((file: string, o: ImportFlags, cmd: Command) => importCommand(io, globals(cmd), 'leads', file, o)),
     );
   registerLeadCommands(leads, io, globals, act);
+  registerExperimentCommands(program, io, globals, act);
 
   const events = program.command('events').description('engagement and lifecycle events');
   events
@@ -150,7 +152,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('what works: sent, delivered, opened, clicked (human and machine apart), unsubscribed, goals and lift over holdouts')
     .option('--from <date>', 'start (default: 30 days before --to)')
     .option('--to <date>', 'end; a bare date includes that day (default: now)')
-    .addOption(new Option('--by <what>', 'rows per').choices(['sequence', 'step', 'force', 'week', 'segment']))
+    .addOption(new Option('--by <what>', 'rows per').choices(['sequence', 'step', 'force', 'week', 'segment', 'variant']))
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
     .action(act((o: ReportOptions, cmd: Command) => reportCommand(io, globals(cmd), o)));
 

@@ -14,6 +14,7 @@ export interface StoredSend extends SendRecord {
   attempts: number;
   plannedAt: number | null;
   reason: string;
+  variant: string | null;
 }
 
 export interface UncertainSend {
@@ -39,6 +40,8 @@ export interface PlannedTouch {
   plannedAt: number;
   dueAt: number;
   reason: string;
+  /** The experiment variant the touch carries (steps with variants). */
+  variant?: string;
 }
 
 export interface BackingOff {
@@ -78,7 +81,7 @@ export class Outbox {
   sendsForLeadRange(fromId: number, toId: number): Map<number, StoredSend[]> {
     const rows = this.prepare(
       `SELECT id, lead_id AS leadId, enrollment_id AS enrollmentId, sequence_id AS sequenceId, step_id AS stepId,
-          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, reason
+          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, reason, variant
          FROM sends WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, id`,
     ).all(fromId, toId) as StoredSend[];
     return groupBy(rows, (r) => r.leadId);
@@ -113,12 +116,12 @@ export class Outbox {
    */
   plan(t: PlannedTouch, enrollmentId: number, runId: number, now: number): void {
     this.prepare(
-      `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, '', ?, ?)
+      `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at, variant)
+         VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, '', ?, ?, ?)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
-           reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
+           reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at, variant = excluded.variant
          WHERE sends.status = 'planned'`,
-    ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, runId, now);
+    ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, runId, now, t.variant ?? null);
   }
 
   /** A step its condition (or a goto) passed over: recorded skipped with the reason, never sent. */

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { ConversionCandidate, GoalSpec, GroupCounts, HoldoutCounts } from '../report/types.js';
 
 /** What the report groups by, as SQL over a send `s` (and its time `t`): up to three key columns. */
-export type ReportKey = 'sequence' | 'step' | 'force' | 'week';
+export type ReportKey = 'sequence' | 'step' | 'force' | 'week' | 'variant';
 
 export interface GroupedCounts {
   keys: [string | null, string | null, string | null];
@@ -17,6 +17,8 @@ const KEY_SQL: Record<ReportKey, [string, string, string]> = {
   step: ['s.sequence_id', 's.step_id', 's.force'],
   force: ['s.force', "''", "''"],
   week: [week("CASE WHEN s.status = 'sent' THEN s.sent_at ELSE s.updated_at END"), "''", "''"],
+  // Experiments: the touches that carried a variant (README "Experiments"), one row per arm.
+  variant: ['s.sequence_id', 's.step_id', 's.variant'],
 };
 
 /** The messages a report counts: sent in [@from, @to), or refused by the relay then. */
@@ -88,7 +90,7 @@ export class ReportStore {
       db.prepare(
         `INSERT INTO temp.report_messages
          SELECT s.lead_id, ${k1}, ${k2}, ${k3}, s.id, ${FLAGS} FROM sends s
-         WHERE ${COHORT}`,
+         WHERE ${COHORT}${by === 'variant' ? ' AND s.variant IS NOT NULL' : ''}`,
       ).run({ from, to });
       const rows = db
         .prepare(
@@ -128,7 +130,7 @@ export class ReportStore {
     const rows = this.sqlite
       .prepare(
         `SELECT g.id AS eventId, g.lead_id AS leadId, g.occurred_at AS at, s.id AS sendId, s.sequence_id AS sequence,
-                s.step_id AS step, s.force AS force, s.sent_at AS sentAt, en.enrolled_at AS enrolledAt
+                s.step_id AS step, s.force AS force, s.sent_at AS sentAt, en.enrolled_at AS enrolledAt, s.variant AS variant
          FROM events g
          JOIN sends s ON s.lead_id = g.lead_id AND s.status = 'sent' AND s.sent_at <= g.occurred_at AND s.sent_at >= g.occurred_at - @within
          JOIN enrollments en ON en.id = s.enrollment_id
@@ -145,7 +147,7 @@ export class ReportStore {
     for (const r of rows) {
       let last = out[out.length - 1];
       if (!last || last.eventId !== r.eventId) out.push((last = { goal: goal.id, eventId: r.eventId, leadId: r.leadId, at: r.at, touches: [] }));
-      last.touches.push({ sendId: r.sendId, sequence: r.sequence, step: r.step, force: r.force, sentAt: r.sentAt, enrolledAt: r.enrolledAt });
+      last.touches.push({ sendId: r.sendId, sequence: r.sequence, step: r.step, force: r.force, sentAt: r.sentAt, enrolledAt: r.enrolledAt, variant: r.variant ?? null });
     }
     return out;
   }

@@ -148,6 +148,8 @@ export const sends = sqliteTable(
     lastResponse: text('last_response'),
     runId: integer('run_id'),
     updatedAt: integer('updated_at').notNull(),
+    /** The experiment variant this touch carries (domain/experiments), null for a step without variants. */
+    variant: text('variant'),
   },
   (t) => [
     uniqueIndex('sends_enrollment_step').on(t.enrollmentId, t.stepId),
@@ -156,6 +158,8 @@ export const sends = sqliteTable(
     uniqueIndex('sends_ref').on(t.ref).where(sql`ref <> ''`),
     index('sends_lead').on(t.leadId, t.sentAt),
     index('sends_sending').on(t.id).where(sql`status = 'sending'`),
+    // Experiments read their arms' sends alone (few, beside millions without a variant).
+    index('sends_variant').on(t.sequenceId, t.stepId, t.variant).where(sql`variant IS NOT NULL`),
   ],
 );
 
@@ -259,3 +263,12 @@ export const confirmations = sqliteTable(
   },
   (t) => [uniqueIndex('confirmations_lead').on(t.leadId), uniqueIndex('confirmations_ref').on(t.ref)],
 );
+
+/** A decision an experiment reached (a winner, a variant a guardrail stopped): once reached, it stays. */
+export const experimentDecisions = sqliteTable('experiment_decisions', {
+  experiment: text('experiment').primaryKey(),
+  outcome: text('outcome').notNull(),
+  decidedAt: integer('decided_at').notNull(),
+  /** Set when the winner was written into the sequence file (`experiments conclude`, or autoConclude). */
+  concludedAt: integer('concluded_at'),
+});

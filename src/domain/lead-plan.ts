@@ -3,6 +3,8 @@ import type { ConditionInput, ScoreParts } from './conditions/input.js';
 import { chooseContent, conditionExit, entryWhy, gotoPast, mayExitOnCondition, stepReaction } from './conditions/sequence-rules.js';
 import { reason as ruleReason } from './placement.js';
 import { consentAllowsMail } from './consent.js';
+import type { Allocations, Variant } from './experiments/types.js';
+import { withVariant } from './experiments/plan-variant.js';
 import { GLOBAL_HOLDOUT_PREFIX, heldOutWhere, holdoutExit, inGlobalHoldout } from './holdout.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
@@ -53,6 +55,8 @@ export interface PlanContext {
   sequences: readonly Sequence[];
   scoring: ScoringModel;
   windows: WindowContext;
+  /** Each experiment's shares of new assignments at this run (run/experiment-state.ts); none: the configured weights. */
+  allocations?: Allocations;
 }
 
 export type Decision =
@@ -60,8 +64,8 @@ export type Decision =
   | { kind: 'complete'; sequenceId: string }
   | { kind: 'enroll'; sequenceId: string; reason: string }
   /** `template`: chosen by the step's `content` (else the step's own). */
-  | { kind: 'send'; sequence: Sequence; step: Step; at: number; reasons: Reason[]; template?: string }
-  | { kind: 'wait'; sequence: Sequence; step: Step; at: number; due: number; reasons: Reason[] }
+  | { kind: 'send'; sequence: Sequence; step: Step; at: number; reasons: Reason[]; template?: string; variant?: Variant }
+  | { kind: 'wait'; sequence: Sequence; step: Step; at: number; due: number; reasons: Reason[]; variant?: Variant }
   | { kind: 'blocked'; sequence: Sequence; step: Step; reason: string }
   /** Steps passed over: a `when`/`unless` that skipped the step (or sent it to `else`), or a `goto`. */
   | { kind: 'skip'; sequence: Sequence; steps: Step[]; reason: string }
@@ -295,6 +299,8 @@ function nextTouch(
     if (reaction.skip) return { kind: 'skip', sequence, steps: stepsUpTo(sequence, step, reaction.to), reason: reaction.reason };
   }
   if (decision.kind === 'send' && step.content) return withContent(decision, chooseContent(step, input));
+  if (step.variants && (decision.kind === 'send' || decision.kind === 'wait'))
+    return withVariant(ctx.allocations, state.profile.email, sequence, step, decision);
   return decision;
 }
 

@@ -3,6 +3,7 @@ import type { HolidayRules } from '../time/holidays.js';
 /** Plain values shared by the pure core. No I/O, no clock. Instants are epoch milliseconds. */
 
 import type { Condition, EventTest } from './conditions/types.js';
+import type { ExperimentConfig, Variant } from './experiments/types.js';
 
 export const FORCES = ['push', 'pull', 'habit', 'anxiety'] as const;
 export type Force = (typeof FORCES)[number];
@@ -108,6 +109,11 @@ export interface Step {
   goto?: string;
   /** Content by segment: the first entry whose condition holds picks the template; else `template`. */
   content?: { when: Condition; template: string }[];
+  /** Replaces the template's subject line (Handlebars). */
+  subject?: string;
+  /** An experiment on the step's content (domain/experiments): each lead gets one variant. */
+  variants?: Variant[];
+  experiment?: ExperimentConfig;
 }
 
 export interface Sequence {

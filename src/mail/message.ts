@@ -8,7 +8,7 @@ import type { ComposedMessage, OutgoingMessage } from './transport.js';
 export interface MessageInput {
   lead: LeadProfile;
   sequence: Pick<Sequence, 'id' | 'name'>;
-  step: Pick<Step, 'id' | 'force' | 'template'>;
+  step: Pick<Step, 'id' | 'force' | 'template'> & { subject?: string; variant?: string };
   ref: string;
   sender: Sender;
   baseUrl: string;
@@ -61,7 +61,12 @@ export function buildMessage(renderer: Renderer, input: MessageInput): OutgoingM
     subject: rendered.subject,
     html,
     text: rendered.text,
-    tags: { 'X-Nurture-Sequence': input.sequence.id, 'X-Nurture-Step': input.step.id, 'X-Nurture-Force': input.step.force },
+    tags: {
+      'X-Nurture-Sequence': input.sequence.id,
+      'X-Nurture-Step': input.step.id,
+      'X-Nurture-Force': input.step.force,
+      ...(input.step.variant ? { 'X-Nurture-Variant': input.step.variant } : {}),
+    },
   });
 }
 

@@ -16,7 +16,7 @@ export interface RenderInput {
   sender: Sender;
   sequence: Pick<Sequence, 'id' | 'name'>;
   /** A nurture step, or a system message such as the double opt-in confirmation. */
-  step: Pick<Step, 'id' | 'template'> & { force: string };
+  step: Pick<Step, 'id' | 'template'> & { force: string; subject?: string };
   links: { unsubscribe: string; confirm?: string };
   /** Turns a destination URL into a signed click-tracking URL. */
   track: (url: string) => string;
@@ -96,7 +96,9 @@ export class Renderer {
       },
     };
     // Subjects are headers, not HTML: not escaped, but line breaks are removed (no header injection).
-    const subject = singleLine(this.compile(`s:${email.name}`, email.subject, true)(context, { data }));
+    // An experiment variant's subject replaces the template's (compiled once per distinct text).
+    const subjectFn = input.step.subject === undefined ? this.compile(`s:${email.name}`, email.subject, true) : this.compile(`v:${input.step.subject}`, input.step.subject, true);
+    const subject = singleLine(subjectFn(context, { data }));
     const preheader = singleLine(this.compile(`p:${email.name}`, email.preheader, true)(context, { data }));
     const trackedInHeaders = tracked.length;
     const body = this.compile(`b:${email.name}`, email.body)(context, { data });

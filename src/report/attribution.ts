@@ -22,6 +22,7 @@ export function attribute(goal: GoalSpec, candidate: ConversionCandidate): Credi
     step: t.step,
     force: t.force,
     sentAt: t.sentAt,
+    ...(t.variant ? { variant: t.variant } : {}),
     weight,
     timeToConversionMs: candidate.at - t.enrolledAt,
   }));

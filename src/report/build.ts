@@ -16,12 +16,13 @@ export interface ReportRequest {
 export const goalSpecs = (goals: readonly GoalFile[]): GoalSpec[] =>
   goals.map((g) => ({ id: g.id, event: g.event, withinMs: parseDuration(g.within)!.approxMs, model: g.model, ...(g.urlContains ? { urlContains: g.urlContains } : {}) }));
 
-type Keys = Pick<ReportRow, 'sequence' | 'step' | 'force' | 'week'>;
+type Keys = Pick<ReportRow, 'sequence' | 'step' | 'force' | 'week' | 'variant'>;
 
 function keysOf(by: ReportKey, k: readonly (string | null)[]): Keys {
   if (by === 'sequence') return { sequence: k[0]! };
   if (by === 'step') return { sequence: k[0]!, step: k[1]!, force: k[2]! };
   if (by === 'force') return { force: k[0]! };
+  if (by === 'variant') return { sequence: k[0]!, step: k[1]!, variant: k[2]! };
   return { week: k[0]! };
 }
 
@@ -29,10 +30,12 @@ function creditKey(by: ReportKey, c: Credit): string {
   if (by === 'sequence') return c.sequence;
   if (by === 'step') return `${c.sequence}\u0000${c.step}\u0000${c.force}`;
   if (by === 'force') return c.force;
+  if (by === 'variant') return `${c.sequence}\u0000${c.step}\u0000${c.variant ?? ''}`;
   return weekOf(c.sentAt);
 }
 
-const keyString = (by: ReportKey, k: Keys) => (by === 'step' ? `${k.sequence}\u0000${k.step}\u0000${k.force}` : (k.sequence ?? k.force ?? k.week)!);
+const keyString = (by: ReportKey, k: Keys) =>
+  by === 'step' ? `${k.sequence}\u0000${k.step}\u0000${k.force}` : by === 'variant' ? `${k.sequence}\u0000${k.step}\u0000${k.variant}` : (k.sequence ?? k.force ?? k.week)!;
 
 /**
  * `nurture report`: the SQL aggregates (src/db/report-queries.ts), the goal credits (attribution

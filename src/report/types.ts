@@ -1,6 +1,6 @@
 /** Types of `nurture report` (DESIGN.md section 5): rows grouped by sequence, step, force or week. */
 
-export const REPORT_GROUPINGS = ['sequence', 'step', 'force', 'week', 'segment'] as const;
+export const REPORT_GROUPINGS = ['sequence', 'step', 'force', 'week', 'segment', 'variant'] as const;
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
 
 /** A rate with its Wilson 95% interval and what it was computed over. */
@@ -44,7 +44,7 @@ export interface ConversionCandidate {
   eventId: number;
   leadId: number;
   at: number;
-  touches: { sendId: number; sequence: string; step: string; force: string; sentAt: number; enrolledAt: number }[];
+  touches: { sendId: number; sequence: string; step: string; force: string; sentAt: number; enrolledAt: number; variant?: string | null }[];
 }
 
 /** A share of one conversion credited to one touch. */
@@ -57,6 +57,8 @@ export interface Credit {
   step: string;
   force: string;
   sentAt: number;
+  /** The experiment variant the credited touch carried. */
+  variant?: string | null;
   weight: number;
   /** From enrolment in the touch's sequence to the conversion. */
   timeToConversionMs: number;
@@ -84,6 +86,7 @@ export interface ReportRow {
   step?: string;
   force?: string;
   week?: string;
+  variant?: string;
   enrolled: number | null;
   sent: number;
   leads: number;

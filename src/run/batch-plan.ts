@@ -2,7 +2,7 @@ import type { ScoreRow } from '../db/scores.js';
 import { advanceLead, type Decision, leadWhere, type PlanContext } from '../domain/lead-plan.js';
 import type { IdleCause, Sequence, Step } from '../domain/types.js';
 import type { LoadedLead } from './context.js';
-import { describeReasons, type TouchItem, touchItem } from './items.js';
+import { describeReasons, type TouchItem, touchItem, withVariantItem } from './items.js';
 import { scoreRow } from './rescore.js';
 
 /**
@@ -35,6 +35,7 @@ export interface PlanWrite {
   plannedAt: number;
   dueAt: number;
   reason: string;
+  variant?: string;
 }
 
 /** A touch due now: its row is written like a planned one, then claimed and sent. */
@@ -164,6 +165,7 @@ function planOutcome(ctx: PlanContext, plan: BatchPlan, lead: LoadedLead, outcom
   if (!enrollment) throw new Error(`no active enrolment for ${profile.email} in ${outcome.sequence.id}`);
   const reason = describeReasons(outcome.reasons);
   const write = planWrite(profile.id, enrollment.id, outcome.sequence, outcome.step, outcome.at, reason);
+  if (outcome.variant) write.variant = outcome.variant.id;
   if (outcome.kind === 'send') {
     plan.plans.push(write);
     plan.sends.push({ lead, decision: outcome, write });
@@ -173,11 +175,11 @@ function planOutcome(ctx: PlanContext, plan: BatchPlan, lead: LoadedLead, outcom
   write.dueAt = outcome.due;
   if (options.listPlanned) {
     const { sequence, step } = outcome;
-    plan.planned.push(touchItem(profile.email, zone(), sequence.id, step.id, step.force, outcome.at, reason, outcome.reasons));
+    plan.planned.push(withVariantItem(touchItem(profile.email, zone(), sequence.id, step.id, step.force, outcome.at, reason, outcome.reasons), outcome.variant));
   }
   // Hourly runs mostly re-plan what is already planned: write only what moved.
   const existing = lead.sends.find((s) => s.enrollmentId === enrollment.id && s.stepId === outcome.step.id);
-  if (existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.reason === reason) return;
+  if (existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.reason === reason && (existing.variant ?? undefined) === write.variant) return;
   plan.plans.push(write);
 }
 

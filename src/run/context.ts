@@ -5,6 +5,7 @@ import { Outbox, type StoredEnrollment, type StoredSend } from '../db/outbox.js'
 import { PlanStateReader } from '../db/plan-state.js';
 import { RunStore } from '../db/runs.js';
 import type { SavedScore } from '../db/scores.js';
+import type { Allocations } from '../domain/experiments/types.js';
 import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { ZoneDays } from '../time/zone-days.js';
@@ -31,15 +32,15 @@ export function storesFor(conn: Pick<Connection, 'sqlite'>): Stores {
 }
 
 /** What planning reads of a workspace. */
-export type PlanRules = Pick<Workspace, 'policy' | 'sequences' | 'scoring'>;
+export type PlanRules = Pick<Workspace, 'policy' | 'sequences' | 'scoring' | 'allocations'>;
 
 /**
  * The planning rules rebuilt from a workspace's validated data: what a worker thread is given,
  * so that it plans by the rules the run loaded (not by files that may have changed since) and
  * loads no templates.
  */
-export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[]): PlanRules {
-  return { policy: policyFrom(config), scoring: scoringFrom(config), sequences: orderSequences(sequences, config.segments) };
+export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[], allocations?: Allocations): PlanRules {
+  return { policy: policyFrom(config), scoring: scoringFrom(config), sequences: orderSequences(sequences, config.segments), ...(allocations ? { allocations } : {}) };
 }
 
 /** One planning context per run: the zone-day and holiday caches live as long as it does. */
@@ -48,6 +49,7 @@ export function planContext(workspace: PlanRules): PlanContext {
     policy: workspace.policy,
     sequences: workspace.sequences,
     scoring: workspace.scoring,
+    ...(workspace.allocations ? { allocations: workspace.allocations } : {}),
     windows: {
       window: workspace.policy.window,
       holidays: workspace.policy.holidays ? new HolidayCalendar(workspace.policy.holidayRules) : null,

@@ -6,7 +6,7 @@ import { composeMessage } from '../mail/message.js';
 import { afterFailure } from '../mail/retry.js';
 import { parseDuration } from '../time/duration.js';
 import type { Stores, LoadedLead } from './context.js';
-import { describeReasons, touchItem } from './items.js';
+import { describeReasons, touchItem, withVariantItem } from './items.js';
 import type { RunDeps, RunReport } from './run.js';
 
 export interface PendingSend {
@@ -118,7 +118,7 @@ export async function deliverAll(
     const { sequence } = p.decision;
     const step = chosenStep(p);
     const zone = leadWhere(profile, deps.workspace.policy).zone;
-    const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(p.decision.reasons));
+    const item = withVariantItem(touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(p.decision.reasons)), p.decision.variant);
     if (composedMessage) {
       const { ref, message } = composedMessage;
       if (!(await writes.write(() => stores.outbox.claim(p.sendId, ref, profile.id, allowed, runId, now)))) {
@@ -209,7 +209,16 @@ function whyNotClaimed(stores: Stores, sendId: number, zone: string): string {
   return 'lead may no longer be mailed (suppressed, consent withdrawn or paused)';
 }
 
-/** The step as sent: with the template its content-by-segment entry chose (conditions/sequence-rules.ts chooseContent). */
-function chosenStep(p: PendingSend): PendingSend['decision']['step'] {
-  return p.decision.template ? { ...p.decision.step, template: p.decision.template } : p.decision.step;
+/**
+ * The step as sent: with the template its content-by-segment entry chose (conditions/sequence-rules.ts
+ * chooseContent), or its experiment variant's template and subject (domain/experiments/plan-variant.ts).
+ */
+function chosenStep(p: PendingSend): PendingSend['decision']['step'] & { subject?: string; variant?: string } {
+  const { template, variant } = p.decision;
+  if (!template && !variant) return p.decision.step;
+  return {
+    ...p.decision.step,
+    ...(template ? { template } : {}),
+    ...(variant ? { variant: variant.id, ...(variant.subject ? { subject: variant.subject } : {}) } : {}),
+  };
 }

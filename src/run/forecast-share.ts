@@ -6,7 +6,7 @@ import { scoreLead } from '../domain/scoring.js';
 import type { Sequence } from '../domain/types.js';
 import { leadStateBatches, planContext, type PlanRules } from './context.js';
 import { forecastLead } from './forecast.js';
-import { type TouchItem, touchItem } from './items.js';
+import { type TouchItem, touchItem, withVariantItem } from './items.js';
 import { leadRef } from './lead-ref.js';
 
 /** A run of lead ids, (afterId, lastId]: one thread's share of the base. */
@@ -32,6 +32,7 @@ interface TouchKind {
   force: string;
   reason: string;
   rules: { rule: Reason['rule']; detail: string }[];
+  variant?: string;
 }
 
 /**
@@ -97,12 +98,12 @@ export function forecastShare(
 function kindOf(kinds: TouchKind[], index: Map<Reason[] | undefined, Map<string, number>>, item: TouchItem): number {
   let byText = index.get(item.rules);
   if (!byText) index.set(item.rules, (byText = new Map()));
-  const key = `${item.zone}\n${item.sequence}\n${item.step}\n${item.force}\n${item.reason ?? ''}`;
+  const key = `${item.zone}\n${item.sequence}\n${item.step}\n${item.force}\n${item.reason ?? ''}\n${item.variant ?? ''}`;
   let k = byText.get(key);
   if (k === undefined) {
     k = kinds.length;
     const rules = (item.rules ?? []).map((r) => ({ rule: r.rule, detail: r.detail }));
-    kinds.push({ zone: item.zone, sequence: item.sequence, step: item.step, force: item.force, reason: item.reason ?? '', rules });
+    kinds.push({ zone: item.zone, sequence: item.sequence, step: item.step, force: item.force, reason: item.reason ?? '', rules, ...(item.variant ? { variant: item.variant } : {}) });
     byText.set(key, k);
   }
   return k;
@@ -130,7 +131,7 @@ export function unpackShare(packed: PackedShare): { items: TouchItem[]; epochs: 
   const items = new Array<TouchItem>(packed.at.length);
   for (let i = 0; i < items.length; i++) {
     const k = kinds[packed.kind[i]!]!;
-    items[i] = touchItem(packed.leads[packed.lead[i]!]!, k.zone, k.sequence, k.step, k.force, packed.at[i]!, k.reason, k.rules);
+    items[i] = withVariantItem(touchItem(packed.leads[packed.lead[i]!]!, k.zone, k.sequence, k.step, k.force, packed.at[i]!, k.reason, k.rules), k.variant === undefined ? undefined : { id: k.variant });
   }
   return { items, epochs: packed.at };
 }

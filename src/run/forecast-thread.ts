@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openReader } from '../db/connection.js';
+import type { Allocations } from '../domain/experiments/types.js';
 import type { ConfigFile, SequenceFile } from '../workspace/schema.js';
 import { planRulesFrom } from './context.js';
 import { type IdRun, planChunks, type ShareRequest } from './forecast-share.js';
@@ -13,6 +14,7 @@ export interface ThreadRequest {
   /** The workspace as the caller loaded it (see planRulesFrom). */
   config: ConfigFile;
   sequences: SequenceFile[];
+  allocations?: Allocations;
   dbPath: string;
   request: Omit<ShareRequest, 'run'>;
   runs: IdRun[];
@@ -21,11 +23,11 @@ export interface ThreadRequest {
   me: number;
 }
 
-const { config, sequences, dbPath, request, runs, owners, me } = workerData as ThreadRequest;
+const { config, sequences, allocations, dbPath, request, runs, owners, me } = workerData as ThreadRequest;
 const sqlite = openReader(dbPath);
 const conn = { sqlite };
 try {
-  const done = planChunks(conn, planRulesFrom(config, sequences), request, runs, owners, me);
+  const done = planChunks(conn, planRulesFrom(config, sequences, allocations), request, runs, owners, me);
   parentPort!.postMessage(done, done.flatMap(([, s]) => [s.lead.buffer, s.kind.buffer, s.at.buffer]));
 } finally {
   sqlite.close();

@@ -5,6 +5,7 @@ import { type Forecast, type ForecastOptions, forecast, inForecastOrder } from '
 import { forecastShare, type PackedShare, planChunks, type ShareRequest, unpackShare } from './forecast-share.js';
 import type { ThreadRequest } from './forecast-thread.js';
 import type { TouchItem } from './items.js';
+import { withAllocations } from './experiment-state.js';
 import { spareCores, startThread } from './threads.js';
 
 /**
@@ -27,10 +28,12 @@ export interface Threads {
  */
 export async function forecastShares(
   conn: Connection,
-  workspace: Workspace,
+  given: Workspace,
   request: Omit<ShareRequest, 'run'>,
   threads: Threads,
 ): Promise<PackedShare[]> {
+  // The experiments' allocations at the forecast's start, the same in every thread.
+  const workspace = withAllocations(conn.sqlite, given, request.from);
   const all = { afterId: 0, lastId: Number.MAX_SAFE_INTEGER };
   if (conn.path === ':memory:' || threads.workers === 0) return [forecastShare(conn, workspace, { ...request, run: all })];
   const leads = new LeadStore(conn.sqlite);
@@ -40,6 +43,7 @@ export async function forecastShares(
     startThread<[number, PackedShare][]>('forecast-thread', {
       config: workspace.config,
       sequences: workspace.sequenceDefinitions,
+      ...(workspace.allocations ? { allocations: workspace.allocations } : {}),
       dbPath: conn.path,
       request,
       runs,

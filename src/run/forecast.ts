@@ -13,7 +13,8 @@ import { nextWindowEdge } from '../domain/conditions/edges.js';
 import type { Step } from '../domain/types.js';
 import type { Workspace } from '../workspace/load.js';
 import { leadStateBatches, planContext, storesFor } from './context.js';
-import { describeReasons, type TouchItem, touchItem } from './items.js';
+import { withAllocations } from './experiment-state.js';
+import { describeReasons, type TouchItem, touchItem, withVariantItem } from './items.js';
 import { memoScore, nextStageChange, type ScoreAt } from './stage-change.js';
 
 export interface ForecastOptions {
@@ -37,7 +38,7 @@ export interface Forecast {
  */
 export function forecast(conn: Connection, workspace: Workspace, options: ForecastOptions): Forecast {
   const stores = storesFor(conn);
-  const ctx = planContext(workspace);
+  const ctx = planContext(withAllocations(conn.sqlite, workspace, options.from));
   const items: TouchItem[] = [];
   const epochs: number[] = [];
   let range: { afterId: number; lastId: number } | undefined;
@@ -135,7 +136,7 @@ export function forecastLead(
       const { sequence, step } = outcome;
       // Why it goes out now: the rules that deferred it while it waited, then those of the send.
       const { rules, text } = shared(merge(waited?.step === step ? waited.reasons : [], outcome.reasons));
-      out.push(touchItem(state.profile.email, zone, sequence.id, step.id, step.force, t, text, rules));
+      out.push(withVariantItem(touchItem(state.profile.email, zone, sequence.id, step.id, step.force, t, text, rules), outcome.variant));
       applyDecision(state, outcome, t);
       continue;
     }

@@ -12,6 +12,8 @@ export interface TouchItem {
   zone: string;
   reason?: string;
   rules?: Reason[];
+  /** The experiment variant (steps with variants). */
+  variant?: string;
 }
 
 export function touchItem(
@@ -39,4 +41,10 @@ export function describeReasons(reasons: Reason[]): string {
   if (shared !== undefined) return shared;
   if (described.size < 100_000) described.set(text, text);
   return text;
+}
+
+/** The item with the variant its touch carries, when the step has variants. */
+export function withVariantItem(item: TouchItem, variant: { id: string } | undefined): TouchItem {
+  if (variant) item.variant = variant.id;
+  return item;
 }

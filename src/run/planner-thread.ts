@@ -1,3 +1,4 @@
+import type { Allocations } from '../domain/experiments/types.js';
 import type { PlanContext } from '../domain/lead-plan.js';
 import type { ConfigFile, SequenceFile } from '../workspace/schema.js';
 import { type BatchPlan, planLeads } from './batch-plan.js';
@@ -9,6 +10,8 @@ export interface PlannerInput {
   /** The workspace as loaded by the run (not re-read from disk): both threads plan by the same rules. */
   config: ConfigFile;
   sequences: SequenceFile[];
+  /** The experiments' allocations the run plans with. */
+  allocations?: Allocations;
   batchSize: number;
   options: { now: number; listPlanned: boolean };
   /** Plan nothing before the thread is ready (tests, so that the thread gets batches on a small base). */

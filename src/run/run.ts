@@ -1,4 +1,5 @@
 import type { Connection } from '../db/connection.js';
+import { experimentsAtRun } from './experiment-run.js';
 import { MAX_SENDS_PER_RUN, type PlanContext } from '../domain/lead-plan.js';
 import type { Renderer } from '../mail/render.js';
 import type { Mailer } from '../mail/transport.js';
@@ -95,9 +96,10 @@ export interface RunHalt {
 export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
   const { conn, workspace, clock } = deps;
   const stores = storesFor(conn);
-  const ctx = planContext(workspace);
   const dryRun = options.dryRun ?? false;
   const now = options.at;
+  const { allocations } = experimentsAtRun(conn.sqlite, workspace, now, dryRun);
+  const ctx = planContext(allocations ? { ...workspace, allocations } : workspace);
   const report: RunReport = {
     run: null,
     at: new Date(now).toISOString(),
@@ -242,6 +244,7 @@ async function batchPlans(scope: RunScope, total: number, options: RunOptions): 
       dbPath: deps.conn.path,
       config,
       sequences: sequenceDefinitions,
+      ...(ctx.allocations ? { allocations: ctx.allocations } : {}),
       batchSize,
       options: { now, listPlanned },
       waitForThread: thread === 'wait',

@@ -5,6 +5,8 @@ import type { Policy, Sequence } from '../domain/types.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { WorkspaceError, type WorkspaceProblem } from './errors.js';
 import { orderSequences, policyFrom, scoringFrom } from './policy.js';
+import type { Allocations } from '../domain/experiments/types.js';
+import { checkStepExperiments } from './experiments-schema.js';
 import { type ConfigFile, configSchema, type SequenceFile, sequenceSchema } from './schema.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
 import { formatPath, YamlSource } from './yaml-source.js';
@@ -22,6 +24,8 @@ export interface Workspace {
   sequenceFiles: Map<string, string>;
   /** The sequence files as validated (plain data): what a planner thread rebuilds `sequences` from. */
   sequenceDefinitions: SequenceFile[];
+  /** Each experiment's shares at the moment planned for (run/experiment-state.ts withAllocations). */
+  allocations?: Allocations;
 }
 
 export const CONFIG_FILE = 'nurture.yaml';
@@ -97,6 +101,7 @@ export function loadWorkspace(dirInput: string): Workspace {
   for (const s of sequences) {
     checkSequence(s, sources.get(s.id)!, sequences, templates, problems);
     checkSequenceConditions(s, config?.data.segments ?? {}, locate(sources.get(s.id)!, problems), templates.emails);
+    checkStepExperiments(s.steps, templates.emails, (config?.data.goals ?? []).map((g) => g.id), locate(sources.get(s.id)!, problems));
   }
   if (config?.data.consent === 'confirmed' && !templates.emails.has(config.data.confirmationTemplate)) {
     problems.push({

@@ -10,6 +10,7 @@ import { checkScoring, checkStages } from './scoring-checks.js';
 import { webhooksSchema } from './webhooks-schema.js';
 import { durationSchema, idSchema, oneOf, strict } from './schema-parts.js';
 import { conditionSchema, enterOnSchema, segmentsSchema } from './conditions/schema.js';
+import { experimentSchema, variantsSchema } from './experiments-schema.js';
 
 export { durationSchema } from './schema-parts.js';
 
@@ -46,6 +47,12 @@ export const stepSchema = strict({
     .array(strict({ when: conditionSchema, template: z.string().regex(/^[A-Za-z0-9][\w-]*$/, { error: 'expected a template name without .hbs' }) }))
     .min(1)
     .optional(),
+  /** Replaces the template's subject line (what `experiments conclude` writes for a winning subject). */
+  subject: z.string().min(1, { error: 'expected a subject line' }).optional(),
+  // Experiments (README "Experiments"): checked further in experiments-schema.ts checkStepExperiments.
+  variants: variantsSchema.optional(),
+  mode: oneOf(['test', 'bandit'] as const).optional(),
+  experiment: experimentSchema.optional(),
 });
 
 export const sequenceSchema = strict({

@@ -1,6 +1,7 @@
 import { leadWhere } from '../../domain/lead-plan.js';
 import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
+import { withAllocations } from '../../run/experiment-state.js';
 import { LeadListReader } from '../../db/lead-list.js';
 import { leadNoMail } from '../../run/no-mail.js';
 import type { TouchItem } from '../../run/items.js';
@@ -44,7 +45,7 @@ function explain(app: App, lead: LeadRow, now: number) {
   const score = scoreBody(app.workspace.scoring, loaded, scoreLoaded(app.workspace.scoring, loaded, now), now);
   const upcomingSkips: TouchItem[] = [];
   const upcoming = forecastLead(
-    planContext(app.workspace),
+    planContext(withAllocations(app.conn.sqlite, app.workspace, now)),
     structuredClone(loaded.state),
     now,
     now + 120 * DAY_MS,
@@ -81,6 +82,7 @@ function explain(app: App, lead: LeadRow, now: number) {
       status: s.status,
       at: local(s.at),
       reason: s.reason,
+      ...(s.variant ? { variant: s.variant } : {}),
     })),
     events: loaded.state.events.map((e) => ({ type: e.type, at: local(e.at), url: e.url || undefined })),
     machineSignals: machineSignalsOf(app, lead.id, local),
@@ -121,8 +123,8 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
   io.stdout(
     body.sends.length
       ? table(
-          ['sequence', 'step', 'status', 'at', 'reason'],
-          body.sends.map((s) => [s.sequence, s.step, s.status, s.at ?? '', s.reason]),
+          ['sequence', 'step', 'variant', 'status', 'at', 'reason'],
+          body.sends.map((s) => [s.sequence, s.step, s.variant ?? '', s.status, s.at ?? '', s.reason]),
         )
       : '  none',
   );
@@ -140,7 +142,7 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
   printMachineSignals(io, body.machineSignals);
   io.stdout(
     body.next
-      ? `\nNext touch: ${body.next.sequence}/${body.next.step} (${body.next.force}) at ${body.next.at} — ${body.next.reason}`
+      ? `\nNext touch: ${body.next.sequence}/${body.next.step}${body.next.variant ? ` variant ${body.next.variant}` : ''} (${body.next.force}) at ${body.next.at} — ${body.next.reason}`
       : '\nNext touch: none planned in the next 120 days',
   );
   for (const s of body.upcomingSkips) io.stdout(`Will skip ${s.sequence}/${s.step} at ${s.at}: ${s.reason}`);

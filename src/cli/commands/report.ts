@@ -22,8 +22,8 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
     const by = options.by ?? 'sequence';
     if (by === 'segment')
       throw new UserError('--by segment: this workspace defines no segments to group by (nurture.yaml: segments); use --by sequence, step, force or week');
-    if (!['sequence', 'step', 'force', 'week'].includes(by))
-      throw new UserError(`--by: "${by}" is not one of sequence, step, force, week, segment`);
+    if (!['sequence', 'step', 'force', 'week', 'variant'].includes(by))
+      throw new UserError(`--by: "${by}" is not one of sequence, step, force, week, segment, variant`);
     const period = reportPeriod(options, zone, app.clock.now());
     if (!period.ok) throw new UserError(period.message);
     const { from, to } = period;
@@ -41,8 +41,9 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
 
 const pct = (r: Rate) => (r.rate === null ? '–' : `${(r.rate * 100).toFixed(1)}%`);
 const ci = (r: Rate) => (r.rate === null ? '' : ` (${(r.low! * 100).toFixed(1)}–${(r.high! * 100).toFixed(1)})`);
-const keyCells = (by: Report['by'], r: ReportRow) => (by === 'step' ? [r.sequence ?? '', r.step ?? '', r.force ?? ''] : [r.sequence ?? r.force ?? r.week ?? 'total']);
-const keyHeaders = (by: Report['by']) => (by === 'step' ? ['sequence', 'step', 'force'] : [by]);
+const keyCells = (by: Report['by'], r: ReportRow) =>
+  by === 'step' ? [r.sequence ?? '', r.step ?? '', r.force ?? ''] : by === 'variant' ? [r.sequence ?? '', r.step ?? '', r.variant ?? ''] : [r.sequence ?? r.force ?? r.week ?? 'total'];
+const keyHeaders = (by: Report['by']) => (by === 'step' ? ['sequence', 'step', 'force'] : by === 'variant' ? ['sequence', 'step', 'variant'] : [by]);
 
 function printReport(io: CliIo, report: Report): void {
   io.stdout(`Report ${report.from} – ${report.to}, by ${report.by}. Opens and clicks are unique leads; "human" sets apart machine opens and scanner clicks.`);
@@ -79,7 +80,7 @@ const RATE_NAMES = ['delivery', 'bounce', 'open', 'humanOpen', 'click', 'humanCl
 const COUNT_NAMES = ['enrolled', 'sent', 'leads', 'delivered', 'bounced', 'bouncedHard', 'bouncedSoft', 'opened', 'humanOpened', 'clicked', 'humanClicked', 'unsubscribed', 'complained', 'sunset', 'converted', 'conversions', 'medianTimeToConversionHours', 'p90TimeToConversionHours'] as const;
 
 export function reportCsv(report: Report): string {
-  const keys = report.by === 'step' ? ['sequence', 'step', 'force'] : [report.by];
+  const keys = keyHeaders(report.by);
   const rateColumns = RATE_NAMES.flatMap((n) => [`${n}Rate`, `${n}Low`, `${n}High`, `${n}Denominator`]);
   const columns = [...keys, ...COUNT_NAMES, ...rateColumns, 'lift', 'liftLow', 'liftHigh', 'heldOut'];
   const flat = (r: ReportRow, label?: string) => {

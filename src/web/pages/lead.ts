@@ -3,6 +3,7 @@ import { leadWhere } from '../../domain/lead-plan.js';
 import { scoreLead } from '../../domain/scoring.js';
 import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
+import { withAllocations } from '../../run/experiment-state.js';
 import { LeadListReader } from '../../db/lead-list.js';
 import { leadNoMail } from '../../run/no-mail.js';
 import type { TouchItem } from '../../run/items.js';
@@ -26,12 +27,12 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   const seq = (id: string) => `${swatch(colourOf(colours, id))} ${e(id)}`;
   const score = scoreLead(app.workspace.scoring, lead, loaded.state.events, now);
   const skips: TouchItem[] = [];
-  const upcoming = forecastLead(planContext(app.workspace), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
+  const upcoming = forecastLead(planContext(withAllocations(app.conn.sqlite, app.workspace, now)), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
   const entered = app.stores.outbox.entryReasons(lead.id);
   const next = upcoming[0];
   const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
   const timeline = [
-    ...loaded.sends.map((s) => ({ at: s.at, what: `send ${s.sequenceId}/${s.stepId}`, detail: `${s.status}${s.reason ? `: ${s.reason}` : ''}` })),
+    ...loaded.sends.map((s) => ({ at: s.at, what: `send ${s.sequenceId}/${s.stepId}${s.variant ? ` (variant ${s.variant})` : ''}`, detail: `${s.status}${s.reason ? `: ${s.reason}` : ''}` })),
     ...loaded.state.events.map((ev) => ({ at: ev.at, what: `event ${ev.type}`, detail: ev.url })),
     ...loaded.enrollments.map((en) => ({
       at: en.enrolledAt,
@@ -44,12 +45,12 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   }</p>
 ${noMail ? `<section id="no-mail"><h2>No mail now</h2><p class="no-mail-reason" data-cause="${e(noMail.cause)}">${e(noMail.text)}</p></section>\n` : ''}<section id="next-touch"><h2>Next touch</h2>${
     next
-      ? `<p><strong>${timeHtml(next.at, next.zone, 'next-at')}</strong> · ${seq(next.sequence)}/${e(next.step)} (${e(next.force)})</p><p class="why">Why this time: <span class="next-reason">${e(next.reason ?? '')}</span></p>`
+      ? `<p><strong>${timeHtml(next.at, next.zone, 'next-at')}</strong> · ${seq(next.sequence)}/${e(next.step)}${next.variant ? ` <span class="variant">variant ${e(next.variant)}</span>` : ''} (${e(next.force)})</p><p class="why">Why this time: <span class="next-reason">${e(next.reason ?? '')}</span></p>`
       : `<p>None planned in the next ${days} days.</p>`
   }</section>
 <section><h2>Upcoming touches</h2>${tableHtml(
-    ['local time', 'sequence', 'step', 'force', 'why this time'],
-    upcoming.map((i) => [timeHtml(i.at, i.zone), seq(i.sequence), e(i.step), e(i.force), e(i.reason ?? '')]),
+    ['local time', 'sequence', 'step', 'variant', 'force', 'why this time'],
+    upcoming.map((i) => [timeHtml(i.at, i.zone), seq(i.sequence), e(i.step), e(i.variant ?? ''), e(i.force), e(i.reason ?? '')]),
   )}</section>${
     skips.length > 0
       ? `<section><h2>Steps that will be skipped</h2>${tableHtml(

@@ -1,6 +1,7 @@
 import type { Sequence } from '../../domain/types.js';
 import type { SequenceFile } from '../schema.js';
 import { ConditionCompiler, type SegmentFiles } from './compile.js';
+import { experimentOf, variantsOf } from '../experiments-schema.js';
 
 /**
  * The domain sequences of validated files: audiences, triggers, exit conditions and step
@@ -13,8 +14,9 @@ export function compileSequences(files: readonly SequenceFile[], segments: Segme
     const sequence: Sequence = {
       ...rest,
       audience: compiler.audience(audience),
-      steps: steps.map(({ when, unless, content, ...step }) => ({
+      steps: steps.map(({ when, unless, content, variants, mode, experiment, ...step }) => ({
         ...step,
+        ...(variants ? { variants: variantsOf(variants), experiment: experimentOf({ mode, experiment }) } : {}),
         ...(content ? { content: content.map((c) => ({ when: compiler.condition(c.when), template: c.template })) } : {}),
         ...(when ? { when: compiler.condition(when) } : {}),
         ...(unless ? { unless: compiler.condition(unless) } : {}),
