@@ -8,6 +8,7 @@ import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
 import { pauseAt, pauseReason } from './pause.js';
 import type { Reason } from './placement.js';
+import type { SendTimeModel } from './send-time/model.js';
 import { type LeadScore, type ScoringModel, scoreLead } from './scoring.js';
 import type { Where, WindowContext } from './send-window.js';
 import { formatWithOffset } from '../time/offsets.js';
@@ -53,6 +54,8 @@ export interface PlanContext {
   sequences: readonly Sequence[];
   scoring: ScoringModel;
   windows: WindowContext;
+  /** With `sendTime.optimize`: the run's send-time model (counts read once per run). */
+  sendTime?: SendTimeModel;
 }
 
 export type Decision =

@@ -37,7 +37,7 @@ export interface Forecast {
  */
 export function forecast(conn: Connection, workspace: Workspace, options: ForecastOptions): Forecast {
   const stores = storesFor(conn);
-  const ctx = planContext(workspace);
+  const ctx = planContext(workspace, conn.sqlite);
   const items: TouchItem[] = [];
   const epochs: number[] = [];
   let range: { afterId: number; lastId: number } | undefined;

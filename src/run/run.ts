@@ -87,7 +87,7 @@ export interface RunHalt {
 export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunReport> {
   const { conn, workspace, clock } = deps;
   const stores = storesFor(conn);
-  const ctx = planContext(workspace);
+  const ctx = planContext(workspace, conn.sqlite);
   const dryRun = options.dryRun ?? false;
   const now = options.at;
   const report: RunReport = {

@@ -6,6 +6,7 @@ import { recurrenceProblem } from '../time/recurrence.js';
 import { isValidZone } from '../time/zone.js';
 import { parseWait } from '../domain/waits.js';
 import { goalsSchema, holdoutSchema } from './reporting-schema.js';
+import { sendTimeSchema } from './send-time-schema.js';
 import { checkScoring, checkStages } from './scoring-checks.js';
 import { webhooksSchema } from './webhooks-schema.js';
 import { durationSchema, idSchema, oneOf, strict } from './schema-parts.js';
@@ -206,6 +207,7 @@ export const configSchema = strict({
   }).prefault({}),
   goals: goalsSchema,
   holdout: holdoutSchema.optional(),
+  sendTime: sendTimeSchema.optional(),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(

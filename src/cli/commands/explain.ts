@@ -44,7 +44,7 @@ function explain(app: App, lead: LeadRow, now: number) {
   const score = scoreBody(app.workspace.scoring, loaded, scoreLoaded(app.workspace.scoring, loaded, now), now);
   const upcomingSkips: TouchItem[] = [];
   const upcoming = forecastLead(
-    planContext(app.workspace),
+    planContext(app.workspace, app.conn.sqlite),
     structuredClone(loaded.state),
     now,
     now + 120 * DAY_MS,

@@ -24,7 +24,7 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   const local = (t: number) => isoWithOffset(t, zone);
   const score = scoreLead(app.workspace.scoring, lead, loaded.state.events, now);
   const skips: TouchItem[] = [];
-  const upcoming = forecastLead(planContext(app.workspace), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
+  const upcoming = forecastLead(planContext(app.workspace, app.conn.sqlite), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
   const entered = app.stores.outbox.entryReasons(lead.id);
   const next = upcoming[0];
   const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
