@@ -1,5 +1,7 @@
 import { toCsv } from '../../io/csv-write.js';
 import { buildReport } from '../../report/build.js';
+import { type SendTimeSection, sendTimeSection } from '../../report/send-time.js';
+import { printSendTime } from './report-send-time.js';
 import type { Rate, Report, ReportRow } from '../../report/types.js';
 import { DAY_MS } from '../../time/clock.js';
 import { type GlobalOptions, withApp } from '../context.js';
@@ -31,14 +33,19 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
     const to = options.to === undefined ? app.clock.now() : parseAt(options.to, zone, 0, '--to') + (BARE_DATE.test(options.to) ? DAY_MS : 0);
     const from = options.from === undefined ? to - 30 * DAY_MS : parseAt(options.from, zone, 0, '--from');
     if (from >= to) throw new UserError(`--from: ${options.from ?? 'the default start'} is not before --to (${new Date(to).toISOString()})`);
-    const report: Report = {
+    const sendTime = sendTimeSection(app.conn.sqlite, from, to);
+    const report: Report & { sendTime?: SendTimeSection } = {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       ...buildReport(app.conn.sqlite, { from, to, by: by as 'sequence', goals: app.workspace.config.goals }),
+      ...(sendTime ? { sendTime } : {}),
     };
     if (format === 'json') io.stdout(json(report));
     else if (format === 'csv') io.stdout(reportCsv(report));
-    else printReport(io, report);
+    else {
+      printReport(io, report);
+      if (sendTime) printSendTime(io, sendTime);
+    }
     return 0;
   });
 }
