@@ -121,7 +121,6 @@ describe('slots and the choice', () => {
     const held = emails.filter((e) => inSendTimeHoldout(model, e)).length / emails.length;
     expect(held).toBeGreaterThan(0.1 - 3 * Math.sqrt(0.09 / 20_000));
     expect(held).toBeLessThan(0.1 + 3 * Math.sqrt(0.09 / 20_000));
-    expect(inSendTimeHoldout(model, 'Lead7@X7.example ')).toBe(inSendTimeHoldout(model, 'lead7@x7.example'));
     const first = Date.parse('2026-12-01T08:00:00Z');
     const base = { model, sequenceId: 's', stepId: 'a', where: berlin, windows: windows(), runEveryMs: HOUR, first, now: first, events: [] };
     const treated = emails.filter((e) => !inSendTimeHoldout(model, e)).slice(0, 5000);

@@ -20,8 +20,7 @@ export const PSEUDO_COUNTS = { workspace: 24, domain: 20, lead: 10 } as const;
 const FLAT = 1 / HOURS_OF_WEEK;
 
 /** (count + strength × prior share) / (total + strength), bin by bin. */
-export function shrink(counts: HourCounts, prior: ArrayLike<number> | number, strength: number): Float64Array {
-  const out = new Float64Array(HOURS_OF_WEEK);
+export function shrink(counts: HourCounts, prior: ArrayLike<number> | number, strength: number, out = new Float64Array(HOURS_OF_WEEK)): Float64Array {
   const denominator = counts.total + strength;
   for (let h = 0; h < HOURS_OF_WEEK; h++) {
     const p = typeof prior === 'number' ? prior : prior[h]!;
@@ -39,12 +38,23 @@ export function emptyCounts(): HourCounts {
  * machine ones), up to `now`: an event dated later counts from the run that sees it, in the
  * forecast as in the runs.
  */
-export function leadHourCounts(zoneDays: ZoneDays, zone: string, events: readonly LeadEvent[], now: number): HourCounts | undefined {
+export function leadHourCounts(
+  zoneDays: ZoneDays,
+  zone: string,
+  events: readonly LeadEvent[],
+  now: number,
+  /** Filled instead of a new one (the planner's scratch: a million leads, one array). */
+  into?: HourCounts,
+): HourCounts | undefined {
   let counts: HourCounts | undefined;
   for (const e of events) {
     if (e.at > now) break;
     if (e.type !== 'email_opened' && e.type !== 'email_clicked') continue;
-    counts ??= emptyCounts();
+    if (!counts && into) {
+      into.bins.fill(0);
+      into.total = 0;
+    }
+    counts ??= into ?? emptyCounts();
     counts.bins[hourOfWeek(zoneDays, zone, e.at)]!++;
     counts.total++;
   }
@@ -60,18 +70,23 @@ export class SendTimeModel {
   readonly workspace: Float64Array;
   private readonly domainShares = new Map<string, Float64Array>();
 
+  readonly counts: SendTimeCounts;
+
   constructor(
     readonly settings: SendTimeSettings,
-    readonly counts: SendTimeCounts,
+    counts: SendTimeCounts,
   ) {
+    // Personal addresses (gmail.com, …) are no company: their domain pools nobody.
+    const domains = new Map([...counts.domains].filter(([d]) => !isPersonalEmail(`x@${d}`)));
+    this.counts = { workspace: counts.workspace, domains };
     this.workspace = shrink(counts.workspace, FLAT, PSEUDO_COUNTS.workspace);
   }
 
-  /** The company domain whose counts a lead shrinks toward (none for personal addresses or unseen domains). */
+  /** The company domain whose counts a lead shrinks toward (none for unseen domains; personal ones are never counted). */
   domainOf(email: string): string | undefined {
     if (this.counts.domains.size === 0) return undefined;
     const domain = emailDomain(email);
-    return this.counts.domains.has(domain) && !isPersonalEmail(email) ? domain : undefined;
+    return this.counts.domains.has(domain) ? domain : undefined;
   }
 
   private domainShare(domain: string): Float64Array {
@@ -80,11 +95,20 @@ export class SendTimeModel {
     return share;
   }
 
-  /** The lead's shares per hour of the week, and the counts of the deepest level that has any. */
-  propensity(email: string, own: HourCounts | undefined): Propensity {
+  /** Scratch for the planner (one lead at a time): the lead's counts and shares, valid until the next lead. */
+  readonly scratch = { counts: emptyCounts(), theta: new Float64Array(HOURS_OF_WEEK) };
+
+  /**
+   * The lead's shares per hour of the week, and the counts of the deepest level that has any.
+   * With `reuse`, a lead's own shares are written into the scratch array rather than a new one.
+   */
+  propensity(email: string, own: HourCounts | undefined, reuse = false): Propensity {
     const domain = this.domainOf(email);
     const parent = domain === undefined ? this.workspace : this.domainShare(domain);
-    if (own && own.total > 0) return { theta: shrink(own, parent, PSEUDO_COUNTS.lead), counts: own, level: 'lead', ...(domain ? { domain } : {}) };
+    if (own && own.total > 0) {
+      const theta = shrink(own, parent, PSEUDO_COUNTS.lead, reuse ? this.scratch.theta : undefined);
+      return { theta, counts: own, level: 'lead', ...(domain ? { domain } : {}) };
+    }
     if (domain !== undefined) return { theta: parent, counts: this.counts.domains.get(domain)!, level: 'domain', domain };
     return { theta: parent, counts: this.counts.workspace, level: 'workspace' };
   }
