@@ -11,9 +11,10 @@ import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
 import { benchScoring } from './scoring.js';
 import { benchSegments } from './segments.js';
+import { benchSendTime } from './send-time.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
-/** BENCH_ONLY=delivery (or planning, forecast, scoring): one section alone, e.g. to repeat it on a shared machine. */
+/** BENCH_ONLY=delivery (or planning, send-time, forecast, scoring): one section alone, e.g. to repeat it on a shared machine. */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
 const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BENCH_LEADS ?? 1_000_000);
@@ -25,6 +26,10 @@ if (section('planning')) {
 if (section('segments')) {
   console.log('\n## planning with segments and conditions');
   await benchSegments(PLANNING_LEADS);
+}
+if (section('send-time')) {
+  console.log('\n## planning with send-time optimisation');
+  await benchSendTime(PLANNING_LEADS);
 }
 if (section('delivery')) {
   console.log('\n## delivery');

@@ -10,6 +10,7 @@ import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
 import { pauseAt, pauseReason } from './pause.js';
 import type { Reason } from './placement.js';
+import type { SendTimeModel } from './send-time/model.js';
 import { type LeadScore, type ScoringModel, scoreLead } from './scoring.js';
 import type { Where, WindowContext } from './send-window.js';
 import { formatWithOffset } from '../time/offsets.js';
@@ -57,6 +58,8 @@ export interface PlanContext {
   windows: WindowContext;
   /** Each experiment's shares of new assignments at this run (run/experiment-state.ts); none: the configured weights. */
   allocations?: Allocations;
+  /** With `sendTime.optimize`: the run's send-time model (counts read once per run). */
+  sendTime?: SendTimeModel;
 }
 
 export type Decision =

@@ -4,7 +4,8 @@ import { dayNumberToDate, weekdayOfDayNumber } from '../time/zone-days.js';
 import { adaptiveScale } from './cadence.js';
 import type { Decision, EnrollmentState, LeadState, PlanContext, SendRecord } from './lead-plan.js';
 import { closedDay, paceFor, seasonPace } from './pace.js';
-import { placeTouch, type Reason, reason } from './placement.js';
+import { type PlacementInput, placeTouch, type Reason, reason } from './placement.js';
+import { sendTimePlacement } from './send-time/place.js';
 import type { Where, WindowContext } from './send-window.js';
 import type { Sequence, Stage } from './types.js';
 import { parseWait, scaleWait, type Wait } from './waits.js';
@@ -126,7 +127,7 @@ export function placeStep(input: TouchInput): Decision {
     due = now + 1;
     reasons = [...reasons, reason('catch-up', 'one overdue touch per run')];
   }
-  const placement = placeTouch({
+  const touch: PlacementInput = {
     now,
     due,
     where,
@@ -134,7 +135,10 @@ export function placeStep(input: TouchInput): Decision {
     policy: pace.policy,
     windows: ctx.windows,
     closedDay: pace.season || ctx.policy.seasons.length > 0 ? (d) => closedDay(ctx.policy, pace, d) : undefined,
-  });
+  };
+  let placement = placeTouch(touch);
+  if (ctx.sendTime)
+    placement = sendTimePlacement(ctx.sendTime, touch, placement, { email: input.state.profile.email, sequenceId: sequence.id, stepId: step.id, events: input.state.events });
   const moved = placement.reasons.filter((r) => r.rule !== 'due' || reasons.length === 0);
   const all = [...reasons, ...moved];
   if (placement.sendNow) return { kind: 'send', sequence, step, at: now, reasons: all };

@@ -16,7 +16,8 @@ export interface Reason {
     | 'catch-up'
     | 'sequence-switch'
     | 'pause'
-    | 'content';
+    | 'content'
+    | 'send-time';
   detail: string;
 }
 

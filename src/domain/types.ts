@@ -1,4 +1,5 @@
 import type { HolidayRules } from '../time/holidays.js';
+import type { SendTimeSettings } from './send-time/types.js';
 
 /** Plain values shared by the pure core. No I/O, no clock. Instants are epoch milliseconds. */
 
@@ -173,6 +174,8 @@ export interface Policy {
   cadence: CadenceRules;
   /** Share (0–1) of all leads kept out of every sequence as a control group. */
   holdout?: number;
+  /** `sendTime:` with `optimize: true` (domain/send-time/); absent: every touch at its first open moment. */
+  sendTime?: SendTimeSettings;
 }
 
 /** Pacing for sequences whose sales cycle is at most `upTo`: extra caps, a longer gap, scaled waits. */

@@ -6,6 +6,8 @@ import { PlanStateReader } from '../db/plan-state.js';
 import { RunStore } from '../db/runs.js';
 import type { SavedScore } from '../db/scores.js';
 import type { Allocations } from '../domain/experiments/types.js';
+import { readSendTimeCounts } from '../db/send-time-counts.js';
+import { SendTimeModel } from '../domain/send-time/model.js';
 import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { ZoneDays } from '../time/zone-days.js';
@@ -43,18 +45,24 @@ export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[], all
   return { policy: policyFrom(config), scoring: scoringFrom(config), sequences: orderSequences(sequences, config.segments), ...(allocations ? { allocations } : {}) };
 }
 
-/** One planning context per run: the zone-day and holiday caches live as long as it does. */
-export function planContext(workspace: PlanRules): PlanContext {
+/**
+ * One planning context per run: the zone-day and holiday caches live as long as it does. With
+ * `sendTime.optimize`, the database's opens and clicks are read once here for the send-time model.
+ */
+export function planContext(workspace: PlanRules, sqlite?: Database): PlanContext {
+  const zoneDays = new ZoneDays();
+  const { policy } = workspace;
   return {
-    policy: workspace.policy,
+    policy,
     sequences: workspace.sequences,
     scoring: workspace.scoring,
     ...(workspace.allocations ? { allocations: workspace.allocations } : {}),
     windows: {
-      window: workspace.policy.window,
-      holidays: workspace.policy.holidays ? new HolidayCalendar(workspace.policy.holidayRules) : null,
-      zoneDays: new ZoneDays(),
+      window: policy.window,
+      holidays: policy.holidays ? new HolidayCalendar(policy.holidayRules) : null,
+      zoneDays,
     },
+    ...(policy.sendTime && sqlite ? { sendTime: new SendTimeModel(policy.sendTime, readSendTimeCounts(sqlite, zoneDays, policy.defaultZone)) } : {}),
   };
 }
 

@@ -10,7 +10,7 @@ import type { PlannerInput, PlannerReply, PlannerRequest } from './planner-threa
 
 const input = workerData as PlannerInput;
 const sqlite = openReader(input.dbPath);
-const ctx = planContext(planRulesFrom(input.config, input.sequences, input.allocations));
+const ctx = planContext(planRulesFrom(input.config, input.sequences, input.allocations), sqlite);
 const stores = storesFor({ sqlite });
 const port = parentPort!;
 

@@ -99,7 +99,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
   const dryRun = options.dryRun ?? false;
   const now = options.at;
   const { allocations } = experimentsAtRun(conn.sqlite, workspace, now, dryRun);
-  const ctx = planContext(allocations ? { ...workspace, allocations } : workspace);
+  const ctx = planContext(allocations ? { ...workspace, allocations } : workspace, conn.sqlite);
   const report: RunReport = {
     run: null,
     at: new Date(now).toISOString(),

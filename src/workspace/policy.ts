@@ -2,6 +2,7 @@ import type { EngagementRule, FitRule, ScoringModel } from '../domain/scoring.js
 import type { EventType, Policy, Sequence } from '../domain/types.js';
 import { parseDuration } from '../time/duration.js';
 import { cadencePolicy } from './cadence-policy.js';
+import { sendTimeSettings } from './send-time-schema.js';
 import type { SegmentFiles } from './conditions/compile.js';
 import { compileSequences } from './conditions/sequences.js';
 import { type ConfigFile, type SequenceFile, WEEKDAY_NAMES } from './schema.js';
@@ -27,6 +28,7 @@ export function policyFrom(config: ConfigFile): Policy {
     runEveryMs: ms(config.schedule.every),
     ...cadencePolicy(config),
     ...(config.holdout ? { holdout: config.holdout } : {}),
+    ...(config.sendTime?.optimize ? { sendTime: sendTimeSettings(config.sendTime) } : {}),
   };
 }
 

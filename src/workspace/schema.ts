@@ -6,6 +6,7 @@ import { recurrenceProblem } from '../time/recurrence.js';
 import { isValidZone } from '../time/zone.js';
 import { parseWait } from '../domain/waits.js';
 import { goalsSchema, holdoutSchema } from './reporting-schema.js';
+import { sendTimeSchema } from './send-time-schema.js';
 import { checkScoring, checkStages } from './scoring-checks.js';
 import { webhooksSchema } from './webhooks-schema.js';
 import { durationSchema, idSchema, oneOf, strict } from './schema-parts.js';
@@ -215,6 +216,7 @@ export const configSchema = strict({
   holdout: holdoutSchema.optional(),
   /** `emptyShare`: lint warns on an unguarded template value empty for more than this share of the leads. */
   lint: strict({ emptyShare: z.number().min(0).max(1).default(0.2) }).prefault({}),
+  sendTime: sendTimeSchema.optional(),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(

@@ -1,3 +1,5 @@
+import { emptyCounts } from '../../src/domain/send-time/model.js';
+import type { SendTimeCounts, SendTimeSettings } from '../../src/domain/send-time/types.js';
 import fc from 'fast-check';
 import type { LeadState } from '../../src/domain/lead-plan.js';
 import {
@@ -183,3 +185,48 @@ export function leadFrom(spec: LeadSpec, start: number): LeadState {
   state.suppressed = spec.suppressed;
   return state;
 }
+
+/**
+ * Send-time optimisation on, half the time, with random delays, exploration and holdout shares,
+ * and workspace and domain counts peaked at random hours of the week (the lead's own history
+ * above adds lead-level opens and clicks): the invariants must hold whatever slot it picks.
+ */
+/** A count at an hour of the week, mostly in daytime hours (where send windows are). */
+const cellArb = (max: number) =>
+  fc.record({
+    bin: fc.oneof(
+      { weight: 4, arbitrary: fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 7, max: 20 })).map(([d, h]) => d * 24 + h) },
+      { weight: 1, arbitrary: fc.integer({ min: 0, max: 167 }) },
+    ),
+    n: fc.integer({ min: 1, max }),
+  });
+
+export const sendTimeArb: fc.Arbitrary<{ settings: SendTimeSettings; counts: SendTimeCounts } | undefined> = fc.option(
+  fc
+    .record({
+      maxDelay: fc.oneof(
+        fc.integer({ min: 1, max: 3 }).map((businessDays) => ({ businessDays })),
+        fc.integer({ min: 1, max: 40 }).map((h) => ({ ms: h * HOUR })),
+      ),
+      explore: fc.constantFrom(0, 0.1, 0.5),
+      holdout: fc.constantFrom(0, 0.1, 0.5),
+      workspace: fc.array(cellArb(50), { maxLength: 30 }),
+      domain: fc.array(cellArb(9), { maxLength: 6 }),
+    })
+    .map((r) => {
+      const counts = (cells: { bin: number; n: number }[]) => {
+        const c = emptyCounts();
+        for (const { bin, n } of cells) {
+          c.bins[bin]! += n;
+          c.total += n;
+        }
+        return c;
+      };
+      const domains = new Map(r.domain.length > 0 ? [['example.com', counts(r.domain)] as const] : []);
+      return {
+        settings: { optimize: true, maxDelay: r.maxDelay, maxDelayText: 'P1D', explore: r.explore, holdout: r.holdout },
+        counts: { workspace: counts(r.workspace), domains },
+      };
+    }),
+  { freq: 2 },
+);

@@ -1,3 +1,5 @@
+import { emptyCounts, SendTimeModel } from '../../src/domain/send-time/model.js';
+import type { SendTimeCounts } from '../../src/domain/send-time/types.js';
 import { DateTime } from 'luxon';
 import {
   advanceLead,
@@ -123,8 +125,9 @@ export const scoring: ScoringModel = {
 };
 
 /** Like run/context.ts planContext(), from values: sequences ordered by priority, then id. */
-export function planContext(p: Policy, sequences: Sequence[], model: ScoringModel = scoring): PlanContext {
+export function planContext(p: Policy, sequences: Sequence[], model: ScoringModel = scoring, counts?: SendTimeCounts): PlanContext {
   return {
+    ...(p.sendTime ? { sendTime: new SendTimeModel(p.sendTime, counts ?? { workspace: emptyCounts(), domains: new Map() }) } : {}),
     policy: p,
     sequences: [...sequences].sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id)),
     scoring: model,

@@ -5,6 +5,7 @@ import type { LeadState } from '../../src/domain/lead-plan.js';
 import { type LeadEvent, type Policy, type Sequence, SUPPRESSING_EVENTS } from '../../src/domain/types.js';
 import { forecastLead } from '../../src/run/forecast.js';
 import type { TouchItem } from '../../src/run/items.js';
+import type { SendTimeCounts } from '../../src/domain/send-time/types.js';
 import { HolidayCalendar } from '../../src/time/holidays.js';
 import {
   type FutureEvent,
@@ -13,6 +14,7 @@ import {
   leadArb,
   leadFrom,
   policyArb,
+  sendTimeArb,
   sequencesArb,
   startArb,
 } from './arbitraries.js';
@@ -45,17 +47,24 @@ const show = (s: SimSend) => `${s.sequenceId}/${s.stepId}@${new Date(s.at).toISO
 
 interface World {
   policy: Policy;
+  /** The send-time model's counts, when the policy turns it on. */
+  counts?: SendTimeCounts;
   sequences: Sequence[];
   spec: LeadSpec;
   start: number;
   events: LeadEvent[];
 }
 
+/** Sends that send-time optimisation moved past the first open moment (so the properties are not vacuous). */
+let movedBySendTime = 0;
+const moved = (r: { rule: string; detail: string }) => r.rule === 'send-time' && !r.detail.startsWith('holdout') && !r.detail.includes('first open moment');
+
 function simulate(w: World): { sends: SimSend[]; state: LeadState; reasonless: string[] } {
-  const ctx = planContext(w.policy, w.sequences);
+  const ctx = planContext(w.policy, w.sequences, undefined, w.counts);
   const state = leadFrom(w.spec, w.start);
   const reasonless: string[] = [];
   const sends = simulateHourly(ctx, state, w.events, w.start, w.start + DAYS * DAY, ({ outcome }, t) => {
+    if (outcome.kind === 'send' && outcome.reasons.some(moved)) movedBySendTime++;
     if ((outcome.kind === 'wait' || outcome.kind === 'send') && outcome.reasons.length === 0)
       reasonless.push(`${outcome.kind} ${outcome.sequence.id}/${outcome.step.id} at ${t}`);
     if (outcome.kind === 'wait' && !(outcome.at > t)) reasonless.push(`wait not in the future at ${t}`);
@@ -128,13 +137,16 @@ const worldArb = (withFutureEvents: boolean): fc.Arbitrary<World> =>
   fc
     .record({
       policy: policyArb,
+      sendTime: sendTimeArb,
       sequences: sequencesArb,
       spec: leadArb,
       start: startArb,
       future: withFutureEvents ? futureEventsArb(DAYS) : fc.constant<FutureEvent[]>([]),
     })
-    .map(({ future, ...w }) => ({
+    .map(({ future, sendTime, ...w }) => ({
       ...w,
+      policy: sendTime ? { ...w.policy, sendTime: sendTime.settings } : w.policy,
+      ...(sendTime ? { counts: sendTime.counts } : {}),
       events: future
         .map((e) => ({ type: e.type, at: w.start + e.minutesAfter * 60_000, url: '' }))
         .sort((a, b) => a.at - b.at),
@@ -150,6 +162,7 @@ describe('invariants over 90 days of hourly runs', () => {
       }),
       { numRuns: 100 },
     );
+    expect(movedBySendTime).toBeGreaterThan(0);
   });
 
   it('are deterministic: the same inputs give the same sends (6)', () => {
@@ -165,7 +178,7 @@ describe('invariants over 90 days of hourly runs', () => {
     fc.assert(
       fc.property(worldArb(false), (w) => {
         const { sends } = simulate(w);
-        const ctx = planContext(w.policy, w.sequences);
+        const ctx = planContext(w.policy, w.sequences, undefined, w.counts);
         const items = forecastLead(ctx, leadFrom(w.spec, w.start), w.start, w.start + DAYS * DAY);
         expect(items.map((i) => show(fromItem(i)))).toEqual(sends.map(show));
       }),
@@ -179,7 +192,7 @@ describe('invariants over 90 days of hourly runs', () => {
         const { sends } = simulate(w);
         const state = leadFrom(w.spec, w.start);
         state.events = [...state.events, ...w.events];
-        const items = forecastLead(planContext(w.policy, w.sequences), state, w.start, w.start + DAYS * DAY);
+        const items = forecastLead(planContext(w.policy, w.sequences, undefined, w.counts), state, w.start, w.start + DAYS * DAY);
         expect(items.map((i) => show(fromItem(i)))).toEqual(sends.map(show));
       }),
       { numRuns: 100 },
@@ -193,11 +206,67 @@ describe('invariants over 90 days of hourly runs', () => {
         const end = w.start + DAYS * DAY;
         const split = w.start + hours * HOUR;
         const { sends } = simulate(w);
-        const ctx = planContext(w.policy, w.sequences);
+        const ctx = planContext(w.policy, w.sequences, undefined, w.counts);
         const state = leadFrom(w.spec, w.start);
         simulateHourly(ctx, state, [], w.start, split);
-        const items = forecastLead(planContext(w.policy, w.sequences), state, split, end);
+        const items = forecastLead(planContext(w.policy, w.sequences, undefined, w.counts), state, split, end);
         expect(items.map((i) => show(fromItem(i)))).toEqual(sends.filter((s) => s.at >= split).map(show));
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('send-time optimisation inside every rule', () => {
+  /** Send-time always on, for a lead that may be mailed: many touches placed by it. */
+  const sendTimeWorld = (withFutureEvents: boolean) =>
+    fc
+      .tuple(worldArb(withFutureEvents), sendTimeArb.filter((x) => x !== null && x !== undefined))
+      .map(([w, st]) => ({
+        ...w,
+        policy: { ...w.policy, consent: 'single' as const, sendTime: st!.settings },
+        counts: st!.counts,
+        spec: { ...w.spec, consent: 'confirmed' as const, suppressed: false },
+      }));
+
+  it('keeps caps, the gap, windows across DST, holidays, seasons and consent (1–5, 8), and moves touches', () => {
+    const before = movedBySendTime;
+    fc.assert(
+      fc.property(sendTimeWorld(true), (w) => {
+        const { sends, state, reasonless } = simulate(w);
+        expect(reasonless).toEqual([]);
+        checkInvariants(w, sends, state);
+      }),
+      { numRuns: 100 },
+    );
+    expect(movedBySendTime - before).toBeGreaterThan(10);
+  });
+
+  it('sends exactly what the forecast said, from the start and from any later run (7)', () => {
+    const arb = fc.tuple(sendTimeWorld(false), fc.integer({ min: 1, max: DAYS * 24 - 1 }));
+    fc.assert(
+      fc.property(arb, ([w, hours]) => {
+        const end = w.start + DAYS * DAY;
+        const split = w.start + hours * HOUR;
+        const { sends } = simulate(w);
+        const ctx = () => planContext(w.policy, w.sequences, undefined, w.counts);
+        expect(forecastLead(ctx(), leadFrom(w.spec, w.start), w.start, end).map((i) => show(fromItem(i)))).toEqual(sends.map(show));
+        const state = leadFrom(w.spec, w.start);
+        simulateHourly(ctx(), state, [], w.start, split);
+        expect(forecastLead(ctx(), state, split, end).map((i) => show(fromItem(i)))).toEqual(sends.filter((s) => s.at >= split).map(show));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('and with events dated later already in the forecast state, seen at their time (7)', () => {
+    fc.assert(
+      fc.property(sendTimeWorld(true), (w) => {
+        const { sends } = simulate(w);
+        const state = leadFrom(w.spec, w.start);
+        state.events = [...state.events, ...w.events];
+        const items = forecastLead(planContext(w.policy, w.sequences, undefined, w.counts), state, w.start, w.start + DAYS * DAY);
+        expect(items.map((i) => show(fromItem(i)))).toEqual(sends.map(show));
       }),
       { numRuns: 60 },
     );

@@ -1,5 +1,7 @@
 import { toCsv } from '../../io/csv-write.js';
 import { buildReport } from '../../report/build.js';
+import { type SendTimeSection, sendTimeSection } from '../../report/send-time.js';
+import { printSendTime } from './report-send-time.js';
 import type { Rate, Report, ReportRow } from '../../report/types.js';
 import { reportPeriod } from '../../report/period.js';
 import { type GlobalOptions, withApp } from '../context.js';
@@ -27,14 +29,19 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
     const period = reportPeriod(options, zone, app.clock.now());
     if (!period.ok) throw new UserError(period.message);
     const { from, to } = period;
-    const report: Report = {
+    const sendTime = sendTimeSection(app.conn.sqlite, from, to);
+    const report: Report & { sendTime?: SendTimeSection } = {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
       ...buildReport(app.conn.sqlite, { from, to, by: by as 'sequence', goals: app.workspace.config.goals }),
+      ...(sendTime ? { sendTime } : {}),
     };
     if (format === 'json') io.stdout(json(report));
     else if (format === 'csv') io.stdout(reportCsv(report));
-    else printReport(io, report);
+    else {
+      printReport(io, report);
+      if (sendTime) printSendTime(io, sendTime);
+    }
     return 0;
   });
 }
