@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase } from '../../db/connection.js';
+import { describeLocation, resolveDatabase } from '../../db/location.js';
 import { leadsByCountry } from '../../db/country-counts.js';
 import { holidayCoverageWarnings } from '../../workspace/holiday-coverage.js';
 import { FORCES } from '../../domain/types.js';
@@ -8,7 +9,7 @@ import { complianceProblems } from '../../mail/compliance.js';
 import { WorkspaceError } from '../../workspace/errors.js';
 import { deliveryWarnings, readDeliveryFiles } from '../../workspace/delivery-files.js';
 import { lintWorkspace } from '../../workspace/lint.js';
-import { databasePath, loadWorkspace, type Workspace } from '../../workspace/load.js';
+import { CONFIG_FILE, loadWorkspace, type Workspace } from '../../workspace/load.js';
 import type { GlobalOptions } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -56,7 +57,16 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
 
 /** Warnings about the leads themselves (holiday data for their countries), when the database exists. */
 function leadWarnings(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
-  const path = globals.db ? resolve(io.cwd, globals.db) : (io.env.NURTURE_DB ?? databasePath(workspace));
+  const { location } = resolveDatabase({
+    flag: globals.db,
+    cwd: io.cwd,
+    env: io.env,
+    configured: workspace.config.database,
+    workspaceDir: workspace.dir,
+  });
+  if (location.kind === 'postgres')
+    return [{ file: CONFIG_FILE, message: `lead checks skipped: lint cannot read leads from PostgreSQL yet (${describeLocation(location)})` }];
+  const path = location.path;
   if (!existsSync(path)) return [];
   const conn = openDatabase(path);
   try {
