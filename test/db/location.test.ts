@@ -55,7 +55,7 @@ describe('a postgres:// database is refused by the commands that cannot use it y
 
   it('from nurture.yaml: run exits 1 naming the command and what to change, and creates no file', async () => {
     const dir = workspaceWith('postgres://nurture@127.0.0.1:1/nurture');
-    const cli = cliIn(dir, new TestClock('2026-03-02T15:00:00Z'));
+    const cli = cliIn(dir, new TestClock(Date.parse('2026-03-02T15:00:00Z')));
     const result = await cli('run', '--at', '2026-03-02T15:00:00Z');
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('nurture run cannot run on PostgreSQL yet (database postgres://nurture@127.0.0.1:1/nurture from nurture.yaml database)');
@@ -66,7 +66,7 @@ describe('a postgres:// database is refused by the commands that cannot use it y
 
   it('from NURTURE_DATABASE_URL and --db, for nested commands too', async () => {
     const dir = workspaceWith('.nurture/nurture.db');
-    const clock = new TestClock('2026-03-02T15:00:00Z');
+    const clock = new TestClock(Date.parse('2026-03-02T15:00:00Z'));
     const env = cliIn(dir, clock, { NURTURE_DATABASE_URL: 'postgres://u:pw@127.0.0.1:1/n' });
     const imported = await env('leads', 'import', 'examples/leads.csv');
     expect(imported.status).toBe(1);
@@ -80,14 +80,14 @@ describe('a postgres:// database is refused by the commands that cannot use it y
 
   it('lint still validates the workspace and says the lead checks were skipped', async () => {
     const dir = workspaceWith('postgres://nurture@127.0.0.1:1/nurture');
-    const result = await cliIn(dir, new TestClock('2026-03-02T15:00:00Z'))('lint');
+    const result = await cliIn(dir, new TestClock(Date.parse('2026-03-02T15:00:00Z')))('lint');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('lead checks skipped: lint cannot read leads from PostgreSQL yet');
   });
 
   it('SQLite stays the default: an import creates .nurture/nurture.db', async () => {
     const dir = workspaceWith('.nurture/nurture.db');
-    const result = await cliIn(dir, new TestClock('2026-03-02T15:00:00Z'))('leads', 'import', 'examples/leads.csv');
+    const result = await cliIn(dir, new TestClock(Date.parse('2026-03-02T15:00:00Z')))('leads', 'import', 'examples/leads.csv');
     expect(result.status).toBe(0);
     expect(existsSync(join(dir, '.nurture', 'nurture.db'))).toBe(true);
   });
