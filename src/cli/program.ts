@@ -17,6 +17,7 @@ import { scoreCommand } from './commands/score.js';
 import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
 import { registerLeadCommands } from './lead-commands.js';
+import { registerDbCommands } from './db-commands.js';
 import type { GlobalOptions } from './context.js';
 import { type CliIo, UserError } from './io.js';
 
@@ -76,6 +77,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       act((file: string, o: ImportFlags, cmd: Command) => importCommand(io, globals(cmd), 'leads', file, o)),
     );
   registerLeadCommands(leads, io, globals, act);
+  registerDbCommands(program, io, globals, act);
 
   const events = program.command('events').description('engagement and lifecycle events');
   events
