@@ -136,12 +136,26 @@ export class PgBatchStore implements BatchStore {
 /** A claimed batch: its row lock lives in `client`'s open transaction until commit or release. */
 class PgClaim implements ClaimedBatch {
   private done = false;
+  /** The connection broke while claimed (the server ended the session): the next call says so. */
+  private broken: Error | undefined;
+  private readonly onError = (error: Error) => {
+    this.broken = error;
+  };
 
   constructor(
     private readonly client: pg.PoolClient,
     readonly batch: LeadBatch,
     private readonly workerId: number | null,
-  ) {}
+  ) {
+    client.on('error', this.onError);
+  }
+
+  /** Back to the pool: a healthy client for reuse, a failed one to be discarded. */
+  private giveBack(error?: Error): void {
+    const failure = error ?? this.broken;
+    if (!failure) this.client.removeListener('error', this.onError);
+    this.client.release(failure);
+  }
 
   async load(limit: number): Promise<LoadedLead[]> {
     this.assertOpen();
@@ -158,11 +172,11 @@ class PgClaim implements ClaimedBatch {
         [this.batch.runId, this.batch.batchNo, this.workerId, plan.leads, now],
       );
       await this.client.query('COMMIT');
-      this.client.release();
+      this.giveBack();
       return written;
     } catch (error) {
       await this.client.query('ROLLBACK').catch(() => {});
-      this.client.release(error as Error);
+      this.giveBack(error as Error);
       throw error;
     }
   }
@@ -172,9 +186,9 @@ class PgClaim implements ClaimedBatch {
     this.done = true;
     try {
       await this.client.query('ROLLBACK');
-      this.client.release();
+      this.giveBack();
     } catch (error) {
-      this.client.release(error as Error);
+      this.giveBack(error as Error);
       throw error;
     }
   }
