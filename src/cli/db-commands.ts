@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dbMigrateCommand, dbStatusCommand } from './commands/db.js';
+import { dbCopyCommand, dbMigrateCommand, dbStatusCommand } from './commands/db.js';
 import type { GlobalOptions } from './context.js';
 import type { CliIo } from './io.js';
 
@@ -14,4 +14,8 @@ export function registerDbCommands(program: Command, io: CliIo, globals: (cmd: C
   db.command('status')
     .description('database kind, migration level, current tick and its batches, uncertain sends, workers')
     .action(act((_o: unknown, cmd: Command) => dbStatusCommand(io, globals(cmd))));
+  db.command('copy')
+    .description('copy this SQLite database into an empty PostgreSQL one (migrated first), table by table, and check the counts')
+    .requiredOption('--to <url>', 'the PostgreSQL database (postgres://user@host/db)')
+    .action(act((o: { to: string }, cmd: Command) => dbCopyCommand(io, globals(cmd), o)));
 }

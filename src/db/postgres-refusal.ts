@@ -21,7 +21,7 @@ export class PostgresNotYetError extends Error {
   ) {
     super(
       `${command} cannot run on PostgreSQL yet (database ${describeLocation(database.location)} from ${database.source}); ` +
-        `${REMEDY[database.source]}. On PostgreSQL, only nurture db migrate and nurture db status work so far.`,
+        `${REMEDY[database.source]}. On PostgreSQL, only nurture db migrate, db status and db copy --to work so far.`,
     );
     this.name = 'PostgresNotYetError';
   }

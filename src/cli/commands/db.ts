@@ -2,7 +2,9 @@ import type { Pool } from 'pg';
 import { openPool, checkConnection } from '../../db/pg/connection.js';
 import { migratePostgres } from '../../db/pg/migrate.js';
 import { pgStatus } from '../../db/pg/status.js';
-import { describeLocation } from '../../db/location.js';
+import { describeLocation, isPostgresUrl } from '../../db/location.js';
+import { openDatabase } from '../../db/connection.js';
+import { copySqliteToPostgres, CopyRefusedError } from '../../db/pg/copy.js';
 import { migrateSqlite, sqliteStatus } from '../../db/sqlite-status.js';
 import type { DbStatus, MigrationLevel, ResolvedDatabase } from '../../db/types.js';
 import type { GlobalOptions } from '../context.js';
@@ -80,4 +82,40 @@ function statusLines(database: ResolvedDatabase, s: DbStatus): string[] {
       lines.push(`  #${w.id} pid ${w.pid} on ${w.host}, since ${iso(w.startedAt)}, last seen ${iso(w.seenAt)}${w.alive ? '' : ' (gone)'}`);
   }
   return lines;
+}
+
+/** `nurture db copy --to postgres://…`: the workspace's SQLite database into an empty PostgreSQL one. */
+export async function dbCopyCommand(io: CliIo, globals: GlobalOptions, options: { to: string }): Promise<number> {
+  const source = dbCommandDatabase(io, globals);
+  if (source.location.kind !== 'sqlite')
+    throw new UserError(`db copy reads a SQLite database; the database here is ${label(source)} (from ${source.source})`);
+  if (!isPostgresUrl(options.to)) throw new UserError(`--to: ${options.to} is not a postgres:// URL`);
+  const target = describeLocation({ kind: 'postgres', url: options.to });
+  const conn = openDatabase(source.location.path);
+  try {
+    const tables = await withPool(options.to, async (pool) => {
+      await migratePostgres(pool);
+      const client = await pool.connect();
+      try {
+        return await copySqliteToPostgres(conn.sqlite, client, (t) => {
+          if (!globals.json) io.stderr(`copied ${t.table}: ${t.rows} row(s)`);
+        });
+      } catch (error) {
+        if (error instanceof CopyRefusedError) throw new UserError(`db copy to ${target}: ${error.message}`);
+        throw error;
+      } finally {
+        client.release();
+      }
+    });
+    const total = tables.reduce((n, t) => n + t.rows, 0);
+    if (globals.json) io.stdout(json({ from: source.location.path, to: target, tables, rows: total }));
+    else
+      io.stdout(
+        `copied ${total} row(s) in ${tables.length} tables from ${source.location.path} to ${target}; counts match. ` +
+          `Point the workspace at it with NURTURE_DATABASE_URL once the commands you use run on PostgreSQL.`,
+      );
+    return 0;
+  } finally {
+    conn.close();
+  }
 }
