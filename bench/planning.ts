@@ -128,7 +128,7 @@ function plannerOnly(app: ReturnType<typeof openApp>): number {
   return seconds;
 }
 
-type Sqlite = ReturnType<typeof openApp>['conn']['sqlite'];
+export type Sqlite = ReturnType<typeof openApp>['conn']['sqlite'];
 
 export function generate(db: Sqlite, leads: number): void {
   const insert = db.prepare(
@@ -152,7 +152,7 @@ export function generate(db: Sqlite, leads: number): void {
 }
 
 /** The same keyset-paged reads the run makes, and two row inserts per lead (enrolment, planned row). */
-function floor(db: Sqlite): number {
+export function floor(db: Sqlite): number {
   const [, seconds] = time(() => {
     const page = db.prepare('SELECT * FROM leads WHERE id > ? ORDER BY id LIMIT 1000');
     const events = db.prepare('SELECT lead_id, type, occurred_at, url FROM events WHERE lead_id BETWEEN ? AND ?');

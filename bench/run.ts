@@ -7,7 +7,9 @@
 import { benchDelivery } from './delivery.js';
 import { benchForecast } from './forecast.js';
 import { benchPlanning } from './planning.js';
+import { benchReport } from './report.js';
 import { benchScoring } from './scoring.js';
+import { benchSegments } from './segments.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 /** BENCH_ONLY=delivery (or planning, forecast, scoring): one section alone, e.g. to repeat it on a shared machine. */
@@ -18,6 +20,10 @@ const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BE
 if (section('planning')) {
   console.log('## planning');
   await benchPlanning(PLANNING_LEADS);
+}
+if (section('segments')) {
+  console.log('\n## planning with segments and conditions');
+  await benchSegments(PLANNING_LEADS);
 }
 if (section('delivery')) {
   console.log('\n## delivery');
@@ -30,4 +36,8 @@ if (section('forecast')) {
 if (section('scoring')) {
   console.log('\n## scoring');
   await benchScoring(LEADS);
+}
+if (section('report')) {
+  console.log('\n## report and link endpoints');
+  await benchReport(Number(process.env.BENCH_REPORT_SENDS ?? 1_000_000));
 }

@@ -41,7 +41,8 @@ CREATE TABLE "enrollments" (
 	"enrolled_at" bigint NOT NULL,
 	"ended_at" bigint,
 	"reason" text DEFAULT '' NOT NULL,
-	"run_id" bigint
+	"run_id" bigint,
+	"entry_reason" text DEFAULT '' NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "events" (
@@ -54,7 +55,10 @@ CREATE TABLE "events" (
 	"external_id" text,
 	"dedupe_key" text NOT NULL,
 	"source" text DEFAULT '' NOT NULL,
-	"recorded_at" bigint NOT NULL
+	"recorded_at" bigint NOT NULL,
+	"signal" text DEFAULT '' NOT NULL,
+	"signal_reason" text DEFAULT '' NOT NULL,
+	"send_id" bigint
 );
 --> statement-breakpoint
 CREATE TABLE "handoffs" (
@@ -196,6 +200,8 @@ CREATE UNIQUE INDEX "enrollments_lead_sequence" ON "enrollments" USING btree ("l
 CREATE INDEX "enrollments_status" ON "enrollments" USING btree ("status");--> statement-breakpoint
 CREATE UNIQUE INDEX "events_dedupe" ON "events" USING btree ("dedupe_key");--> statement-breakpoint
 CREATE INDEX "events_lead" ON "events" USING btree ("lead_id","occurred_at");--> statement-breakpoint
+CREATE INDEX "events_send" ON "events" USING btree ("send_id","type","signal") WHERE send_id IS NOT NULL;--> statement-breakpoint
+CREATE INDEX "events_type_at" ON "events" USING btree ("type","occurred_at") WHERE type NOT IN ('email_opened', 'email_clicked');--> statement-breakpoint
 CREATE UNIQUE INDEX "handoffs_lead" ON "handoffs" USING btree ("lead_id");--> statement-breakpoint
 CREATE INDEX "handoffs_at" ON "handoffs" USING btree ("at");--> statement-breakpoint
 CREATE UNIQUE INDEX "leads_email" ON "leads" USING btree ("email");--> statement-breakpoint

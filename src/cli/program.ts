@@ -3,6 +3,7 @@ import { WorkspaceError } from '../workspace/errors.js';
 import { calendarCommand } from './commands/calendar.js';
 import { demoCommand } from './commands/demo.js';
 import { diffCommand, type DiffOptions } from './commands/diff.js';
+import { reclassifyCommand } from './commands/events-reclassify.js';
 import { explainCommand } from './commands/explain.js';
 import { handoffCommand } from './commands/handoff.js';
 import { type ResolveOptions, resolveCommand, uncertainCommand } from './commands/outbox.js';
@@ -12,6 +13,7 @@ import { PRESET_IDS } from '../io/types.js';
 import { initCommand } from './commands/init.js';
 import { lintCommand } from './commands/lint.js';
 import { previewCommand } from './commands/preview.js';
+import { type ReportOptions, reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 import { serveCommand } from './commands/serve.js';
@@ -92,6 +94,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(
       act((file: string, o: ImportFlags, cmd: Command) => importCommand(io, globals(cmd), 'events', file, o)),
     );
+  events
+    .command('reclassify')
+    .description('classify every open and click again (human, machine open, scanner click) from what was kept')
+    .action(act((_o: unknown, cmd: Command) => reclassifyCommand(io, globals(cmd))));
 
   program
     .command('lint')
@@ -147,6 +153,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(
       act((o: { since?: string; format?: string }, cmd: Command) => handoffCommand(io, globals(cmd), o)),
     );
+
+  program
+    .command('report')
+    .description('what works: sent, delivered, opened, clicked (human and machine apart), unsubscribed, goals and lift over holdouts')
+    .option('--from <date>', 'start (default: 30 days before --to)')
+    .option('--to <date>', 'end; a bare date includes that day (default: now)')
+    .addOption(new Option('--by <what>', 'rows per').choices(['sequence', 'step', 'force', 'week', 'segment']))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']))
+    .action(act((o: ReportOptions, cmd: Command) => reportCommand(io, globals(cmd), o)));
 
   program
     .command('explain')

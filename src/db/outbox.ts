@@ -87,9 +87,18 @@ export class Outbox {
   enroll(leadId: number, sequenceId: string, at: number, reason: string, runId: number): number {
     return Number(
       this.prepare(
-        `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, run_id) VALUES (?, ?, 'active', ?, ?, ?)`,
-      ).run(leadId, sequenceId, at, reason, runId).lastInsertRowid,
+        `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, entry_reason, run_id) VALUES (?, ?, 'active', ?, ?, ?, ?)`,
+      ).run(leadId, sequenceId, at, reason, reason, runId).lastInsertRowid,
     );
+  }
+
+  /** Why the lead entered each of its sequences (explain, the lead page). */
+  entryReasons(leadId: number): Map<string, string> {
+    const rows = this.prepare('SELECT sequence_id AS sequenceId, entry_reason AS reason FROM enrollments WHERE lead_id = ?').all(leadId) as {
+      sequenceId: string;
+      reason: string;
+    }[];
+    return new Map(rows.map((r) => [r.sequenceId, r.reason]));
   }
 
   endEnrollment(id: number, status: 'completed' | 'exited', at: number, reason: string): void {
@@ -110,6 +119,17 @@ export class Outbox {
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
          WHERE sends.status = 'planned'`,
     ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, runId, now);
+  }
+
+  /** A step its condition (or a goto) passed over: recorded skipped with the reason, never sent. */
+  skipStep(t: Omit<PlannedTouch, 'dueAt'>, enrollmentId: number, runId: number, now: number): void {
+    this.prepare(
+      `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
+         VALUES (?, ?, ?, ?, ?, 'skipped', ?, ?, ?, '', ?, ?)
+         ON CONFLICT (enrollment_id, step_id) DO UPDATE SET status = 'skipped', reason = excluded.reason,
+           run_id = excluded.run_id, updated_at = excluded.updated_at
+         WHERE sends.status = 'planned'`,
+    ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.plannedAt, t.reason, runId, now);
   }
 
   /** Drops planned rows of an enrolment that ended: they will not go out. */

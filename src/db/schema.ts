@@ -77,8 +77,20 @@ export const events = sqliteTable(
     dedupeKey: text('dedupe_key').notNull(),
     source: text('source').notNull().default(''),
     recordedAt: integer('recorded_at').notNull(),
+    /** Opens and clicks: 'human' or 'machine' (src/domain/signals.ts); '' for other events. */
+    signal: text('signal').notNull().default(''),
+    signalReason: text('signal_reason').notNull().default(''),
+    /** The message an open, click, unsubscribe or bounce came from, when its ref is known. */
+    sendId: integer('send_id'),
   },
-  (t) => [uniqueIndex('events_dedupe').on(t.dedupeKey), index('events_lead').on(t.leadId, t.occurredAt)],
+  (t) => [
+    uniqueIndex('events_dedupe').on(t.dedupeKey),
+    index('events_lead').on(t.leadId, t.occurredAt),
+    // The report reads each message's signals from this index alone (covering: type and signal).
+    index('events_send').on(t.sendId, t.type, t.signal).where(sql`send_id IS NOT NULL`),
+    // Goals (meetings, forms, customers) among millions of opens and clicks.
+    index('events_type_at').on(t.type, t.occurredAt).where(sql`type NOT IN ('email_opened', 'email_clicked')`),
+  ],
 );
 
 export const enrollments = sqliteTable(
@@ -94,6 +106,8 @@ export const enrollments = sqliteTable(
     endedAt: integer('ended_at'),
     reason: text('reason').notNull().default(''),
     runId: integer('run_id'),
+    /** Why the lead entered (stage, priority, the audience condition or trigger that matched); kept after it ends. */
+    entryReason: text('entry_reason').notNull().default(''),
   },
   (t) => [
     uniqueIndex('enrollments_lead_sequence').on(t.leadId, t.sequenceId),

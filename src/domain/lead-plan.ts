@@ -1,5 +1,9 @@
 import { openConversation, recycleCause, sunsetReason } from './cadence.js';
+import type { ConditionInput, ScoreParts } from './conditions/input.js';
+import { chooseContent, conditionExit, entryWhy, gotoPast, mayExitOnCondition, stepReaction } from './conditions/sequence-rules.js';
+import { reason as ruleReason } from './placement.js';
 import { consentAllowsMail } from './consent.js';
+import { GLOBAL_HOLDOUT_PREFIX, heldOutWhere, holdoutExit, inGlobalHoldout } from './holdout.js';
 import { nextStep, placeStep } from './next-touch.js';
 import { paceFor } from './pace.js';
 import { pauseAt, pauseReason } from './pause.js';
@@ -55,9 +59,12 @@ export type Decision =
   | { kind: 'exit'; sequenceId: string; reason: string }
   | { kind: 'complete'; sequenceId: string }
   | { kind: 'enroll'; sequenceId: string; reason: string }
-  | { kind: 'send'; sequence: Sequence; step: Step; at: number; reasons: Reason[] }
+  /** `template`: chosen by the step's `content` (else the step's own). */
+  | { kind: 'send'; sequence: Sequence; step: Step; at: number; reasons: Reason[]; template?: string }
   | { kind: 'wait'; sequence: Sequence; step: Step; at: number; due: number; reasons: Reason[] }
   | { kind: 'blocked'; sequence: Sequence; step: Step; reason: string }
+  /** Steps passed over: a `when`/`unless` that skipped the step (or sent it to `else`), or a `goto`. */
+  | { kind: 'skip'; sequence: Sequence; steps: Step[]; reason: string }
   /** `until`: the moment the lead may be enrolled again with no new event (a cool-down, a season). */
   | { kind: 'idle'; reason: string; until?: number; cause: IdleCause };
 
@@ -72,7 +79,14 @@ export function leadWhere(profile: LeadProfile, policy: Policy): Where {
  * The one next thing to do for a lead at `now`. Pure: the same state and `now` give the same
  * decision (invariant 6). The run and the forecast both call it through `advanceLead`.
  */
-export function decide(ctx: PlanContext, state: LeadState, now: number, stageNow: () => Stage): Decision {
+export function decide(
+  ctx: PlanContext,
+  state: LeadState,
+  now: number,
+  stageNow: () => Stage,
+  scoreNow?: () => ScoreParts,
+): Decision {
+  const input = conditionInput(ctx, state, now, stageNow, scoreNow);
   const active = state.enrollments.find((e) => e.status === 'active');
   const blockedByConsent = !consentAllowsMail(state.profile.consent, ctx.policy);
   // A suppressing event counts at once, whether or not the suppression flag was stored yet
@@ -89,7 +103,7 @@ export function decide(ctx: PlanContext, state: LeadState, now: number, stageNow
     }
     const exit = exitReason(ctx, state, active, sequence, now, stageNow());
     if (exit) return { kind: 'exit', sequenceId: sequence.id, reason: exit };
-    return nextTouch(ctx, state, active, sequence, now, blockedByConsent, stageNow());
+    return nextTouch(ctx, state, active, sequence, now, blockedByConsent, stageNow(), input);
   }
   if (unsubscribed)
     return { kind: 'idle', cause: 'suppressed', reason: 'suppressed: no mail after an unsubscribe, bounce or complaint' };
@@ -101,7 +115,23 @@ export function decide(ctx: PlanContext, state: LeadState, now: number, stageNow
     };
   const pause = pauseAt(state.profile, now);
   if (pause) return pausedIdle(pause.until);
-  return enrollment(ctx, state, now, stageNow());
+  return enrollment(ctx, state, now, stageNow(), input);
+}
+
+/** What audiences and step conditions read of the lead at `now` (the score only when one asks). */
+function conditionInput(
+  ctx: PlanContext,
+  state: LeadState,
+  now: number,
+  stage: () => Stage,
+  scoreNow?: () => ScoreParts,
+): ConditionInput {
+  let score = scoreNow;
+  if (!score) {
+    let cached: ScoreParts | undefined;
+    score = () => (cached ??= scoreLead(ctx.scoring, state.profile, state.events, now, state.sends));
+  }
+  return { profile: state.profile, events: state.events, now, stage, score };
 }
 
 /**
@@ -142,9 +172,12 @@ function pausedIdle(until: number | null): Decision {
 
 const sequencePaused = (s: Sequence): Decision => ({ kind: 'idle', cause: 'sequence-paused', reason: `sequence ${s.id} is paused` });
 
-function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stage): Decision {
+function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stage, input: ConditionInput): Decision {
   if (!(NURTURE_STAGES as readonly string[]).includes(stage))
     return { kind: 'idle', cause: stage === 'unqualified' || stage === 'customer' ? stage : 'sales-ready', reason: `stage ${stage}` };
+  if (inGlobalHoldout(state)) return { kind: 'idle', cause: 'holdout', reason: `${GLOBAL_HOLDOUT_PREFIX}: kept out of all nurture` };
+  const heldOut = heldOutWhere(state, ctx.sequences, stage);
+  if (heldOut) return { kind: 'idle', cause: 'holdout', reason: heldOut };
   const conversation = openConversation(state, now);
   if (conversation)
     return {
@@ -173,6 +206,8 @@ function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stag
   let nextSeason: number | undefined;
   for (const s of ctx.sequences) {
     if (!s.audience.stages.includes(stage) || enrolledBefore.has(s.id)) continue;
+    const entry = entryWhy(s, input);
+    if (entry === undefined) continue;
     const season = paceFor(ctx.policy, s).season;
     if (season) {
       today ??= ctx.windows.zoneDays.dayOf(zone, now).dayNumber;
@@ -184,7 +219,7 @@ function enrollment(ctx: PlanContext, state: LeadState, now: number, stage: Stag
     }
     // The lead waits for the sequence it would enter rather than falling through to the next one.
     if (s.paused) return sequencePaused(s);
-    return { kind: 'enroll', sequenceId: s.id, reason: `stage ${stage}, priority ${s.priority}` };
+    return { kind: 'enroll', sequenceId: s.id, reason: `stage ${stage}, priority ${s.priority}${entry}` };
   }
   const until = nextSeason === undefined ? undefined : ctx.windows.zoneDays.day(zone, nextSeason).startMs;
   return until
@@ -206,9 +241,18 @@ function nextTouch(
   now: number,
   blockedByConsent: boolean,
   stage: Stage,
+  leadInput: ConditionInput,
 ): Decision {
   const { step, previousAt, sentInSequence } = nextStep(sequence, state, enrollment);
   if (!step) return { kind: 'complete', sequenceId: sequence.id };
+  const input = { ...leadInput, enrolledAt: enrollment.enrolledAt, previousAt };
+  if (mayExitOnCondition(ctx.sequences, sequence)) {
+    const enrolledBefore = new Set(state.enrollments.map((e) => e.sequenceId));
+    const conditionEnd = conditionExit(ctx.sequences, sequence, enrolledBefore, input);
+    if (conditionEnd) return { kind: 'exit', sequenceId: sequence.id, reason: conditionEnd };
+  }
+  const jumped = jumpedOver(sequence, step, state);
+  if (jumped) return jumped;
   if (blockedByConsent) {
     return {
       kind: 'blocked',
@@ -245,7 +289,34 @@ function nextTouch(
     if (firstOut !== undefined && firstOut <= days.dayOf(where.zone, decision.at).dayNumber)
       return { kind: 'exit', sequenceId: sequence.id, reason: `season ${season.id} is over` };
   }
+  // A step's condition is read when it falls due: at the run that would send it.
+  if (decision.kind === 'send' && (step.when || step.unless)) {
+    const reaction = stepReaction(step, input);
+    if (reaction.skip) return { kind: 'skip', sequence, steps: stepsUpTo(sequence, step, reaction.to), reason: reaction.reason };
+  }
+  if (decision.kind === 'send' && step.content) return withContent(decision, chooseContent(step, input));
   return decision;
+}
+
+function withContent(decision: Extract<Decision, { kind: 'send' }>, chosen: { template: string; why: string }): Decision {
+  return { ...decision, template: chosen.template, reasons: [...decision.reasons, ruleReason('content', chosen.why)] };
+}
+
+/** The step, and with a target the steps after it before the target. */
+function stepsUpTo(sequence: Sequence, step: Step, target: string | undefined): Step[] {
+  const from = sequence.steps.indexOf(step);
+  const to = target === undefined ? from + 1 : sequence.steps.findIndex((s) => s.id === target);
+  return sequence.steps.slice(from, Math.max(to, from + 1));
+}
+
+/** A step that a `goto` of the step sent before it passes over: skipped up to the goto's target. */
+function jumpedOver(sequence: Sequence, step: Step, state: LeadState): Decision | undefined {
+  if (!sequence.steps.some((s) => s.goto !== undefined)) return undefined;
+  const sent = new Set<string>();
+  for (const r of state.sends) if (r.sequenceId === sequence.id && (r.status === 'sent' || r.status === 'sending')) sent.add(r.stepId);
+  const source = gotoPast(sequence, sequence.steps.indexOf(step), sent);
+  if (!source) return undefined;
+  return { kind: 'skip', sequence, steps: stepsUpTo(sequence, step, source.goto), reason: `goto ${source.goto} after ${source.id}` };
 }
 
 function sentInstants(state: LeadState): number[] {
@@ -273,6 +344,8 @@ export function applyDecision(state: LeadState, decision: Decision, now: number)
     state.enrollments.push({ sequenceId: decision.sequenceId, enrolledAt: now, status: 'active' });
   } else if (decision.kind === 'send') {
     state.sends.push({ sequenceId: decision.sequence.id, stepId: decision.step.id, status: 'sent', at: now });
+  } else if (decision.kind === 'skip') {
+    for (const step of decision.steps) state.sends.push({ sequenceId: decision.sequence.id, stepId: step.id, status: 'skipped', at: now });
   }
 }
 
@@ -301,8 +374,15 @@ export function advanceLead(ctx: PlanContext, state: LeadState, now: number): Ad
     cached ??= scoreLead(ctx.scoring, state.profile, state.events, now, state.sends);
     return cached;
   };
-  const settled = settleLead(ctx, state, now, () => score().stage);
+  const settled = settleLead(ctx, state, now, () => score().stage, score);
   return { ...settled, score: score() };
+}
+
+const stepCounts = new WeakMap<readonly Sequence[], number>();
+function stepCount(sequences: readonly Sequence[]): number {
+  let n = stepCounts.get(sequences);
+  if (n === undefined) stepCounts.set(sequences, (n = sequences.reduce((sum, s) => sum + s.steps.length, 0)));
+  return n;
 }
 
 /**
@@ -314,13 +394,20 @@ export function settleLead(
   state: LeadState,
   now: number,
   stageNow: () => Stage,
+  scoreNow?: () => ScoreParts,
 ): Omit<Advance, 'score'> {
   const bookkeeping: Decision[] = [];
-  for (let guard = 0; guard < 4 * ctx.sequences.length + 8; guard++) {
-    const decision = decide(ctx, state, now, stageNow);
-    if (decision.kind === 'exit' || decision.kind === 'complete' || decision.kind === 'enroll') {
+  // Skipped steps are bookkeeping too: at most one round per step.
+  for (let guard = 0; guard < 4 * ctx.sequences.length + 8 + stepCount(ctx.sequences); guard++) {
+    const decision = decide(ctx, state, now, stageNow, scoreNow);
+    if (decision.kind === 'exit' || decision.kind === 'complete' || decision.kind === 'enroll' || decision.kind === 'skip') {
       applyDecision(state, decision, now);
       bookkeeping.push(decision);
+      const held = decision.kind === 'enroll' ? holdoutExit(ctx, state.profile, decision.sequenceId) : undefined;
+      if (held) {
+        applyDecision(state, held, now);
+        bookkeeping.push(held);
+      }
       continue;
     }
     return { bookkeeping, outcome: decision };

@@ -15,7 +15,8 @@ export interface Reason {
     | 'business-days'
     | 'catch-up'
     | 'sequence-switch'
-    | 'pause';
+    | 'pause'
+    | 'content';
   detail: string;
 }
 

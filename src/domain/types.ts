@@ -2,6 +2,8 @@ import type { HolidayRules } from '../time/holidays.js';
 
 /** Plain values shared by the pure core. No I/O, no clock. Instants are epoch milliseconds. */
 
+import type { Condition, EventTest } from './conditions/types.js';
+
 export const FORCES = ['push', 'pull', 'habit', 'anxiety'] as const;
 export type Force = (typeof FORCES)[number];
 
@@ -79,6 +81,7 @@ export const IDLE_CAUSES = [
   'cool-down',
   'left-nurture',
   'season',
+  'holdout',
   'no-sequence',
 ] as const;
 export type IdleCause = (typeof IDLE_CAUSES)[number];
@@ -95,13 +98,30 @@ export interface Step {
   template: string;
   /** An ISO 8601 duration (calendar days) or "N business days" (see waits.ts). */
   wait: string;
+  /** Evaluated when the step falls due (conditions/steps.ts): sent only when it holds. */
+  when?: Condition;
+  /** Evaluated when the step falls due: skipped when it holds. */
+  unless?: Condition;
+  /** When `when`/`unless` skips the step: the step to go to instead (a later one). */
+  else?: string;
+  /** After this step is sent, the sequence goes on at this (later) step. */
+  goto?: string;
+  /** Content by segment: the first entry whose condition holds picks the template; else `template`. */
+  content?: { when: Condition; template: string }[];
 }
 
 export interface Sequence {
   id: string;
   name: string;
   description: string;
-  audience: { stages: Stage[] };
+  /** Who may enter: stages, and the rest of the audience (segments, where, did, …) as one condition. */
+  audience: { stages: Stage[]; condition?: Condition };
+  /** Entered by an event itself (with the audience still applying). */
+  enterOn?: EventTest;
+  /** With enterOn: the trigger leaves a lower-priority sequence at the next run. */
+  interrupt?: boolean;
+  /** Ends the enrolment when it holds (evaluated at each run). */
+  exitWhen?: Condition;
   priority: number;
   exitOn: EventType[];
   then?: string;
@@ -111,6 +131,8 @@ export interface Sequence {
   season?: string;
   /** `paused: true` in the sequence file: enrols no one, and its enrolled leads wait. */
   paused?: boolean;
+  /** Share (0–1) of the leads it would take that are kept out as a control group (domain/holdout.ts). */
+  holdout?: number;
   steps: Step[];
 }
 
@@ -143,6 +165,8 @@ export interface Policy {
   salesCycles: SalesCycleTier[];
   seasons: SeasonRule[];
   cadence: CadenceRules;
+  /** Share (0–1) of all leads kept out of every sequence as a control group. */
+  holdout?: number;
 }
 
 /** Pacing for sequences whose sales cycle is at most `upTo`: extra caps, a longer gap, scaled waits. */

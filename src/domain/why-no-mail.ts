@@ -132,6 +132,7 @@ export const IDLE_CAUSE_LABELS: Record<IdleCause, string> = {
   'cool-down': 'cooling down',
   'left-nurture': 'left nurture',
   season: 'waiting for a season',
+  holdout: 'in a holdout (control group)',
   'no-sequence': 'no sequence takes their stage',
 };
 

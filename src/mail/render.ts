@@ -46,12 +46,16 @@ export class Renderer {
       if (typeof url !== 'string' || !track) throw new Error('track expects a URL string');
       return track(url);
     });
+    // `{{default lead.firstName "there"}}`: the value, or the fallback when it is empty.
+    this.env.registerHelper('default', (value: unknown, fallback: unknown) =>
+      value === undefined || value === null || String(value).trim() === '' ? fallback : value,
+    );
   }
 
   private compile(key: string, source: string, noEscape = false): Compiled {
     let fn = this.cache.get(key);
     if (!fn) {
-      fn = this.env.compile(source, { strict: true, noEscape, knownHelpers: { track: true } });
+      fn = this.env.compile(source, { strict: true, noEscape, knownHelpers: { track: true, default: true } });
       this.cache.set(key, fn);
     }
     return fn;

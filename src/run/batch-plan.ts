@@ -58,6 +58,8 @@ export interface BatchPlan {
   enrolls: EnrollWrite[];
   ends: EndWrite[];
   plans: PlanWrite[];
+  /** Steps a condition or a goto passed over (written skipped, with the reason). */
+  stepSkips: PlanWrite[];
   /** Scores to save, with what was saved before. */
   scores: ScoreRow[];
   skipped: TouchItem[];
@@ -90,6 +92,7 @@ export function emptyPlan(): BatchPlan {
     enrolls: [],
     ends: [],
     plans: [],
+    stepSkips: [],
     scores: [],
     skipped: [],
     planned: [],
@@ -117,7 +120,10 @@ export function planLeads(ctx: PlanContext, leads: readonly LoadedLead[], option
     }
     if (options.scores)
       plan.scores.push({ ...scoreRow(ctx.scoring, id, advance.score, lead.state.events, options.now), before: lead.saved });
-    for (const d of advance.bookkeeping) planBookkeeping(plan, lead, d, options.now);
+    for (const d of advance.bookkeeping) {
+      if (d.kind === 'skip') planStepSkip(ctx, plan, lead, d, options.now);
+      else planBookkeeping(plan, lead, d, options.now);
+    }
     planOutcome(ctx, plan, lead, advance.outcome, options);
   }
   return plan;
@@ -173,6 +179,17 @@ function planOutcome(ctx: PlanContext, plan: BatchPlan, lead: LoadedLead, outcom
   const existing = lead.sends.find((s) => s.enrollmentId === enrollment.id && s.stepId === outcome.step.id);
   if (existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.reason === reason) return;
   plan.plans.push(write);
+}
+
+function planStepSkip(ctx: PlanContext, plan: BatchPlan, lead: LoadedLead, d: Extract<Decision, { kind: 'skip' }>, now: number): void {
+  const profile = lead.state.profile;
+  const enrollment = activeEnrollment(lead, d.sequence.id);
+  if (!enrollment) throw new Error(`no active enrolment for ${profile.email} in ${d.sequence.id}`);
+  const zone = leadWhere(profile, ctx.policy).zone;
+  for (const step of d.steps) {
+    plan.stepSkips.push(planWrite(profile.id, enrollment.id, d.sequence, step, now, d.reason));
+    plan.skipped.push(touchItem(profile.email, zone, d.sequence.id, step.id, step.force, now, d.reason));
+  }
 }
 
 function planWrite(leadId: number, enrollmentId: number, sequence: Sequence, step: Step, at: number, reason: string): PlanWrite {

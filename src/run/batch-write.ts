@@ -28,6 +28,7 @@ export function writePlan(stores: Stores, plan: Omit<PlanRows, 'leads'>, now: nu
     outbox.endEnrollment(id, e.status, now, e.reason);
     outbox.skipPlanned(id, `enrolment ${e.status}: ${e.reason}`, now);
   }
+  for (const p of plan.stepSkips) outbox.skipStep(p, idOf(p), runId, now);
   for (const p of plan.plans) outbox.plan(p, idOf(p), runId, now);
   if (plan.scores.length > 0) stores.leads.scores.record(plan.scores, now, { cause: 'run', minDelta: 1 });
   const sendIds = plan.sends.map(({ write }: { write: PlanWrite }) => outbox.findId(idOf(write), write.stepId)!);

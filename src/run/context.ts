@@ -39,7 +39,7 @@ export type PlanRules = Pick<Workspace, 'policy' | 'sequences' | 'scoring'>;
  * loads no templates.
  */
 export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[]): PlanRules {
-  return { policy: policyFrom(config), scoring: scoringFrom(config), sequences: orderSequences(sequences) };
+  return { policy: policyFrom(config), scoring: scoringFrom(config), sequences: orderSequences(sequences, config.segments) };
 }
 
 /** One planning context per run: the zone-day and holiday caches live as long as it does. */

@@ -107,14 +107,16 @@ export async function deliverAll(
    */
   const compose = (p: PendingSend) => {
     const profile = p.lead.state.profile;
-    const { sequence, step } = p.decision;
+    const { sequence } = p.decision;
+    const step = chosenStep(p);
     const ref = messageRef(deps.secret, profile.id, sequence.id, step.id);
     const message = composeMessage(deps.renderer, { lead: profile, sequence, step, ref, sender: config.sender, baseUrl: config.baseUrl, secret: deps.secret, at: now, unsubscribeMailbox: config.unsubscribeMailbox });
     return { ref, message };
   };
   const deliverOne = async (p: PendingSend, composedMessage: ReturnType<typeof compose> | undefined, answered: () => void): Promise<void> => {
     const profile = p.lead.state.profile;
-    const { sequence, step } = p.decision;
+    const { sequence } = p.decision;
+    const step = chosenStep(p);
     const zone = leadWhere(profile, deps.workspace.policy).zone;
     const item = touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(p.decision.reasons));
     if (composedMessage) {
@@ -205,4 +207,9 @@ function whyNotClaimed(stores: Stores, sendId: number, zone: string): string {
   }
   if (row?.status === 'sending' || row?.status === 'sent') return 'already claimed by another run';
   return 'lead may no longer be mailed (suppressed, consent withdrawn or paused)';
+}
+
+/** The step as sent: with the template its content-by-segment entry chose (conditions/sequence-rules.ts chooseContent). */
+function chosenStep(p: PendingSend): PendingSend['decision']['step'] {
+  return p.decision.template ? { ...p.decision.step, template: p.decision.template } : p.decision.step;
 }

@@ -9,6 +9,7 @@ import {
   settleLead,
 } from '../domain/lead-plan.js';
 import { nextTick, type Reason, sameReason } from '../domain/placement.js';
+import { nextWindowEdge } from '../domain/conditions/edges.js';
 import type { Step } from '../domain/types.js';
 import type { Workspace } from '../workspace/load.js';
 import { leadStateBatches, planContext, storesFor } from './context.js';
@@ -107,6 +108,8 @@ export function forecastLead(
   from: number,
   to: number,
   epochs?: number[],
+  /** Collects the steps a condition or a goto will pass over, with the reason (explain). */
+  skips?: TouchItem[],
 ): TouchItem[] {
   const out: TouchItem[] = [];
   const zone = leadWhere(state.profile, ctx.policy).zone;
@@ -122,7 +125,10 @@ export function forecastLead(
       sentAtT = 0;
       continue;
     }
-    const { outcome } = settleLead(ctx, state, t, () => scoreAt(t).stage);
+    const { outcome, bookkeeping } = settleLead(ctx, state, t, () => scoreAt(t).stage);
+    if (skips)
+      for (const d of bookkeeping)
+        if (d.kind === 'skip') for (const s of d.steps) skips.push(touchItem(state.profile.email, zone, d.sequence.id, s.id, s.force, t, d.reason));
     if (outcome.kind === 'send') {
       sentAtT++;
       epochs?.push(t);
@@ -195,6 +201,9 @@ function nextVisit(
   // A stage, or a conversation with sales (`event replied: …`), holds until an event or decay moves it.
   else if (outcome.kind === 'idle' && /^(stage|no sequence left|event )/.test(outcome.reason)) target = horizon;
   else return undefined;
+  // An event leaving a condition window (`within`) can change an audience or an exitWhen.
+  const edge = nextWindowEdge(ctx.sequences, state.events, t);
+  if (edge !== undefined && edge < target) target = nextTick(edge, every);
   // Decay alone can change the stage (hot pace, audience, enrolment) before the target.
   return nextStageChange(ctx, state, scoreAt, t, target) ?? target;
 }

@@ -77,6 +77,8 @@ export interface PlanRows {
   enrolls: readonly EnrollWrite[];
   ends: readonly EndWrite[];
   plans: readonly PlanWrite[];
+  /** Steps a condition (or a goto) passed over: recorded skipped with the reason, never sent. */
+  stepSkips: readonly PlanWrite[];
   scores: readonly ScoreRow[];
   sends: readonly { write: PlanWrite }[];
 }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { App } from '../app.js';
 import { ConfirmationStore } from '../db/confirmations.js';
 import { checkLink, type LinkPayload } from '../mail/links.js';
+import { messageOfRef, recordLinkEvent } from './record-link-event.js';
 import { escapeHtml, html, type Router, text } from './router.js';
 import { styleHash } from './security-headers.js';
 
@@ -21,19 +21,6 @@ function page(title: string, body: string, status = 200): Response {
       `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
     status,
     { 'cache-control': 'no-store', 'content-security-policy': CSP },
-  );
-}
-
-/** Which lead a message reference belongs to (a nurture send or a double opt-in email). */
-function leadOfRef(app: App, ref: string): number | undefined {
-  return app.stores.outbox.byRef(ref)?.leadId ?? new ConfirmationStore(app.conn.sqlite).byRef(ref)?.leadId;
-}
-
-function recordEvent(app: App, leadId: number, type: 'email_clicked' | 'email_opened' | 'unsubscribed', ref: string, url = ''): void {
-  const now = app.clock.now();
-  app.stores.events.insertBatch(
-    [{ leadId, type, occurredAt: now, url, properties: { ref }, dedupeKey: `link:${randomUUID()}`, source: `link ${ref}` }],
-    now,
   );
 }
 
@@ -66,34 +53,31 @@ export function registerLinkRoutes(router: Router, app: App): void {
   });
 
   // RFC 8058 one-click: a POST with no cookies and no confirmation; honoured at once.
-  router.post('/u/:token', (_request, { token }) => {
+  router.post('/u/:token', (request, { token }) => {
     const payload = verify(token!, 'unsubscribe');
     if (payload instanceof Response) return payload;
-    const leadId = leadOfRef(app, payload.ref);
+    const leadId = messageOfRef(app, payload.ref)?.leadId;
     if (leadId === undefined) return page('This link is not valid', '<p>Nothing was done.</p>', 404);
     const now = app.clock.now();
-    recordEvent(app, leadId, 'unsubscribed', payload.ref);
+    recordLinkEvent(app, request, 'unsubscribed', payload.ref);
     app.stores.leads.suppress(leadId, 'unsubscribed', now, `one-click unsubscribe link, message ${payload.ref}`, now);
     return page('You are unsubscribed', '<p>You will not receive any more emails from us at this address.</p>');
   });
 
-  router.get('/c/:token', (_request, { token }) => {
+  // A HEAD reaches these GET handlers too: recorded, and classified as a machine.
+  router.get('/c/:token', (request, { token }) => {
     const payload = verify(token!, 'click');
     if (payload instanceof Response) return payload;
     // Only the URL inside the signed token, and only http(s): never an open redirect.
     const target = payload.url && /^https?:\/\//i.test(payload.url) ? payload.url : undefined;
     if (!target) return page('This link is not valid', '<p>Nothing was done.</p>', 400);
-    const leadId = leadOfRef(app, payload.ref);
-    if (leadId !== undefined) recordEvent(app, leadId, 'email_clicked', payload.ref, target);
+    recordLinkEvent(app, request, 'email_clicked', payload.ref, target);
     return new Response(null, { status: 302, headers: { location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } });
   });
 
-  router.get('/o/:token', (_request, { token }) => {
+  router.get('/o/:token', (request, { token }) => {
     const check = checkLink(app.secret, token!, app.clock.now());
-    if (check.ok && check.payload.kind === 'open') {
-      const leadId = leadOfRef(app, check.payload.ref);
-      if (leadId !== undefined) recordEvent(app, leadId, 'email_opened', check.payload.ref);
-    }
+    if (check.ok && check.payload.kind === 'open') recordLinkEvent(app, request, 'email_opened', check.payload.ref);
     // Always the pixel: an image tag has no use for an error page.
     return new Response(PIXEL, { status: 200, headers: { 'content-type': 'image/gif', 'cache-control': 'no-store' } });
   });

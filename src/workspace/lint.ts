@@ -1,5 +1,6 @@
 import { FORCES, type Force } from '../domain/types.js';
 import { approxWaitMs, parseWait } from '../domain/waits.js';
+import { pathWarnings } from './conditions/paths.js';
 import type { Workspace } from './load.js';
 import { literalWebhookSecrets } from './webhooks-schema.js';
 
@@ -45,6 +46,8 @@ export function lintWorkspace(workspace: Workspace): { coverage: ForceCoverage[]
   warnings.push(...cadenceWarnings(workspace));
   for (const field of literalWebhookSecrets(workspace.config.webhooks))
     warnings.push({ file: 'nurture.yaml', message: `${field} is written in the file (it lives in git): use env:NAME or file:PATH` });
+  for (const s of workspace.sequences)
+    for (const message of pathWarnings(s)) warnings.push({ file: workspace.sequenceFiles.get(s.id) ?? s.id, message });
   const minGap = workspace.policy.minGapMs;
   for (const s of workspace.sequences) {
     s.steps.forEach((step, i) => {
@@ -57,7 +60,7 @@ export function lintWorkspace(workspace: Workspace): { coverage: ForceCoverage[]
       }
     });
   }
-  const used = new Set(workspace.sequences.flatMap((s) => s.steps.map((st) => st.template)));
+  const used = new Set(workspace.sequences.flatMap((s) => s.steps.flatMap((st) => [st.template, ...(st.content ?? []).map((c) => c.template)])));
   used.add(workspace.config.confirmationTemplate);
   for (const name of workspace.templates.emails.keys()) {
     if (!used.has(name))

@@ -7,7 +7,8 @@ import { WorkspaceError, type WorkspaceProblem } from './errors.js';
 import { orderSequences, policyFrom, scoringFrom } from './policy.js';
 import { type ConfigFile, configSchema, type SequenceFile, sequenceSchema } from './schema.js';
 import { loadTemplates, type TemplateSet } from './templates.js';
-import { YamlSource } from './yaml-source.js';
+import { formatPath, YamlSource } from './yaml-source.js';
+import { checkSegments, checkSequenceConditions } from './conditions/check.js';
 
 export interface Workspace {
   dir: string;
@@ -93,7 +94,10 @@ export function loadWorkspace(dirInput: string): Workspace {
 
   const { templates, problems: templateProblems } = loadTemplates(dir);
   problems.push(...templateProblems);
-  for (const s of sequences) checkSequence(s, sources.get(s.id)!, sequences, templates, problems);
+  for (const s of sequences) {
+    checkSequence(s, sources.get(s.id)!, sequences, templates, problems);
+    checkSequenceConditions(s, config?.data.segments ?? {}, locate(sources.get(s.id)!, problems), templates.emails);
+  }
   if (config?.data.consent === 'confirmed' && !templates.emails.has(config.data.confirmationTemplate)) {
     problems.push({
       file: CONFIG_FILE,
@@ -109,7 +113,7 @@ export function loadWorkspace(dirInput: string): Workspace {
     config: config.data,
     policy: policyFrom(config.data),
     scoring: scoringFrom(config.data),
-    sequences: orderSequences(sequences),
+    sequences: orderSequences(sequences, config.data.segments),
     templates,
     sequenceFiles,
     sequenceDefinitions: sequences,
@@ -129,6 +133,13 @@ function checkConfig(config: ConfigFile, source: YamlSource, problems: Workspace
   if (config.holidays.public && !HolidayCalendar.isKnownCountry(config.country))
     at(['country'], `"${config.country}" has no public-holiday calendar`);
   // Scoring rules and stage thresholds are checked in the schema (workspace/scoring-checks.ts).
+  checkSegments(config.segments, at);
+}
+
+/** Reports a problem at a field path of a file, with its line. */
+function locate(source: YamlSource, problems: WorkspaceProblem[]) {
+  return (path: (string | number)[], message: string) =>
+    problems.push({ file: source.file, line: source.lineOf(path), field: formatPath(path), message });
 }
 
 function checkSequence(

@@ -2,6 +2,8 @@ import type { EngagementRule, FitRule, ScoringModel } from '../domain/scoring.js
 import type { EventType, Policy, Sequence } from '../domain/types.js';
 import { parseDuration } from '../time/duration.js';
 import { cadencePolicy } from './cadence-policy.js';
+import type { SegmentFiles } from './conditions/compile.js';
+import { compileSequences } from './conditions/sequences.js';
 import { type ConfigFile, type SequenceFile, WEEKDAY_NAMES } from './schema.js';
 
 const ms = (iso: string) => parseDuration(iso)!.approxMs;
@@ -24,6 +26,7 @@ export function policyFrom(config: ConfigFile): Policy {
     holidayRules: config.holidays,
     runEveryMs: ms(config.schedule.every),
     ...cadencePolicy(config),
+    ...(config.holdout ? { holdout: config.holdout } : {}),
   };
 }
 
@@ -52,7 +55,10 @@ export function scoringFrom(config: ConfigFile): ScoringModel {
   return { fit, engagement, halfLifeMs: ms(config.scoring.halfLife), stages: config.stages };
 }
 
-/** Highest priority first; ties broken by id so the order never depends on the file system. */
-export function orderSequences(files: SequenceFile[]): Sequence[] {
-  return [...files].sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
+/**
+ * Compiled (conditions/sequences.ts), highest priority first; ties broken by id so the order
+ * never depends on the file system.
+ */
+export function orderSequences(files: SequenceFile[], segments: SegmentFiles = {}): Sequence[] {
+  return compileSequences(files, segments).sort((a, b) => b.priority - a.priority || a.id.localeCompare(b.id));
 }

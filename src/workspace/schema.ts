@@ -5,60 +5,13 @@ import { parseDuration } from '../time/duration.js';
 import { recurrenceProblem } from '../time/recurrence.js';
 import { isValidZone } from '../time/zone.js';
 import { parseWait } from '../domain/waits.js';
+import { goalsSchema, holdoutSchema } from './reporting-schema.js';
 import { checkScoring, checkStages } from './scoring-checks.js';
 import { webhooksSchema } from './webhooks-schema.js';
+import { durationSchema, idSchema, oneOf, strict } from './schema-parts.js';
+import { conditionSchema, enterOnSchema, segmentsSchema } from './conditions/schema.js';
 
-/** An object that rejects unknown keys, naming them, the likely intended key, and the keys that are allowed. */
-function strict<T extends z.ZodRawShape>(shape: T) {
-  const keys = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (issue) => {
-      if (issue.code !== 'unrecognized_keys') return undefined;
-      const meant = issue.keys.length === 1 ? closest(issue.keys[0]!, keys) : undefined;
-      const unknown = issue.keys.map((k) => `"${k}"`).join(', ');
-      return `unknown key ${unknown}${meant ? ` (did you mean "${meant}"?)` : ''} (allowed: ${keys.join(', ')})`;
-    },
-  });
-}
-
-/** The allowed key a typo most likely meant: at most two edits away (`wiat` → `wait`). */
-function closest(key: string, allowed: string[]): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const candidate of allowed) {
-    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { key: candidate, distance };
-  }
-  return best?.key;
-}
-
-/** Optimal string alignment distance: a swap of two neighbours counts as one edit. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
-}
-
-const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (issue) => `${JSON.stringify(issue.input)} is not one of ${values.join(', ')}` });
-
-export const durationSchema = z
-  .string({ error: 'expected an ISO 8601 duration, e.g. P3D, PT36H' })
-  .superRefine((value, ctx) => {
-    if (!parseDuration(value)) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `${JSON.stringify(value)} is not a duration (expected e.g. P3D, PT36H)`,
-      });
-    }
-  });
+export { durationSchema } from './schema-parts.js';
 
 export const zoneSchema = z.string().superRefine((value, ctx) => {
   if (!isValidZone(value)) {
@@ -74,10 +27,6 @@ const timeOfDay = z
   .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, { error: 'expected a time of day HH:MM, e.g. 09:00' });
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 
-const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
-  error: 'expected lowercase letters, digits and dashes, e.g. new-signups',
-});
-
 export const stepSchema = strict({
   id: idSchema,
   force: oneOf(FORCES),
@@ -87,13 +36,26 @@ export const stepSchema = strict({
     if (!parseWait(value))
       ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a duration (expected e.g. P3D, PT36H)` });
   }),
+  // Steps that react (README "Audiences and conditions"); step ids are checked in conditions/check.ts.
+  when: conditionSchema.optional(),
+  unless: conditionSchema.optional(),
+  else: idSchema.optional(),
+  goto: idSchema.optional(),
+  // Content by segment: the first entry whose `when` holds picks the template; `template` is the default.
+  content: z
+    .array(strict({ when: conditionSchema, template: z.string().regex(/^[A-Za-z0-9][\w-]*$/, { error: 'expected a template name without .hbs' }) }))
+    .min(1)
+    .optional(),
 });
 
 export const sequenceSchema = strict({
   id: idSchema,
   name: z.string().min(1),
   description: z.string().default(''),
-  audience: strict({ stages: z.array(oneOf(STAGES)).min(1) }),
+  audience: conditionSchema,
+  enterOn: enterOnSchema.optional(),
+  interrupt: z.boolean().default(false),
+  exitWhen: conditionSchema.optional(),
   priority: z.number().int(),
   exitOn: z.array(oneOf(EVENT_TYPES)).default(['meeting_booked', 'replied', 'became_customer']),
   then: idSchema.optional(),
@@ -101,6 +63,7 @@ export const sequenceSchema = strict({
   season: idSchema.optional(),
   /** Enrols no one; its enrolled leads wait, and resume one overdue touch per run when it is unpaused. */
   paused: z.boolean().default(false),
+  holdout: holdoutSchema.optional(),
   steps: z.array(stepSchema).min(1, { error: 'a sequence needs at least one step' }),
 });
 
@@ -241,6 +204,8 @@ export const configSchema = strict({
     map: z.record(z.string(), z.string()).default({}),
     preset: oneOf(PRESET_IDS).optional(),
   }).prefault({}),
+  goals: goalsSchema,
+  holdout: holdoutSchema.optional(),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(
@@ -281,6 +246,7 @@ export const configSchema = strict({
       coolDown: durationSchema.default('P30D'),
     }).prefault({}),
   }).prefault({}),
+  segments: segmentsSchema,
   stages: strict({
     awareness: z.number(),
     interest: z.number(),

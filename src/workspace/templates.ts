@@ -11,7 +11,7 @@ import {
 } from './template-variables.js';
 import { YamlSource } from './yaml-source.js';
 
-export const CUSTOM_HELPERS = ['track'] as const;
+export const CUSTOM_HELPERS = ['track', 'default'] as const;
 
 export interface EmailTemplate {
   name: string;

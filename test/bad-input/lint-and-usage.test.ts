@@ -38,7 +38,7 @@ describe('nurture lint on a workspace with many problems', () => {
       nurture.yaml:9: timezone: "Mars/Olympus" is not an IANA time zone (expected e.g. America/New_York)
       sequences/evaluators.yaml:9: steps[1].wait: "3x" is not a duration (expected e.g. P3D, PT36H)
       sequences/new-signups.yaml:9: steps[1].wait: required, but missing (expected an ISO 8601 duration, e.g. P3D, PT36H)
-      sequences/new-signups.yaml:9: steps[1].wiat: unknown key "wiat" (did you mean "wait"?) (allowed: id, force, template, wait)
+      sequences/new-signups.yaml:9: steps[1].wiat: unknown key "wiat" (did you mean "wait"?) (allowed: id, force, template, wait, when, unless, else, goto, content)
       templates/push-messy-data.hbs:5: unknown template variable "lead.favouriteColour" (known: lead.firstName, lead.company, sender.name, links.unsubscribe, … see README)"
     `);
   });

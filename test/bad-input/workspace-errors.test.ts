@@ -24,7 +24,7 @@ const BREAKAGES: Breakage[] = [
     from: 'template: pull-synced-data,          wait: P3D',
     to: 'template: pull-synced-data,          wiat: P3D',
     expected: [
-      'sequences/new-signups.yaml:9: steps[1].wiat: unknown key "wiat" (did you mean "wait"?) (allowed: id, force, template, wait)',
+      'sequences/new-signups.yaml:9: steps[1].wiat: unknown key "wiat" (did you mean "wait"?) (allowed: id, force, template, wait, when, unless, else, goto, content)',
       'sequences/new-signups.yaml:9: steps[1].wait: required, but missing (expected an ISO 8601 duration, e.g. P3D, PT36H)',
     ],
   },

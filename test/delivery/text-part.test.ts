@@ -113,3 +113,15 @@ describe('the plain-text part', () => {
     );
   });
 });
+
+describe('the default helper', () => {
+  it('gives the fallback for an empty value, in the HTML and in the text part', () => {
+    const renderer = new Renderer(templatesWith({ hi: '<p>Hi {{default lead.firstName "there"}},</p>' }));
+    const named = renderer.render(input('hi', lead()));
+    const unnamed = renderer.render(input('hi', lead({ firstName: '  ' })));
+    expect(named.html).toContain('<p>Hi Dana,</p>');
+    expect(unnamed.html).toContain('<p>Hi there,</p>');
+    expect(unnamed.text).toContain('Hi there,');
+    expect(named.text).toContain('Hi Dana,');
+  });
+});

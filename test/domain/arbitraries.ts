@@ -11,6 +11,7 @@ import {
 import type { SeasonRule } from '../../src/domain/types.js';
 import { parseDuration } from '../../src/time/duration.js';
 import { SeasonCalendar } from '../../src/time/recurrence.js';
+import { reactionsArb, withReactions } from './condition-arbitraries.js';
 import { cap, DAY, HOUR, leadState, policy, sequence, TIERS, titleFor } from './fixtures.js';
 
 /** Random workspaces, leads and events for the invariant properties. */
@@ -85,19 +86,20 @@ export const sequencesArb: fc.Arbitrary<Sequence[]> = fc
       then: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
       salesCycle: fc.constantFrom(...CYCLES),
       season: fc.constantFrom(undefined, undefined, undefined, 'peak'),
+      reactions: reactionsArb,
     }),
     { minLength: 2, maxLength: 3 },
   )
   .map((specs) =>
     specs.map((s, i) =>
-      sequence(`seq${i}`, s.waits, {
+      withReactions(sequence(`seq${i}`, s.waits, {
         priority: s.priority,
         audience: { stages: s.stages },
         exitOn: s.exitOn,
         ...(s.salesCycle ? { salesCycle: s.salesCycle } : {}),
         ...(s.season ? { season: s.season } : {}),
         ...(s.then !== undefined && s.then < specs.length ? { then: `seq${s.then}` } : {}),
-      }),
+      }), s.reactions),
     ),
   );
 

@@ -38,10 +38,11 @@ async function seed(h: StoreHarness): Promise<void> {
        score, fit_score, engagement_score, stage, paused_at, paused_until, created_at, updated_at) VALUES ${leads.join(', ')}`,
   );
   await h.exec(
-    `INSERT INTO events (id, lead_id, type, occurred_at, url, properties, dedupe_key, recorded_at) VALUES
-       (1, 1, 'page_viewed', ${T - 2 * HOUR}, 'https://x.example/pricing', '{}', 'e1', 0),
-       (2, 1, 'email_clicked', ${T - HOUR}, '', '{"machine":"no"}', 'e2', 0),
-       (3, 2, 'webinar_attended', ${T - 3 * HOUR}, '', '{}', 'e3', 0)`,
+    `INSERT INTO events (id, lead_id, type, occurred_at, url, properties, dedupe_key, recorded_at, signal) VALUES
+       (1, 1, 'page_viewed', ${T - 2 * HOUR}, 'https://x.example/pricing', '{}', 'e1', 0, ''),
+       (2, 1, 'email_clicked', ${T - HOUR}, '', '{"machine":"no"}', 'e2', 0, 'human'),
+       (3, 2, 'webinar_attended', ${T - 3 * HOUR}, '', '{}', 'e3', 0, ''),
+       (4, 1, 'email_opened', ${T - HOUR / 2}, '', '{}', 'e4', 0, 'machine')`,
   );
   await h.exec(
     `INSERT INTO enrollments (id, lead_id, sequence_id, status, enrolled_at, reason) VALUES (1, 2, 'welcome', 'active', ${T - 72 * HOUR}, 'stage interest')`,
@@ -68,7 +69,7 @@ const plan = (leadId: number, stepId: string, at: number, extra: Partial<PlanWri
 const enroll = (leadId: number): EnrollWrite => ({ leadId, sequenceId: 'welcome', reason: 'stage awareness' });
 
 function rows(p: Partial<PlanRows>): PlanRows {
-  return { leads: 0, enrolls: [], ends: [], plans: [], scores: [], sends: [], ...p };
+  return { leads: 0, enrolls: [], ends: [], plans: [], stepSkips: [], scores: [], sends: [], ...p };
 }
 
 export function storeContract(name: string, open: () => Promise<StoreHarness>): void {
@@ -155,21 +156,23 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
           enrolls: [enroll(1)],
           ends: [{ leadId: 2, sequenceId: 'welcome', enrollmentId: 1, status: 'exited', reason: 'replied' } satisfies EndWrite],
           plans: [plan(1, 'intro', T + HOUR)],
+          stepSkips: [plan(1, 'pricing', T + HOUR, { reason: 'unless: did page_viewed /pricing' })],
           scores: [{ id: 1, score: 31, fit: 20, engagement: 11, stage: 'interest', before: { score: null, stage: null, fit: null, engagement: null } }],
           sends: [{ write: plan(1, 'intro', T + HOUR) }],
         }),
         T + 2,
       );
       expect([...written.enrollmentIds.keys()]).toEqual(['1:welcome']);
-      expect(written.sendIds).toEqual([3]);
-      expect(await h.rows(`SELECT id, lead_id AS "leadId", status, ended_at AS "endedAt", reason FROM enrollments ORDER BY id`)).toEqual([
-        { id: 1, leadId: 2, status: 'exited', endedAt: T + 2, reason: 'replied' },
-        { id: written.enrollmentIds.get('1:welcome'), leadId: 1, status: 'active', endedAt: null, reason: 'stage awareness' },
+      expect(written.sendIds).toEqual([4]);
+      expect(await h.rows(`SELECT id, lead_id AS "leadId", status, ended_at AS "endedAt", reason, entry_reason AS "entryReason" FROM enrollments ORDER BY id`)).toEqual([
+        { id: 1, leadId: 2, status: 'exited', endedAt: T + 2, reason: 'replied', entryReason: '' },
+        { id: written.enrollmentIds.get('1:welcome'), leadId: 1, status: 'active', endedAt: null, reason: 'stage awareness', entryReason: 'stage awareness' },
       ]);
       expect(await h.rows(`SELECT id, step_id AS "stepId", status, planned_at AS "plannedAt", reason, ref FROM sends ORDER BY id`)).toEqual([
         { id: 1, stepId: 'intro', status: 'sent', plannedAt: T - 72 * HOUR, reason: '', ref: 'ref-1' },
         { id: 2, stepId: 'future', status: 'skipped', plannedAt: T + 24 * HOUR, reason: 'enrolment exited: replied', ref: '' },
-        { id: 3, stepId: 'intro', status: 'planned', plannedAt: T + HOUR, reason: 'first step', ref: '' },
+        { id: 3, stepId: 'pricing', status: 'skipped', plannedAt: T + HOUR, reason: 'unless: did page_viewed /pricing', ref: '' },
+        { id: 4, stepId: 'intro', status: 'planned', plannedAt: T + HOUR, reason: 'first step', ref: '' },
       ]);
       expect(await h.rows(`SELECT id, score, fit_score AS fit, engagement_score AS engagement, stage, scored_at AS "scoredAt" FROM leads WHERE id = 1`)).toEqual([
         { id: 1, score: 31, fit: 20, engagement: 11, stage: 'interest', scoredAt: T + 2 },

@@ -9,7 +9,7 @@ import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.
 
 const T = Date.parse('2026-03-02T15:00:00Z');
 const HOUR = 3_600_000;
-const plan = (p: Partial<PlanRows>): PlanRows => ({ leads: 0, enrolls: [], ends: [], plans: [], scores: [], sends: [], ...p });
+const plan = (p: Partial<PlanRows>): PlanRows => ({ leads: 0, enrolls: [], ends: [], plans: [], stepSkips: [], scores: [], sends: [], ...p });
 
 /** What only PostgreSQL's store promises: several workers on separate connections, at once. */
 describe.runIf(PG_TESTS)('the PostgreSQL store with several workers', () => {

@@ -3,6 +3,7 @@ import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
 import { LeadListReader } from '../../db/lead-list.js';
 import { leadNoMail } from '../../run/no-mail.js';
+import type { TouchItem } from '../../run/items.js';
 import { scoreLoaded } from '../../run/rescore.js';
 import { DAY_MS } from '../../time/clock.js';
 import { zoneOrigin } from '../../domain/zone-origin.js';
@@ -13,6 +14,7 @@ import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt } from '../time-options.js';
+import { machineSignalsOf, printMachineSignals } from './explain-signals.js';
 import { printHistory, scoreHistory } from './score-history.js';
 import { printScore, scoreBody } from './score-report.js';
 
@@ -40,14 +42,18 @@ function explain(app: App, lead: LeadRow, now: number) {
   const zone = leadWhere(lead, app.workspace.policy).zone;
   const loaded = [...leadBatches(app.stores, 1, lead.id)][0]![0]!;
   const score = scoreBody(app.workspace.scoring, loaded, scoreLoaded(app.workspace.scoring, loaded, now), now);
+  const upcomingSkips: TouchItem[] = [];
   const upcoming = forecastLead(
     planContext(app.workspace),
     structuredClone(loaded.state),
     now,
     now + 120 * DAY_MS,
+    undefined,
+    upcomingSkips,
   );
   const local = (t: number | null) => (t === null ? null : isoWithOffset(t, zone));
   const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
+  const entered = app.stores.outbox.entryReasons(lead.id);
   const body = {
     lead: lead.email,
     zone,
@@ -67,6 +73,7 @@ function explain(app: App, lead: LeadRow, now: number) {
       enrolledAt: local(e.enrolledAt),
       endedAt: local(e.endedAt ?? null),
       reason: e.exitReason,
+      enrolledBecause: entered.get(e.sequenceId) || undefined,
     })),
     sends: loaded.sends.map((s) => ({
       sequence: s.sequenceId,
@@ -76,11 +83,14 @@ function explain(app: App, lead: LeadRow, now: number) {
       reason: s.reason,
     })),
     events: loaded.state.events.map((e) => ({ type: e.type, at: local(e.at), url: e.url || undefined })),
+    machineSignals: machineSignalsOf(app, lead.id, local),
     consentLog: app.stores.leads.consentLog(lead.id).map((c) => ({ ...c, at: local(c.at) })),
     /** Why the lead gets no mail now (the planner's first reason), or null when a touch is planned. */
     noMail: noMail ? { cause: noMail.cause, reason: noMail.text, until: local(noMail.until ?? null) } : null,
     next: upcoming[0] ?? null,
     upcoming,
+    /** Steps a when/unless or a goto will pass over, as the forecast sees them (with no new events). */
+    upcomingSkips,
   };
   return { body, score };
 }
@@ -95,13 +105,14 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
   io.stdout(
     body.enrollments.length
       ? table(
-          ['sequence', 'status', 'enrolled', 'ended', 'reason'],
+          ['sequence', 'status', 'enrolled', 'ended', 'reason', 'enrolled because'],
           body.enrollments.map((e) => [
             e.sequence,
             e.status,
             e.enrolledAt ?? '',
             e.endedAt ?? '',
             e.reason ?? '',
+            e.enrolledBecause ?? '',
           ]),
         )
       : '  none',
@@ -126,9 +137,11 @@ function printExplain(io: CliIo, { body, score }: Explained): void {
   );
   io.stdout(`\nEvents: ${body.events.length}`);
   if (body.noMail) io.stdout(`\nNo mail now: ${body.noMail.reason}`);
+  printMachineSignals(io, body.machineSignals);
   io.stdout(
     body.next
       ? `\nNext touch: ${body.next.sequence}/${body.next.step} (${body.next.force}) at ${body.next.at} — ${body.next.reason}`
       : '\nNext touch: none planned in the next 120 days',
   );
+  for (const s of body.upcomingSkips) io.stdout(`Will skip ${s.sequence}/${s.step} at ${s.at}: ${s.reason}`);
 }

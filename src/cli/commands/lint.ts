@@ -10,6 +10,9 @@ import { WorkspaceError } from '../../workspace/errors.js';
 import { deliveryWarnings, readDeliveryFiles } from '../../workspace/delivery-files.js';
 import { lintWorkspace } from '../../workspace/lint.js';
 import { CONFIG_FILE, loadWorkspace, type Workspace } from '../../workspace/load.js';
+import { overlapWarnings } from '../../domain/conditions/overlaps.js';
+import { openReader } from '../../db/connection.js';
+import { audienceOverlaps } from '../../run/overlaps.js';
 import type { GlobalOptions } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -31,8 +34,10 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
   const result = lintWorkspace(workspace);
   result.warnings.push(...deliveryWarnings(workspace, io.env));
   result.warnings.push(...leadWarnings(io, globals, workspace));
+  const overlaps = leadOverlaps(io, globals, workspace);
+  if (overlaps) result.warnings.push(...overlaps.warnings);
   if (globals.json) {
-    io.stdout(json({ valid: true, errors: [], ...result }));
+    io.stdout(json({ valid: true, errors: [], ...result, ...(overlaps ? { audiences: overlaps.rows } : {}) }));
     return 0;
   }
   io.stdout(
@@ -46,6 +51,10 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
       ]),
     ),
   );
+  if (overlaps) {
+    io.stdout('\nAudiences on the current leads:');
+    io.stdout(table(['sequence', 'matches', 'taken by higher priority'], overlaps.rows.map((r) => [r.sequence, String(r.matches), String(r.takenByHigher)])));
+  }
   io.stdout('');
   if (result.warnings.length === 0) io.stdout('workspace is valid; no warnings');
   else {
@@ -55,15 +64,15 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
   return 0;
 }
 
+/** The database lint reads leads from, chosen as every command chooses it. */
+function lintDatabase(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
+  return resolveDatabase({ flag: globals.db, cwd: io.cwd, env: io.env, configured: workspace.config.database, workspaceDir: workspace.dir })
+    .location;
+}
+
 /** Warnings about the leads themselves (holiday data for their countries), when the database exists. */
 function leadWarnings(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
-  const { location } = resolveDatabase({
-    flag: globals.db,
-    cwd: io.cwd,
-    env: io.env,
-    configured: workspace.config.database,
-    workspaceDir: workspace.dir,
-  });
+  const location = lintDatabase(io, globals, workspace);
   if (location.kind === 'postgres')
     return [{ file: CONFIG_FILE, message: `lead checks skipped: lint cannot read leads from PostgreSQL yet (${describeLocation(location)})` }];
   const path = location.path;
@@ -74,5 +83,31 @@ function leadWarnings(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
     return holidayCoverageWarnings(workspace, leadsByCountry(conn.sqlite), year);
   } finally {
     conn.close();
+  }
+}
+
+/**
+ * With a database holding leads: per sequence, how many current leads its audience matches and
+ * how many a higher-priority sequence takes first (a read-only pass; lint never writes).
+ */
+function leadOverlaps(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
+  const location = lintDatabase(io, globals, workspace);
+  if (location.kind === 'postgres' || !existsSync(location.path)) return undefined;
+  const path = location.path;
+  let sqlite: ReturnType<typeof openReader>;
+  try {
+    sqlite = openReader(path);
+  } catch {
+    return undefined;
+  }
+  try {
+    const hasLeads = sqlite.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'leads'").get() && sqlite.prepare('SELECT 1 FROM leads LIMIT 1').get();
+    if (!hasLeads) return undefined;
+    const overlaps = audienceOverlaps(sqlite, workspace, io.clock.now());
+    const rows = overlaps.map((o) => ({ sequence: o.sequence, matches: o.matches, takenByHigher: o.takenByHigher }));
+    const warnings = overlapWarnings(overlaps).map((w) => ({ file: workspace.sequenceFiles.get(w.sequence) ?? w.sequence, message: w.message }));
+    return { rows, warnings };
+  } finally {
+    sqlite.close();
   }
 }

@@ -92,8 +92,16 @@ export const events = pgTable(
     dedupeKey: text('dedupe_key').notNull(),
     source: text('source').notNull().default(''),
     recordedAt: ms('recorded_at').notNull(),
+    signal: text('signal').notNull().default(''),
+    signalReason: text('signal_reason').notNull().default(''),
+    sendId: ref('send_id'),
   },
-  (t) => [uniqueIndex('events_dedupe').on(t.dedupeKey), index('events_lead').on(t.leadId, t.occurredAt)],
+  (t) => [
+    uniqueIndex('events_dedupe').on(t.dedupeKey),
+    index('events_lead').on(t.leadId, t.occurredAt),
+    index('events_send').on(t.sendId, t.type, t.signal).where(sql`send_id IS NOT NULL`),
+    index('events_type_at').on(t.type, t.occurredAt).where(sql`type NOT IN ('email_opened', 'email_clicked')`),
+  ],
 );
 
 export const enrollments = pgTable(
@@ -109,6 +117,7 @@ export const enrollments = pgTable(
     endedAt: ms('ended_at'),
     reason: text('reason').notNull().default(''),
     runId: ref('run_id'),
+    entryReason: text('entry_reason').notNull().default(''),
   },
   (t) => [
     uniqueIndex('enrollments_lead_sequence').on(t.leadId, t.sequenceId),

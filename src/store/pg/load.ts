@@ -22,7 +22,7 @@ export async function loadBatchPg(client: pg.PoolClient, batch: LeadBatch, limit
   const range = [leads[0]!.id, leads[leads.length - 1]!.id];
   // One after another: a client runs one query at a time.
   const events = await client.query<EventTuple>({
-    text: 'SELECT lead_id, type, occurred_at, url, properties FROM events WHERE lead_id BETWEEN $1 AND $2 ORDER BY lead_id, occurred_at, id',
+    text: "SELECT lead_id, type, occurred_at, url, properties FROM events WHERE lead_id BETWEEN $1 AND $2 AND signal <> 'machine' ORDER BY lead_id, occurred_at, id",
     values: range,
     rowMode: 'array',
   });

@@ -15,8 +15,8 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
   const enrollmentIds = new Map<string, number>();
   if (plan.enrolls.length > 0) {
     const { rows } = await client.query<{ id: number; leadId: number; sequenceId: string }>(
-      `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, run_id)
-         SELECT l, s, 'active', $4, r, $5 FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS u(l, s, r, n) ORDER BY n
+      `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, entry_reason, run_id)
+         SELECT l, s, 'active', $4, r, r, $5 FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS u(l, s, r, n) ORDER BY n
          RETURNING id, lead_id AS "leadId", sequence_id AS "sequenceId"`,
       [plan.enrolls.map((e) => e.leadId), plan.enrolls.map((e) => e.sequenceId), plan.enrolls.map((e) => e.reason), now, runId],
     );
@@ -38,6 +38,8 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
       [...ends, now],
     );
   }
+
+  if (plan.stepSkips.length > 0) await skipStepsPg(client, plan.stepSkips.map((p) => ({ ...p, id: idOf(p) })), now, runId);
 
   // One statement may not update a row twice: the last plan of an (enrolment, step) wins, as it does row by row.
   const plans = new Map<string, PlanWrite & { id: number }>();
@@ -81,4 +83,30 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
     sendIds = wanted.map((w) => ids.get(`${w.e}:${w.step}`)!);
   }
   return { enrollmentIds, sendIds };
+}
+
+/** Outbox.skipStep for many steps: recorded skipped with the reason (a planned row becomes skipped; others stay). */
+async function skipStepsPg(client: pg.PoolClient, steps: readonly (PlanWrite & { id: number })[], now: number, runId: number): Promise<void> {
+  const last = new Map<string, PlanWrite & { id: number }>();
+  for (const p of steps) last.set(`${p.id}:${p.stepId}`, p);
+  const list = [...last.values()];
+  await client.query(
+    `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
+       SELECT e, l, sq, st, f, 'skipped', p, p, r, '', $8, $9
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) AS u(e, l, sq, st, f, p, r)
+       ON CONFLICT (enrollment_id, step_id) DO UPDATE SET status = 'skipped', reason = excluded.reason,
+         run_id = excluded.run_id, updated_at = excluded.updated_at
+       WHERE sends.status = 'planned'`,
+    [
+      list.map((p) => p.id),
+      list.map((p) => p.leadId),
+      list.map((p) => p.sequenceId),
+      list.map((p) => p.stepId),
+      list.map((p) => p.force),
+      list.map((p) => p.plannedAt),
+      list.map((p) => p.reason),
+      runId,
+      now,
+    ],
+  );
 }

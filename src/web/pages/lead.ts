@@ -5,6 +5,7 @@ import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
 import { LeadListReader } from '../../db/lead-list.js';
 import { leadNoMail } from '../../run/no-mail.js';
+import type { TouchItem } from '../../run/items.js';
 import { DAY_MS } from '../../time/clock.js';
 import { zoneOrigin } from '../../domain/zone-origin.js';
 import { isoWithOffset } from '../../time/zone.js';
@@ -22,13 +23,19 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   const zone = leadWhere(lead, app.workspace.policy).zone;
   const local = (t: number) => isoWithOffset(t, zone);
   const score = scoreLead(app.workspace.scoring, lead, loaded.state.events, now);
-  const upcoming = forecastLead(planContext(app.workspace), structuredClone(loaded.state), now, now + days * DAY_MS);
+  const skips: TouchItem[] = [];
+  const upcoming = forecastLead(planContext(app.workspace), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
+  const entered = app.stores.outbox.entryReasons(lead.id);
   const next = upcoming[0];
   const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
   const timeline = [
     ...loaded.sends.map((s) => ({ at: s.at, what: `send ${s.sequenceId}/${s.stepId}`, detail: `${s.status}${s.reason ? `: ${s.reason}` : ''}` })),
     ...loaded.state.events.map((ev) => ({ at: ev.at, what: `event ${ev.type}`, detail: ev.url })),
-    ...loaded.enrollments.map((en) => ({ at: en.enrolledAt, what: `enrolled in ${en.sequenceId}`, detail: en.status })),
+    ...loaded.enrollments.map((en) => ({
+      at: en.enrolledAt,
+      what: `enrolled in ${en.sequenceId}`,
+      detail: `${en.status}${entered.get(en.sequenceId) ? ` · because ${entered.get(en.sequenceId)}` : ''}`,
+    })),
   ].sort((a, b) => b.at - a.at);
   const body = `<p>${e(lead.firstName)} ${e(lead.lastName)} · ${e(lead.jobTitle)} · ${e(lead.company)} · zone ${e(zone)} (<span class="zone-origin">zone ${e(zoneOrigin(lead, app.stores.leads.zoneSourceOf(lead.id)))}</span>) · consent ${e(lead.consent)}${
     lead.suppressedReason ? ` · <strong>suppressed: ${e(lead.suppressedReason)}</strong>` : ''
@@ -41,7 +48,14 @@ ${noMail ? `<section id="no-mail"><h2>No mail now</h2><p class="no-mail-reason" 
 <section><h2>Upcoming touches</h2>${tableHtml(
     ['local time', 'sequence', 'step', 'force', 'why this time'],
     upcoming.map((i) => [e(i.at), e(i.sequence), e(i.step), e(i.force), e(i.reason ?? '')]),
-  )}</section>
+  )}</section>${
+    skips.length > 0
+      ? `<section><h2>Steps that will be skipped</h2>${tableHtml(
+          ['local time', 'sequence', 'step', 'why'],
+          skips.map((i) => [e(i.at), e(i.sequence), e(i.step), e(i.reason ?? '')]),
+        )}</section>`
+      : ''
+  }
 <section><h2>Score ${score.score} = fit ${score.fit} + engagement ${score.engagement} → ${e(score.stage)}</h2>${tableHtml(
     ['rule', 'kind', 'times', 'points'],
     score.contributions.map((c) => [e(c.rule), c.kind, String(c.occurrences), String(c.points)]),

@@ -1,0 +1,1 @@
+ALTER TABLE `enrollments` ADD `entry_reason` text DEFAULT '' NOT NULL;

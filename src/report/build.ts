@@ -1,0 +1,81 @@
+import type { Database } from 'better-sqlite3';
+import { type ReportKey, ReportStore } from '../db/report-queries.js';
+import { parseDuration } from '../time/duration.js';
+import type { GoalFile } from '../workspace/reporting-schema.js';
+import { attribute } from './attribution.js';
+import { EMPTY_COUNTS, reportRow, weekOf } from './rows.js';
+import type { Credit, GoalSpec, Report, ReportRow } from './types.js';
+
+export interface ReportRequest {
+  from: number;
+  to: number;
+  by: ReportKey;
+  goals: readonly GoalFile[];
+}
+
+export const goalSpecs = (goals: readonly GoalFile[]): GoalSpec[] =>
+  goals.map((g) => ({ id: g.id, event: g.event, withinMs: parseDuration(g.within)!.approxMs, model: g.model, ...(g.urlContains ? { urlContains: g.urlContains } : {}) }));
+
+type Keys = Pick<ReportRow, 'sequence' | 'step' | 'force' | 'week'>;
+
+function keysOf(by: ReportKey, k: readonly (string | null)[]): Keys {
+  if (by === 'sequence') return { sequence: k[0]! };
+  if (by === 'step') return { sequence: k[0]!, step: k[1]!, force: k[2]! };
+  if (by === 'force') return { force: k[0]! };
+  return { week: k[0]! };
+}
+
+function creditKey(by: ReportKey, c: Credit): string {
+  if (by === 'sequence') return c.sequence;
+  if (by === 'step') return `${c.sequence}\u0000${c.step}\u0000${c.force}`;
+  if (by === 'force') return c.force;
+  return weekOf(c.sentAt);
+}
+
+const keyString = (by: ReportKey, k: Keys) => (by === 'step' ? `${k.sequence}\u0000${k.step}\u0000${k.force}` : (k.sequence ?? k.force ?? k.week)!);
+
+/**
+ * `nurture report`: the SQL aggregates (src/db/report-queries.ts), the goal credits (attribution
+ * of each conversion to the touches in its window, pure), and each sequence's lift over its holdout.
+ */
+export function buildReport(sqlite: Database, request: ReportRequest): Omit<Report, 'from' | 'to'> {
+  const { from, to, by } = request;
+  const store = new ReportStore(sqlite);
+  const goals = goalSpecs(request.goals);
+  const { rows, totals } = store.messageCounts(by, from, to);
+  const credits: Credit[] = [];
+  for (const goal of goals)
+    for (const candidate of store.conversionCandidates(goal, from, to))
+      for (const credit of attribute(goal, candidate)) if (credit.sentAt >= from && credit.sentAt < to) credits.push(credit);
+  const creditsBy = new Map<string, Credit[]>();
+  for (const c of credits) {
+    const k = creditKey(by, c);
+    creditsBy.set(k, [...(creditsBy.get(k) ?? []), c]);
+  }
+  const enrolments = by === 'sequence' || by === 'week' ? store.enrollmentCounts(by, from, to) : undefined;
+  const holdouts = by === 'sequence' ? new Map(store.holdouts(goals, from, to).map((h) => [h.sequence, h])) : undefined;
+  const goalIds = goals.map((g) => g.id);
+  const grouped = new Map(rows.map((r) => [keyString(by, keysOf(by, r.keys)), { keys: keysOf(by, r.keys), counts: r.counts }]));
+  // Groups with enrolments (or holdouts) but no message in the period still get a row.
+  for (const k of new Set([...(enrolments?.keys() ?? []), ...(holdouts?.keys() ?? [])]))
+    if (!grouped.has(k)) grouped.set(k, { keys: by === 'sequence' ? { sequence: k } : { week: k }, counts: EMPTY_COUNTS });
+  const out = [...grouped.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, g]) => {
+      const holdout = holdouts?.get(k);
+      return reportRow(g.keys, g.counts, {
+        enrolled: enrolments ? (enrolments.get(k)?.enrolled ?? 0) : null,
+        sunset: enrolments ? (enrolments.get(k)?.sunset ?? 0) : null,
+        credits: creditsBy.get(k) ?? [],
+        goalIds,
+        ...(holdout && holdout.heldOut > 0 ? { holdout } : {}),
+      });
+    });
+  let enrolled: number | null = null;
+  let sunset: number | null = null;
+  if (enrolments) {
+    enrolled = [...enrolments.values()].reduce((a, b) => a + b.enrolled, 0);
+    sunset = [...enrolments.values()].reduce((a, b) => a + b.sunset, 0);
+  }
+  return { by, goals: goalIds, rows: out, totals: reportRow({}, totals, { enrolled, sunset, credits, goalIds }) };
+}
