@@ -10,7 +10,9 @@ import { readDeliveryFiles } from './workspace/delivery-files.js';
 import { type Stores, storesFor } from './run/context.js';
 import type { Clock } from './time/clock.js';
 import { WorkspaceError } from './workspace/errors.js';
-import { databasePath, loadWorkspace, type Workspace } from './workspace/load.js';
+import { loadWorkspace, type Workspace } from './workspace/load.js';
+import { resolveDatabase } from './db/location.js';
+import { PostgresNotYetError } from './db/postgres-refusal.js';
 import type { RunDeps } from './run/run.js';
 
 /**
@@ -36,7 +38,9 @@ export function runDeps(app: App): RunDeps {
 
 export interface AppOptions {
   workspaceDir: string;
+  /** `--db` as given (a path, relative to `cwd`, or a postgres:// URL). */
   dbPath?: string;
+  cwd?: string;
   env: Record<string, string | undefined>;
   clock: Clock;
 }
@@ -70,7 +74,16 @@ export function openApp(options: AppOptions): App {
   const delivery = readDeliveryFiles(workspace);
   const problems = [...complianceProblems(workspace), ...delivery.problems];
   if (problems.length > 0) throw new WorkspaceError(problems);
-  const conn = openDatabase(options.dbPath ?? options.env.NURTURE_DB ?? databasePath(workspace));
+  const database = resolveDatabase({
+    flag: options.dbPath,
+    cwd: options.cwd ?? workspace.dir,
+    env: options.env,
+    configured: workspace.config.database,
+    workspaceDir: workspace.dir,
+  });
+  // The run, the forecast and the review pages read SQLite only so far: refuse, never fall back to a file.
+  if (database.location.kind === 'postgres') throw new PostgresNotYetError(database);
+  const conn = openDatabase(database.location.path);
   let mailer: Mailer | undefined;
   return {
     workspace,

@@ -20,6 +20,7 @@ import { serveCommand } from './commands/serve.js';
 import { workerCommand } from './commands/worker.js';
 import { registerLeadCommands } from './lead-commands.js';
 import { registerExperimentCommands } from './experiment-commands.js';
+import { registerDbCommands } from './db-commands.js';
 import type { GlobalOptions } from './context.js';
 import { type CliIo, UserError } from './io.js';
 
@@ -31,17 +32,24 @@ export const EXIT_USAGE = 2;
  * Runs the CLI in process: parses argv, runs one command, returns the exit status. Global
  * options (--workspace, --db, --json) work before or after the command.
  */
+/** `leads import` for the command `nurture leads import`. */
+function commandPath(cmd: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c?.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let status = EXIT_OK;
   const program = new Command('nurture')
     .description('Nurture: plan and send B2B nurture sequences that respect consent, caps and time zones.')
     .option('--workspace <dir>', 'workspace directory (default: current directory)')
-    .option('--db <path>', 'SQLite database (default: from nurture.yaml, .nurture/nurture.db)')
+    .option('--db <path|url>', 'SQLite file or postgres:// URL (default: NURTURE_DATABASE_URL, else nurture.yaml, else .nurture/nurture.db)')
     .option('--json', 'machine-readable output on stdout')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: (s) => io.stdout(s.trimEnd()), writeErr: (s) => io.stderr(s.trimEnd()) });
-  const globals = (cmd: Command): GlobalOptions => cmd.optsWithGlobals() as GlobalOptions;
+  const globals = (cmd: Command): GlobalOptions => ({ ...(cmd.optsWithGlobals() as GlobalOptions), command: commandPath(cmd) });
   const act =
     (fn: (...args: never[]) => Promise<number> | number) =>
     async (...args: unknown[]) => {
@@ -73,6 +81,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     );
   registerLeadCommands(leads, io, globals, act);
   registerExperimentCommands(program, io, globals, act);
+  registerDbCommands(program, io, globals, act);
 
   const events = program.command('events').description('engagement and lifecycle events');
   events

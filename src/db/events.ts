@@ -109,10 +109,10 @@ export class EventStore {
   }
 }
 
-type EventTuple = [number, EventType, number, string, string];
+export type EventTuple = [number, EventType, number, string, string];
 
 /** Properties are parsed only when there are some: most events have none, and JSON.parse is the cost. */
-function groupByLead(rows: readonly EventTuple[]): Map<number, ScoredEvent[]> {
+export function groupByLead(rows: readonly EventTuple[]): Map<number, ScoredEvent[]> {
   const out = new Map<number, ScoredEvent[]>();
   for (const [leadId, type, at, url, properties] of rows) {
     let list = out.get(leadId);

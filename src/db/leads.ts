@@ -61,7 +61,7 @@ const PROFILE_COLUMNS = [
 const GIVEN_BEFORE = `(zone_source = 'given' OR (zone_source IS NULL AND timezone <> ''))`;
 
 /** What a LeadRow is read from, in the order `toLeadRow` reads it (rows are read raw: no per-row key objects). */
-const LEAD_COLUMNS = `id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes,
+export const LEAD_COLUMNS = `id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes,
   suppressed_reason, score, stage, fit_score, engagement_score, paused_at, paused_until`;
 
 export class LeadStore {
@@ -305,7 +305,7 @@ export class LeadStore {
 }
 
 /** A row of LEAD_COLUMNS. */
-type RawLead = [
+export type RawLead = [
   id: number,
   email: string,
   firstName: string,
@@ -349,7 +349,7 @@ export function leadColumns<C extends string>(
   };
 }
 
-function toLeadRow(r: RawLead): LeadRow {
+export function toLeadRow(r: RawLead): LeadRow {
   const row: LeadRow = {
     ...leadColumns(r),
     suppressedReason: r[11],

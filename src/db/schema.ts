@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Instants are stored as epoch milliseconds (integers): compact, sortable, zone-free. */
 
@@ -163,16 +163,43 @@ export const sends = sqliteTable(
   ],
 );
 
-export const runs = sqliteTable('runs', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  at: integer('at').notNull(),
-  startedAt: integer('started_at').notNull(),
-  finishedAt: integer('finished_at'),
-  dryRun: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
-  status: text('status', { enum: ['running', 'finished', 'failed'] }).notNull(),
-  counts: text('counts').notNull().default('{}'),
-  error: text('error'),
-});
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: integer('at').notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at'),
+    dryRun: integer('dry_run', { mode: 'boolean' }).notNull().default(false),
+    status: text('status', { enum: ['running', 'finished', 'failed'] }).notNull(),
+    counts: text('counts').notNull().default('{}'),
+    error: text('error'),
+    /** The tick a batch store's run was elected for (null for runs of `nurture run` today). */
+    tickAt: integer('tick_at'),
+  },
+  (t) => [uniqueIndex('runs_tick_at').on(t.tickAt)],
+);
+
+/**
+ * A tick's leads cut into id ranges (afterId, lastId]: the store's unit of claiming and planning.
+ * A batch is `pending` until the transaction that planned it commits and marks it `planned`.
+ */
+export const runBatches = sqliteTable(
+  'run_batches',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => runs.id),
+    batchNo: integer('batch_no').notNull(),
+    afterId: integer('after_id').notNull(),
+    lastId: integer('last_id').notNull(),
+    status: text('status', { enum: ['pending', 'planned'] }).notNull().default('pending'),
+    workerId: integer('worker_id'),
+    leads: integer('leads').notNull().default(0),
+    plannedAt: integer('planned_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.batchNo] })],
+);
 
 /** One row while a run holds the database; a second run refuses to start. */
 export const runLock = sqliteTable('run_lock', {

@@ -1,4 +1,5 @@
-import type { BatchPlan, PlanWrite } from './batch-plan.js';
+import type { PlanWrite } from './batch-plan.js';
+import type { PlanRows } from '../store/types.js';
 import type { Stores } from './context.js';
 
 export interface WrittenPlan {
@@ -15,7 +16,7 @@ export const enrollmentKey = (leadId: number, sequenceId: string) => `${leadId}:
  * enrolments and their dropped touches, the planned rows and the scores. The caller holds the
  * transaction, so a batch is recorded whole or not at all.
  */
-export function writePlan(stores: Stores, plan: BatchPlan, now: number, runId: number): WrittenPlan {
+export function writePlan(stores: Stores, plan: Omit<PlanRows, 'leads'>, now: number, runId: number): WrittenPlan {
   const { outbox } = stores;
   const enrollmentIds = new Map<string, number>();
   for (const e of plan.enrolls)

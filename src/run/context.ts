@@ -1,10 +1,10 @@
 import type { Connection } from '../db/connection.js';
 import { EventStore } from '../db/events.js';
 import { type LeadRow, LeadStore } from '../db/leads.js';
-import { Outbox, type StoredEnrollment, type StoredSend } from '../db/outbox.js';
+import { Outbox } from '../db/outbox.js';
+import { assembleLoadedLeads, type LoadedLead } from './loaded-leads.js';
 import { PlanStateReader } from '../db/plan-state.js';
 import { RunStore } from '../db/runs.js';
-import type { SavedScore } from '../db/scores.js';
 import type { Allocations } from '../domain/experiments/types.js';
 import { readSendTimeCounts } from '../db/send-time-counts.js';
 import { SendTimeModel } from '../domain/send-time/model.js';
@@ -66,13 +66,7 @@ export function planContext(workspace: PlanRules, sqlite?: Database): PlanContex
   };
 }
 
-export interface LoadedLead {
-  state: LeadState;
-  /** The scores and stage saved before this pass. */
-  saved: SavedScore;
-  enrollments: StoredEnrollment[];
-  sends: StoredSend[];
-}
+export type { LoadedLead };
 
 /**
  * Streams every lead with its events, enrolments and sends, `batchSize` leads at a time (keyset
@@ -128,30 +122,12 @@ export function leadsByIds(stores: Stores, ids: readonly number[]): LoadedLead[]
 function loadLeads(stores: Stores, leads: LeadRow[]): LoadedLead[] {
   const first = leads[0]!.id;
   const last = leads[leads.length - 1]!.id;
-  const events = stores.events.forLeadRange(first, last);
-  const enrollments = stores.outbox.enrollmentsForLeadRange(first, last);
-  const sends = stores.outbox.sendsForLeadRange(first, last);
-  return leads.map((lead) => {
-    const leadEnrollments = enrollments.get(lead.id) ?? [];
-    const leadSends = sends.get(lead.id) ?? [];
-    return {
-      saved: lead.saved,
-      enrollments: leadEnrollments,
-      sends: leadSends,
-      state: {
-        profile: lead,
-        events: events.get(lead.id) ?? [],
-        enrollments: leadEnrollments.map((e) => ({ ...e })),
-        sends: leadSends.map((s) => ({
-          sequenceId: s.sequenceId,
-          stepId: s.stepId,
-          status: s.status,
-          at: s.at,
-        })),
-        suppressed: lead.suppressedReason !== null,
-      },
-    };
-  });
+  return assembleLoadedLeads(
+    leads,
+    stores.events.forLeadRange(first, last),
+    stores.outbox.enrollmentsForLeadRange(first, last),
+    stores.outbox.sendsForLeadRange(first, last),
+  );
 }
 
 /**

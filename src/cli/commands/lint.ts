@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase } from '../../db/connection.js';
+import { describeLocation, resolveDatabase } from '../../db/location.js';
 import { leadsByCountry } from '../../db/country-counts.js';
 import { emptyCounts } from '../../db/empty-fields.js';
 import { emptyValueWarnings, unguardedUses } from '../../workspace/empty-values.js';
@@ -10,7 +11,7 @@ import { complianceProblems } from '../../mail/compliance.js';
 import { WorkspaceError } from '../../workspace/errors.js';
 import { deliveryWarnings, readDeliveryFiles } from '../../workspace/delivery-files.js';
 import { lintWorkspace } from '../../workspace/lint.js';
-import { databasePath, loadWorkspace, type Workspace } from '../../workspace/load.js';
+import { CONFIG_FILE, loadWorkspace, type Workspace } from '../../workspace/load.js';
 import { overlapWarnings } from '../../domain/conditions/overlaps.js';
 import { openReader } from '../../db/connection.js';
 import { audienceOverlaps } from '../../run/overlaps.js';
@@ -65,9 +66,18 @@ export function lintCommand(io: CliIo, globals: GlobalOptions): number {
   return 0;
 }
 
+/** The database lint reads leads from, chosen as every command chooses it. */
+function lintDatabase(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
+  return resolveDatabase({ flag: globals.db, cwd: io.cwd, env: io.env, configured: workspace.config.database, workspaceDir: workspace.dir })
+    .location;
+}
+
 /** Warnings about the leads themselves (holiday data for their countries), when the database exists. */
 function leadWarnings(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
-  const path = globals.db ? resolve(io.cwd, globals.db) : (io.env.NURTURE_DB ?? databasePath(workspace));
+  const location = lintDatabase(io, globals, workspace);
+  if (location.kind === 'postgres')
+    return [{ file: CONFIG_FILE, message: `lead checks skipped: lint cannot read leads from PostgreSQL yet (${describeLocation(location)})` }];
+  const path = location.path;
   if (!existsSync(path)) return [];
   const conn = openDatabase(path);
   try {
@@ -88,8 +98,9 @@ function leadWarnings(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
  * how many a higher-priority sequence takes first (a read-only pass; lint never writes).
  */
 function leadOverlaps(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
-  const path = databasePath(workspace, globals.db ? resolve(io.cwd, globals.db) : undefined);
-  if (path.startsWith('postgres') || !existsSync(path)) return undefined;
+  const location = lintDatabase(io, globals, workspace);
+  if (location.kind === 'postgres' || !existsSync(location.path)) return undefined;
+  const path = location.path;
   let sqlite: ReturnType<typeof openReader>;
   try {
     sqlite = openReader(path);

@@ -1,0 +1,112 @@
+import type pg from 'pg';
+import type { PlanWrite } from '../../run/batch-plan.js';
+import type { PlanRows, WrittenBatch } from '../types.js';
+import { recordScoresPg } from './scores.js';
+
+const key = (leadId: number, sequenceId: string) => `${leadId}:${sequenceId}`;
+
+/**
+ * run/batch-write.ts's writePlan on PostgreSQL, in the caller's transaction and in the same
+ * order (enrolments, ended enrolments and their dropped touches, planned rows, scores), with one
+ * statement per kind of row instead of one per row. A planned row whose time and reason did not
+ * change is not rewritten (`IS DISTINCT FROM`): an unchanged hourly rerun leaves no dead tuples.
+ */
+export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch> {
+  const enrollmentIds = new Map<string, number>();
+  if (plan.enrolls.length > 0) {
+    const { rows } = await client.query<{ id: number; leadId: number; sequenceId: string }>(
+      `INSERT INTO enrollments (lead_id, sequence_id, status, enrolled_at, reason, entry_reason, run_id)
+         SELECT l, s, 'active', $4, r, r, $5 FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS u(l, s, r, n) ORDER BY n
+         RETURNING id, lead_id AS "leadId", sequence_id AS "sequenceId"`,
+      [plan.enrolls.map((e) => e.leadId), plan.enrolls.map((e) => e.sequenceId), plan.enrolls.map((e) => e.reason), now, runId],
+    );
+    for (const r of rows) enrollmentIds.set(key(r.leadId, r.sequenceId), r.id);
+  }
+  const idOf = (w: { leadId: number; sequenceId: string; enrollmentId: number }) =>
+    w.enrollmentId || enrollmentIds.get(key(w.leadId, w.sequenceId))!;
+
+  if (plan.ends.length > 0) {
+    const ends = [plan.ends.map(idOf), plan.ends.map((e) => e.status), plan.ends.map((e) => e.reason)];
+    await client.query(
+      `UPDATE enrollments e SET status = u.st, ended_at = $4, reason = u.r
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, st, r) WHERE e.id = u.id AND e.status = 'active'`,
+      [...ends, now],
+    );
+    await client.query(
+      `UPDATE sends s SET status = 'skipped', reason = 'enrolment ' || u.st || ': ' || u.r, updated_at = $4
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, st, r) WHERE s.enrollment_id = u.id AND s.status = 'planned'`,
+      [...ends, now],
+    );
+  }
+
+  if (plan.stepSkips.length > 0) await skipStepsPg(client, plan.stepSkips.map((p) => ({ ...p, id: idOf(p) })), now, runId);
+
+  // One statement may not update a row twice: the last plan of an (enrolment, step) wins, as it does row by row.
+  const plans = new Map<string, PlanWrite & { id: number }>();
+  for (const p of plan.plans) plans.set(`${idOf(p)}:${p.stepId}`, { ...p, id: idOf(p) });
+  if (plans.size > 0) {
+    const list = [...plans.values()];
+    await client.query(
+      `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
+         SELECT e, l, sq, st, f, 'planned', p, d, r, '', $9, $10
+           FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
+             AS u(e, l, sq, st, f, p, d, r)
+         ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
+           reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
+         WHERE sends.status = 'planned'
+           AND (sends.planned_at, sends.due_at, sends.reason) IS DISTINCT FROM (excluded.planned_at, excluded.due_at, excluded.reason)`,
+      [
+        list.map((p) => p.id),
+        list.map((p) => p.leadId),
+        list.map((p) => p.sequenceId),
+        list.map((p) => p.stepId),
+        list.map((p) => p.force),
+        list.map((p) => p.plannedAt),
+        list.map((p) => p.dueAt),
+        list.map((p) => p.reason),
+        runId,
+        now,
+      ],
+    );
+  }
+  if (plan.scores.length > 0) await recordScoresPg(client, plan.scores, now, { cause: 'run', minDelta: 1 });
+
+  let sendIds: number[] = [];
+  if (plan.sends.length > 0) {
+    const wanted = plan.sends.map(({ write }) => ({ e: idOf(write), step: write.stepId }));
+    const { rows } = await client.query<{ id: number; e: number; step: string }>(
+      `SELECT s.id, s.enrollment_id AS e, s.step_id AS step FROM sends s
+         JOIN unnest($1::bigint[], $2::text[]) AS u(e, step) ON s.enrollment_id = u.e AND s.step_id = u.step`,
+      [wanted.map((w) => w.e), wanted.map((w) => w.step)],
+    );
+    const ids = new Map(rows.map((r) => [`${r.e}:${r.step}`, r.id]));
+    sendIds = wanted.map((w) => ids.get(`${w.e}:${w.step}`)!);
+  }
+  return { enrollmentIds, sendIds };
+}
+
+/** Outbox.skipStep for many steps: recorded skipped with the reason (a planned row becomes skipped; others stay). */
+async function skipStepsPg(client: pg.PoolClient, steps: readonly (PlanWrite & { id: number })[], now: number, runId: number): Promise<void> {
+  const last = new Map<string, PlanWrite & { id: number }>();
+  for (const p of steps) last.set(`${p.id}:${p.stepId}`, p);
+  const list = [...last.values()];
+  await client.query(
+    `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
+       SELECT e, l, sq, st, f, 'skipped', p, p, r, '', $8, $9
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[]) AS u(e, l, sq, st, f, p, r)
+       ON CONFLICT (enrollment_id, step_id) DO UPDATE SET status = 'skipped', reason = excluded.reason,
+         run_id = excluded.run_id, updated_at = excluded.updated_at
+       WHERE sends.status = 'planned'`,
+    [
+      list.map((p) => p.id),
+      list.map((p) => p.leadId),
+      list.map((p) => p.sequenceId),
+      list.map((p) => p.stepId),
+      list.map((p) => p.force),
+      list.map((p) => p.plannedAt),
+      list.map((p) => p.reason),
+      runId,
+      now,
+    ],
+  );
+}

@@ -1,0 +1,67 @@
+import type pg from 'pg';
+import type { UncertainSend } from '../../db/outbox.js';
+import type { SendClaim, SendOutcome } from '../types.js';
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+/**
+ * Outbox.claim on PostgreSQL for many touches in one statement: each row is claimed only if it is
+ * still planned (or backing off and due) and its lead may still be mailed at this moment.
+ */
+export async function claimSendsPg(
+  db: Queryable,
+  claims: readonly SendClaim[],
+  allowedConsents: readonly string[],
+  runId: number,
+  now: number,
+): Promise<number[]> {
+  if (claims.length === 0) return [];
+  const { rows } = await db.query<{ id: number }>(
+    `UPDATE sends s SET status = 'sending', attempts = s.attempts + 1, ref = u.ref, run_id = $4, sent_at = $5, updated_at = $5
+       FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS u(id, lead_id, ref)
+      WHERE s.id = u.id AND (s.status = 'planned' OR (s.status = 'failed' AND s.planned_at <= $5))
+        AND EXISTS (SELECT 1 FROM leads l WHERE l.id = u.lead_id AND l.suppressed_reason IS NULL AND l.consent = ANY($6::text[])
+          AND (l.paused_at IS NULL OR l.paused_until <= $5))
+      RETURNING s.id`,
+    [claims.map((c) => c.sendId), claims.map((c) => c.leadId), claims.map((c) => c.ref), runId, now, allowedConsents],
+  );
+  const claimed = new Set(rows.map((r) => r.id));
+  return claims.filter((c) => claimed.has(c.sendId)).map((c) => c.sendId);
+}
+
+/** Outbox.markSent / markFailed / release on PostgreSQL, grouped: one statement per kind, one transaction. */
+export async function recordOutcomesPg(client: pg.PoolClient, outcomes: readonly SendOutcome[], now: number): Promise<void> {
+  const sent = outcomes.filter((o): o is Extract<SendOutcome, { kind: 'sent' }> => o.kind === 'sent');
+  const refused = outcomes.filter((o): o is Extract<SendOutcome, { kind: 'failed' | 'skipped' }> => o.kind === 'failed' || o.kind === 'skipped');
+  const released = outcomes.filter((o) => o.kind === 'released');
+  if (sent.length > 0)
+    await client.query(
+      `UPDATE sends s SET status = 'sent', message_id = u.m, last_response = u.r, updated_at = $4
+         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, m, r) WHERE s.id = u.id AND s.status = 'sending'`,
+      [sent.map((o) => o.sendId), sent.map((o) => o.messageId), sent.map((o) => o.response), now],
+    );
+  if (refused.length > 0)
+    await client.query(
+      `UPDATE sends s SET status = u.st, sent_at = NULL, planned_at = u.retry, last_response = u.resp, reason = u.reason, updated_at = $6
+         FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u(id, st, retry, resp, reason)
+        WHERE s.id = u.id AND s.status = 'sending'`,
+      [refused.map((o) => o.sendId), refused.map((o) => o.kind), refused.map((o) => o.retryAt), refused.map((o) => o.response), refused.map((o) => o.reason), now],
+    );
+  if (released.length > 0)
+    await client.query(
+      `UPDATE sends SET status = CASE WHEN attempts > 1 THEN 'failed' ELSE 'planned' END, attempts = attempts - 1,
+          ref = CASE WHEN attempts > 1 THEN ref ELSE '' END, sent_at = NULL, updated_at = $2
+        WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
+      [released.map((o) => o.sendId), now],
+    );
+}
+
+/** Outbox.uncertain on PostgreSQL. */
+export async function uncertainPg(db: Queryable): Promise<UncertainSend[]> {
+  const { rows } = await db.query<UncertainSend>(
+    `SELECT s.id, s.lead_id AS "leadId", s.ref, s.run_id AS "runId", s.attempts, l.email, l.timezone, s.sequence_id AS "sequenceId",
+       s.step_id AS "stepId", s.force, s.sent_at AS "claimedAt"
+     FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.status = 'sending' ORDER BY s.id`,
+  );
+  return rows;
+}
