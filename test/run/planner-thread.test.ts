@@ -74,7 +74,7 @@ describe('planning in a worker thread', () => {
         reports.threaded.push(await runOnce(runDeps(threaded.app), { ...options, planThread: 'wait' }));
       }
     }
-  }, 120_000);
+  }, 300_000);
 
   afterAll(() => {
     inProcess?.cleanup();
