@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DETECTABLE_LIFT } from '../../src/domain/experiments/decide.js';
 import { alwaysValidP, logMixtureRatio } from '../../src/domain/experiments/msprt.js';
-import { powerAt, sendsForPower } from '../../src/domain/experiments/power.js';
+import { dayReached, powerAt, sendsForPower } from '../../src/domain/experiments/power.js';
 import { config, simulateExperiment } from './simulate.js';
 
 /**
@@ -87,5 +87,15 @@ describe('guardrails', () => {
     }
     // Two arms, each checked against the other: at most 2 × alpha.
     expect(stopped / 200).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe("the power forecast's date", () => {
+  it('counts the projected sends day by day, then goes on at their average pace', () => {
+    expect(dayReached(100, 300, [50, 50, 50, 50, 50])).toBe(4);
+    expect(dayReached(300, 300, [])).toBe(0);
+    // 250 in the 5 projected days, 250 more at 50 a day: 5 more days.
+    expect(dayReached(0, 500, [50, 50, 50, 50, 50])).toBe(10);
+    expect(dayReached(0, 500, [0, 0, 0])).toBeUndefined();
   });
 });

@@ -89,8 +89,10 @@ export function calendarFor(app: App, options: CalendarOptions): Promise<Forecas
 }
 
 export function toCsv(result: Forecast): string {
-  const header = ['at', 'lead', 'sequence', 'step', 'force', 'zone', 'reason'];
-  const rows = result.items.map((i) => [i.at, i.lead, i.sequence, i.step, i.force, i.zone, i.reason ?? '']);
+  // A variant column when some step has variants (README "Experiments").
+  const variants = result.items.some((i) => i.variant !== undefined);
+  const header = ['at', 'lead', 'sequence', 'step', 'force', 'zone', 'reason', ...(variants ? ['variant'] : [])];
+  const rows = result.items.map((i) => [i.at, i.lead, i.sequence, i.step, i.force, i.zone, i.reason ?? '', ...(variants ? [i.variant ?? ''] : [])]);
   return [header, ...rows].map((r) => csvLine(r)).join('\n');
 }
 
@@ -110,7 +112,7 @@ export function toTable(result: Forecast): string {
     out.push(
       table(
         ['local time', 'lead', 'sequence', 'step', 'force'],
-        items.map((i) => [`${i.at.slice(11, 16)} ${i.zone}`, i.lead, i.sequence, i.step, i.force]),
+        items.map((i) => [`${i.at.slice(11, 16)} ${i.zone}`, i.lead, i.sequence, i.variant ? `${i.step} (${i.variant})` : i.step, i.force]),
       ),
     );
     out.push('');
