@@ -205,9 +205,10 @@ export const configSchema = strict({
     map: z.record(z.string(), z.string()).default({}),
     preset: oneOf(PRESET_IDS).optional(),
   }).prefault({}),
+  /** README "Send-time optimisation". */
+  sendTime: sendTimeSchema.optional(),
   goals: goalsSchema,
   holdout: holdoutSchema.optional(),
-  sendTime: sendTimeSchema.optional(),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(
