@@ -212,11 +212,12 @@ export const configSchema = strict({
     map: z.record(z.string(), z.string()).default({}),
     preset: oneOf(PRESET_IDS).optional(),
   }).prefault({}),
+  /** README "Send-time optimisation". */
+  sendTime: sendTimeSchema.optional(),
   goals: goalsSchema,
   holdout: holdoutSchema.optional(),
   /** `emptyShare`: lint warns on an unguarded template value empty for more than this share of the leads. */
   lint: strict({ emptyShare: z.number().min(0).max(1).default(0.2) }).prefault({}),
-  sendTime: sendTimeSchema.optional(),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(

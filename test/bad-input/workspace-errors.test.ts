@@ -61,6 +61,18 @@ const BREAKAGES: Breakage[] = [
     expected: ['nurture.yaml:21: YAML syntax: Map keys must be unique'],
   },
   {
+    name: 'send-time settings that are not what they should be',
+    file: 'nurture.yaml',
+    from: 'minGap: PT36H',
+    to: 'minGap: PT36H\nsendTime: { optimize: yes please, maxDelay: P1M, explore: 80%, holdout: 10% , hold: 5% }',
+    expected: [
+      'nurture.yaml:21: sendTime.optimize: expected true or false',
+      'nurture.yaml:21: sendTime.maxDelay: "P1M" is not a send-time delay (expected whole business days such as P1D, at most P10D, or hours such as PT4H)',
+      'nurture.yaml:21: sendTime.explore: "80%" is not a share of sends (expected e.g. 10%, at most 50%)',
+      'nurture.yaml:21: sendTime.hold: unknown key "hold" (allowed: optimize, maxDelay, explore, holdout)',
+    ],
+  },
+  {
     name: 'an unknown time zone in nurture.yaml',
     file: 'nurture.yaml',
     from: 'timezone: America/New_York',

@@ -9,6 +9,7 @@ import { type App, openApp } from '../../src/app.js';
 import type { SendTimeSection } from '../../src/report/send-time.js';
 import type { TouchItem } from '../../src/run/items.js';
 import { createWebApp } from '../../src/web/app.js';
+import { leadPage } from '../../src/web/pages/lead.js';
 import { serve } from '../../src/web/server.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
@@ -99,7 +100,7 @@ describe('send-time optimisation over two weeks of hourly runs, real SMTP and th
       seen = sink.messages.length;
     }
     clock.set(DAY0 + DAYS * 24 * HOUR);
-  }, 300_000);
+  }, 600_000);
 
   afterAll(async () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -156,11 +157,13 @@ describe('send-time optimisation over two weeks of hourly runs, real SMTP and th
     expect(table.stdout).toMatch(/lift\s+│?.*pts/);
   });
 
-  it('explain names the send-time rule of the next touch', async () => {
+  it('explain and the lead page name the send-time rule of the next touch', async () => {
     const leads = db.prepare("SELECT l.email FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.status = 'planned' AND s.reason LIKE '%send-time: %' LIMIT 1").all() as { email: string }[];
     expect(leads.length).toBe(1);
     const explained = await cli()('explain', leads[0]!.email);
     expect(explained.status).toBe(0);
     expect(explained.stdout).toMatch(/send-time: /);
+    const page = leadPage(app, leads[0]!.email, clock.now(), 14)!;
+    expect(page).toMatch(/class="next-reason">[^<]*send-time: /);
   });
 });
