@@ -34,6 +34,6 @@ describe('the lead page', () => {
     );
     const ana = await page('ana@brightstack.example');
     expect(ana).not.toContain('id="no-mail"');
-    expect(ana).toContain('<strong class="next-at">2026-11-23T09:00:00-05:00</strong>');
+    expect(ana).toContain('<time class="next-at" datetime="2026-11-23T09:00:00-05:00">Mon 23 Nov, 09:00 (New York)</time>');
   });
 });
