@@ -206,6 +206,8 @@ export const configSchema = strict({
   }).prefault({}),
   goals: goalsSchema,
   holdout: holdoutSchema.optional(),
+  /** `emptyShare`: lint warns on an unguarded template value empty for more than this share of the leads. */
+  lint: strict({ emptyShare: z.number().min(0).max(1).default(0.2) }).prefault({}),
   schedule: strict({ every: durationSchema }).default({ every: 'PT1H' }),
   salesCycles: z
     .array(

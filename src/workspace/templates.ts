@@ -169,7 +169,8 @@ function parseEmailFile(file: string, text: string, problems: WorkspaceProblem[]
     file,
     ...front.data,
     body: normalized.slice(match[0].length),
-    bodyLine: match[0].split('\n').length - (match[0].endsWith('\n') ? 1 : 0),
+    // The body starts on the line after the closing ---: one more than the newlines before it.
+    bodyLine: match[0].split('\n').length,
   };
 }
 

@@ -39,7 +39,7 @@ describe('nurture lint on a workspace with many problems', () => {
       sequences/evaluators.yaml:9: steps[1].wait: "3x" is not a duration (expected e.g. P3D, PT36H)
       sequences/new-signups.yaml:9: steps[1].wait: required, but missing (expected an ISO 8601 duration, e.g. P3D, PT36H)
       sequences/new-signups.yaml:9: steps[1].wiat: unknown key "wiat" (did you mean "wait"?) (allowed: id, force, template, wait, when, unless, else, goto, content)
-      templates/push-messy-data.hbs:5: unknown template variable "lead.favouriteColour" (known: lead.firstName, lead.company, sender.name, links.unsubscribe, … see README)"
+      templates/push-messy-data.hbs:6: unknown template variable "lead.favouriteColour" (known: lead.firstName, lead.company, sender.name, links.unsubscribe, … see README)"
     `);
   });
 
@@ -56,7 +56,7 @@ describe('nurture lint on a workspace with many problems', () => {
       { file: 'sequences/evaluators.yaml', line: 9, field: 'steps[1].wait' },
       { file: 'sequences/new-signups.yaml', line: 9, field: 'steps[1].wait' },
       { file: 'sequences/new-signups.yaml', line: 9, field: 'steps[1].wiat' },
-      { file: 'templates/push-messy-data.hbs', line: 5, field: undefined },
+      { file: 'templates/push-messy-data.hbs', line: 6, field: undefined },
     ]);
   });
 

@@ -43,7 +43,7 @@ const BREAKAGES: Breakage[] = [
     from: '<p>{{> greeting}}</p>\n',
     to: '<p>{{> greeting}}</p>\n<p>Your colour: {{lead.favouriteColour}}</p>\n',
     expected: [
-      'templates/push-messy-data.hbs:5: unknown template variable "lead.favouriteColour" (known: lead.firstName, lead.company, sender.name, links.unsubscribe, … see README)',
+      'templates/push-messy-data.hbs:6: unknown template variable "lead.favouriteColour" (known: lead.firstName, lead.company, sender.name, links.unsubscribe, … see README)',
     ],
   },
   {

@@ -44,7 +44,7 @@ describe('crashes and concurrent runs', () => {
     const run = nurtureChild(ws.dir, sink.url, ['run', '--at', AT]);
     children.push(run);
 
-    const transfer = await within(held.promise, 15_000, `the first message to reach the sink (run stderr: ${run.stderr()})`);
+    const transfer = await within(held.promise, 30_000, `the first message to reach the sink (run stderr: ${run.stderr()})`);
     const inFlight = transfer.to[0]!;
     run.process.kill('SIGKILL');
     expect(await within(run.exited, 5_000, 'the killed run to exit')).toEqual({ code: null, signal: 'SIGKILL' });
@@ -120,7 +120,7 @@ describe('crashes and concurrent runs', () => {
     const b = nurtureChild(ws.dir, sink.url, ['run', '--at', AT, '--json']);
     children.push(a, b);
     void Promise.race([a.exited, b.exited]).then(() => firstExit.resolve());
-    const [exitA, exitB] = await within(Promise.all([a.exited, b.exited]), 15_000, 'both runs to exit');
+    const [exitA, exitB] = await within(Promise.all([a.exited, b.exited]), 45_000, 'both runs to exit');
     await sink.settled();
 
     const outcomes = [

@@ -3,6 +3,8 @@ import { resolve } from 'node:path';
 import { openDatabase } from '../../db/connection.js';
 import { describeLocation, resolveDatabase } from '../../db/location.js';
 import { leadsByCountry } from '../../db/country-counts.js';
+import { emptyCounts } from '../../db/empty-fields.js';
+import { emptyValueWarnings, unguardedUses } from '../../workspace/empty-values.js';
 import { holidayCoverageWarnings } from '../../workspace/holiday-coverage.js';
 import { FORCES } from '../../domain/types.js';
 import { complianceProblems } from '../../mail/compliance.js';
@@ -80,7 +82,12 @@ function leadWarnings(io: CliIo, globals: GlobalOptions, workspace: Workspace) {
   const conn = openDatabase(path);
   try {
     const year = new Date(io.clock.now()).getUTCFullYear();
-    return holidayCoverageWarnings(workspace, leadsByCountry(conn.sqlite), year);
+    const uses = unguardedUses(workspace.templates);
+    const counts = emptyCounts(conn.sqlite, uses.map((u) => u.name));
+    return [
+      ...holidayCoverageWarnings(workspace, leadsByCountry(conn.sqlite), year),
+      ...emptyValueWarnings(uses, counts, workspace.config.lint.emptyShare),
+    ];
   } finally {
     conn.close();
   }
