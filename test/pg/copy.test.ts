@@ -24,6 +24,11 @@ describe.runIf(PG_TESTS)('nurture db copy --to postgres://…', () => {
     expect((await cli('leads', 'import', 'examples/leads.csv')).status).toBe(0);
     expect((await cli('events', 'import', 'examples/events.csv', '--at', AT)).status).toBe(0);
     expect((await cli('run', '--at', AT)).status).toBe(0);
+    // What experiments add (a decision, a touch's variant) is copied like the rest.
+    const source = new Database(join(ws.dir, '.nurture', 'nurture.db'));
+    source.prepare(`INSERT INTO experiment_decisions (experiment, outcome, decided_at, concluded_at) VALUES ('new-signups/pain', '{"kind":"winner","variant":"b"}', ?, NULL)`).run(Date.parse(AT));
+    expect(source.prepare(`UPDATE sends SET variant = 'b' WHERE id = (SELECT min(id) FROM sends)`).run().changes).toBe(1);
+    source.close();
 
     const url = await cluster.createDatabase('copy');
     const copied = await cli('db', 'copy', '--to', url, '--json');
@@ -33,6 +38,7 @@ describe.runIf(PG_TESTS)('nurture db copy --to postgres://…', () => {
     const byTable = new Map(report.tables.map((t) => [t.table, t.rows]));
     expect(byTable.get('leads')).toBe(300);
     expect(byTable.get('sends')).toBeGreaterThan(0);
+    expect(byTable.get('experiment_decisions')).toBe(1);
     expect(report.tables.findIndex((t) => t.table === 'leads')).toBeLessThan(report.tables.findIndex((t) => t.table === 'events'));
 
     const sqlite = new Database(join(ws.dir, '.nurture', 'nurture.db'), { readonly: true });
@@ -59,6 +65,22 @@ describe.runIf(PG_TESTS)('nurture db copy --to postgres://…', () => {
     const again = await cli('db', 'copy', '--to', url);
     expect(again.status).toBe(1);
     expect(again.stderr).toContain(`db copy to ${url}: the target is not empty: `);
+  });
+
+  it('refuses a target that lacks a column of the source, naming it', async () => {
+    const cli = cliIn(ws.dir, new TestClock(Date.parse(AT)));
+    const url = await cluster.createDatabase('behind');
+    expect((await cli('db', 'migrate', '--db', url)).status).toBe(0);
+    const pool = openPool(url, 1);
+    try {
+      await pool.query('DROP INDEX sends_variant');
+      await pool.query('ALTER TABLE sends DROP COLUMN variant');
+    } finally {
+      await pool.end();
+    }
+    const copied = await cli('db', 'copy', '--to', url);
+    expect(copied.status).toBe(1);
+    expect(copied.stderr).toContain(`db copy to ${url}: column sends.variant has no counterpart in PostgreSQL`);
   });
 
   it('says what is wrong with --to and with a PostgreSQL source', async () => {

@@ -10,6 +10,9 @@ import { WORKER_LOCK_CLASS } from '../../src/db/status.js';
 import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
+/** Tables only PostgreSQL has (src/db/pg/schema.ts, at the end). */
+const PG_ONLY_TABLES = ['workers'];
+
 const PG_LATEST = migrationJournal(PG_MIGRATIONS_DIR).at(-1)!.tag;
 
 describe.runIf(PG_TESTS)('PostgreSQL schema and migrations', () => {
@@ -39,36 +42,69 @@ describe.runIf(PG_TESTS)('PostgreSQL schema and migrations', () => {
     }
   });
 
-  it('mirrors every table and index of the SQLite schema', async () => {
+  it('mirrors every table, column and index of the SQLite schema, both ways', async () => {
     const url = await cluster.createDatabase('mirror');
     const pool = openPool(url);
     const file = `${workspace.dir}/mirror.db`;
     try {
       await migratePostgres(pool);
-      const sqlite = openDatabase(file);
-      const names = (type: string) =>
-        (sqlite.sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'`).all(type) as { name: string }[])
-          .map((r) => r.name)
-          .sort();
-      const sqliteTables = names('table');
-      const sqliteIndexes = names('index');
-      sqlite.close();
-      const tables = (await pool.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'`)).rows.map((r) => r.t);
-      const indexes = (await pool.query<{ i: string }>(`SELECT indexname AS i FROM pg_indexes WHERE schemaname = 'public'`)).rows.map((r) => r.i);
-      expect(tables).toEqual(expect.arrayContaining(sqliteTables));
-      expect(indexes).toEqual(expect.arrayContaining(sqliteIndexes));
-      // Columns too: same names, table by table.
+      openDatabase(file).close();
+      const sqlite = new Database(file, { readonly: true });
+      const sqliteTables = (
+        sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations'`).all() as { name: string }[]
+      )
+        .map((r) => r.name)
+        .sort();
+      // Each table's columns (name, NOT NULL, has a default) and indexes (name, unique, columns, partial).
+      const sqliteShape = (table: string) => ({
+        table,
+        columns: (sqlite.prepare(`SELECT name, "notnull" AS required, dflt_value IS NOT NULL AS hasDefault FROM pragma_table_info(?) ORDER BY name`).all(table) as {
+          name: string;
+          required: number;
+          hasDefault: number;
+        }[]).map((c) => ({ name: c.name, notNull: c.required === 1, hasDefault: c.hasDefault === 1 })),
+        indexes: (sqlite.prepare(`SELECT name, "unique", partial FROM pragma_index_list(?) WHERE origin = 'c' ORDER BY name`).all(table) as {
+          name: string;
+          unique: number;
+          partial: number;
+        }[]).map((i) => ({
+          name: i.name,
+          unique: i.unique === 1,
+          columns: (sqlite.prepare('SELECT name FROM pragma_index_info(?) ORDER BY seqno').all(i.name) as { name: string }[]).map((c) => c.name),
+          partial: i.partial === 1,
+        })),
+      });
+      const pgTables = (await pool.query<{ t: string }>(`SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)).rows.map((r) => r.t);
+      expect(pgTables.filter((t) => !PG_ONLY_TABLES.includes(t))).toEqual(sqliteTables);
+      const pgShape = async (table: string) => ({
+        table,
+        columns: (
+          await pool.query<{ name: string; notNull: boolean; hasDefault: boolean }>(
+            `SELECT column_name AS name, is_nullable = 'NO' AS "notNull", (column_default IS NOT NULL AND is_identity = 'NO') AS "hasDefault"
+               FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1 ORDER BY column_name COLLATE "C"`,
+            [table],
+          )
+        ).rows,
+        indexes: (
+          await pool.query<{ name: string; unique: boolean; columns: string[]; partial: boolean }>(
+            `SELECT i.relname AS name, x.indisunique AS unique, x.indpred IS NOT NULL AS partial,
+                array(SELECT a.attname FROM unnest(x.indkey) WITH ORDINALITY AS k(attnum, n)
+                        JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum ORDER BY k.n)::text[] AS columns
+               FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+              WHERE t.relname = $1 AND t.relnamespace = 'public'::regnamespace AND NOT x.indisprimary ORDER BY i.relname COLLATE "C"`,
+            [table],
+          )
+        ).rows.map((i) => ({ name: i.name, unique: i.unique, columns: i.columns, partial: i.partial })),
+      });
       for (const table of sqliteTables) {
-        const check = new Database(file, { readonly: true });
-        const sqliteColumns = (check.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[]).map((c) => c.name).sort();
-        check.close();
-        const pgColumns = (
-          await pool.query<{ c: string }>(`SELECT column_name AS c FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`, [table])
-        ).rows
-          .map((r) => r.c)
-          .sort();
-        expect({ table, columns: pgColumns }).toEqual({ table, columns: sqliteColumns });
+        // SQLite's integer primary key may be NULL on paper (it is the rowid); PostgreSQL's is NOT NULL.
+        const expected = sqliteShape(table);
+        const actual = await pgShape(table);
+        const keys = (sqlite.prepare(`SELECT name FROM pragma_table_info(?) WHERE pk > 0`).all(table) as { name: string }[]).map((k) => k.name);
+        expected.columns = expected.columns.map((c) => (keys.includes(c.name) ? { ...c, notNull: true } : c));
+        expect(actual).toEqual(expected);
       }
+      sqlite.close();
       // Epoch milliseconds and ids come back as numbers, as SQLite gives them.
       await pool.query(`INSERT INTO leads (email, created_at, updated_at) VALUES ('a@b.example', 1772463600123, 1772463600123)`);
       const { rows } = await pool.query('SELECT id, created_at, score FROM leads');

@@ -48,9 +48,9 @@ async function seed(h: StoreHarness): Promise<void> {
     `INSERT INTO enrollments (id, lead_id, sequence_id, status, enrolled_at, reason) VALUES (1, 2, 'welcome', 'active', ${T - 72 * HOUR}, 'stage interest')`,
   );
   await h.exec(
-    `INSERT INTO sends (id, enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, sent_at, reason, ref, attempts, updated_at) VALUES
-       (1, 1, 2, 'welcome', 'intro', 'push', 'sent', ${T - 72 * HOUR}, ${T - 72 * HOUR}, ${T - 71 * HOUR}, '', 'ref-1', 1, 0),
-       (2, 1, 2, 'welcome', 'future', 'pull', 'planned', ${T + 24 * HOUR}, ${T + 24 * HOUR}, NULL, 'wait P3D', '', 0, 0)`,
+    `INSERT INTO sends (id, enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, sent_at, reason, ref, attempts, updated_at, variant) VALUES
+       (1, 1, 2, 'welcome', 'intro', 'push', 'sent', ${T - 72 * HOUR}, ${T - 72 * HOUR}, ${T - 71 * HOUR}, '', 'ref-1', 1, 0, NULL),
+       (2, 1, 2, 'welcome', 'future', 'pull', 'planned', ${T + 24 * HOUR}, ${T + 24 * HOUR}, NULL, 'wait P3D', '', 0, 0, 'short')`,
   );
   await h.seeded();
 }
@@ -133,8 +133,9 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       ]);
       expect(two!.sends[1]).toEqual({
         id: 2, leadId: 2, enrollmentId: 1, sequenceId: 'welcome', stepId: 'future', status: 'planned', at: T + 24 * HOUR,
-        attempts: 0, plannedAt: T + 24 * HOUR, reason: 'wait P3D',
+        attempts: 0, plannedAt: T + 24 * HOUR, reason: 'wait P3D', variant: 'short',
       });
+      expect(two!.sends[0]!.variant).toBeNull();
       expect(three!.state.suppressed).toBe(true);
       expect(four!.state.profile.pause).toEqual({ since: T - HOUR, until: T + 48 * HOUR });
       expect((await claim.load(3)).length).toBe(3);
@@ -238,6 +239,36 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       expect(await h.rows(`SELECT planned_at AS "plannedAt", reason, run_id AS "runId", updated_at AS "updatedAt" FROM sends WHERE lead_id = 1`)).toEqual([
         { plannedAt: T + 26 * HOUR, reason: 'window', runId: moved.runId, updatedAt: T + 2 * HOUR },
       ]);
+    });
+
+    it('writes and loads the variant a touch carries; a planned row whose variant alone changed is rewritten', async () => {
+      const { runId } = await h.store.beginTick(T, T);
+      await h.store.layOutBatches(runId, 25);
+      const planned = await (await h.store.claimBatch(runId, null))!.commit(
+        rows({ enrolls: [enroll(1), enroll(5)], plans: [plan(1, 'intro', T + HOUR, { variant: 'a' }), plan(5, 'intro', T + HOUR)] }),
+        T,
+      );
+      const variants = `SELECT lead_id AS "leadId", variant, run_id AS "runId", updated_at AS "updatedAt" FROM sends WHERE lead_id IN (1, 5) ORDER BY lead_id`;
+      expect(await h.rows(variants)).toEqual([
+        { leadId: 1, variant: 'a', runId, updatedAt: T },
+        { leadId: 5, variant: null, runId, updatedAt: T },
+      ]);
+      const e1 = planned.enrollmentIds.get('1:welcome')!;
+      const e5 = planned.enrollmentIds.get('5:welcome')!;
+
+      const next = await h.store.beginTick(T + HOUR, T + HOUR);
+      await h.store.layOutBatches(next.runId, 25);
+      const claim = (await h.store.claimBatch(next.runId, null))!;
+      const loaded = await claim.load(25);
+      expect(loaded.find((l) => l.state.profile.id === 1)!.sends).toEqual([expect.objectContaining({ stepId: 'intro', variant: 'a' })]);
+      await claim.commit(
+        rows({ plans: [plan(1, 'intro', T + HOUR, { enrollmentId: e1, variant: 'b' }), plan(5, 'intro', T + HOUR, { enrollmentId: e5 })] }),
+        T + HOUR,
+      );
+      // (SQLite rewrites an unchanged planned row, PostgreSQL leaves it: only the variants are compared for lead 5.)
+      const after = await h.rows(variants);
+      expect(after[0]).toEqual({ leadId: 1, variant: 'b', runId: next.runId, updatedAt: T + HOUR });
+      expect(after[1]).toMatchObject({ leadId: 5, variant: null });
     });
 
     it('claims touches only for leads that may be mailed now, records outcomes grouped, lists the uncertain', async () => {

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connection.js';
@@ -37,7 +38,7 @@ const TABLES = {
   enrollments: `SELECT lead_id AS "leadId", sequence_id AS "sequenceId", status, enrolled_at AS "enrolledAt", ended_at AS "endedAt", reason,
       entry_reason AS "entryReason" FROM enrollments ORDER BY lead_id, sequence_id`,
   sends: `SELECT lead_id AS "leadId", sequence_id AS "sequenceId", step_id AS "stepId", force, status, planned_at AS "plannedAt",
-      due_at AS "dueAt", reason FROM sends ORDER BY lead_id, sequence_id, step_id`,
+      due_at AS "dueAt", reason, variant FROM sends ORDER BY lead_id, sequence_id, step_id`,
   scores: `SELECT id, score, fit_score AS fit, engagement_score AS engagement, stage, scored_at AS "scoredAt" FROM leads ORDER BY id`,
   history: `SELECT lead_id AS "leadId", at, score, fit, engagement, stage, cause FROM score_history ORDER BY lead_id, at, stage, score`,
   handoffs: `SELECT lead_id AS "leadId", at, reason, score FROM handoffs ORDER BY lead_id`,
@@ -57,6 +58,20 @@ describe.runIf(PG_TESTS)('SQLite and PostgreSQL stores plan the example data ali
   });
 
   it('leaves the same enrolments, outbox, scores, history, handoffs and batches after three ticks', async () => {
+    // The first touch of new-signups carries two variants, so the outbox compared holds variants too.
+    const sequenceFile = join(ws.dir, 'sequences', 'new-signups.yaml');
+    const original = readFileSync(sequenceFile, 'utf8');
+    const pain = '  - { id: pain,     force: push,    template: push-messy-data,           wait: P0D }';
+    expect(original).toContain(pain);
+    writeFileSync(
+      sequenceFile,
+      original.replace(
+        pain,
+        ['  - id: pain', '    force: push', '    template: push-messy-data', '    wait: P0D', '    variants:', '      - { id: a }', "      - { id: b, subject: 'Quick question' }"].join(
+          '\n',
+        ),
+      ),
+    );
     const cli = cliIn(ws.dir, new TestClock(DAY0));
     expect((await cli('leads', 'import', 'examples/leads.csv')).status).toBe(0);
     expect((await cli('events', 'import', 'examples/events.csv')).status).toBe(0);
@@ -78,6 +93,11 @@ describe.runIf(PG_TESTS)('SQLite and PostgreSQL stores plan the example data ali
         }
         const planned = conn.sqlite.prepare(`SELECT count(*) AS n FROM sends WHERE status = 'planned'`).get() as { n: number };
         expect(planned.n).toBeGreaterThan(50);
+        const arms = conn.sqlite.prepare(`SELECT variant, count(*) AS n FROM sends WHERE variant IS NOT NULL GROUP BY variant ORDER BY variant`).all();
+        expect(arms).toEqual([
+          { variant: 'a', n: expect.any(Number) },
+          { variant: 'b', n: expect.any(Number) },
+        ]);
       } finally {
         await pool.end();
       }

@@ -35,8 +35,15 @@ export async function copySqliteToPostgres(
     }[]
   ).map((t) => t.name);
   const target = await targetColumns(client);
-  for (const table of tables)
+  const columnsOf = (table: string) => (sqlite.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[]).map((c) => c.name);
+  for (const table of tables) {
     if (!target.has(table)) throw new CopyRefusedError(`table ${table} has no counterpart in PostgreSQL: run nurture db migrate with this version`);
+    const missing = columnsOf(table).filter((c) => !target.get(table)!.has(c));
+    if (missing.length > 0)
+      throw new CopyRefusedError(
+        `${missing.map((c) => `column ${table}.${c}`).join(', ')} ha${missing.length === 1 ? 's' : 've'} no counterpart in PostgreSQL: run nurture db migrate with this version`,
+      );
+  }
   for (const table of tables) {
     const { rows } = await client.query<{ n: number }>(`SELECT count(*) AS n FROM ${quote(table)}`);
     if (rows[0]!.n > 0) throw new CopyRefusedError(`the target is not empty: ${table} has ${rows[0]!.n} row(s); copy into a new database`);
@@ -46,7 +53,7 @@ export async function copySqliteToPostgres(
   await client.query('BEGIN');
   try {
     for (const table of order) {
-      const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[]).map((c) => c.name);
+      const columns = columnsOf(table);
       const booleans = columns.map((c) => target.get(table)!.get(c) === 'boolean');
       const perStatement = Math.max(1, Math.min(batchRows, Math.floor(MAX_PARAMETERS / columns.length)));
       const read = sqlite.prepare(`SELECT rowid AS __rowid, ${columns.map(quote).join(', ')} FROM ${quote(table)} WHERE rowid > ? ORDER BY rowid LIMIT ?`).raw();

@@ -149,12 +149,15 @@ export const sends = pgTable(
     lastResponse: text('last_response'),
     runId: ref('run_id'),
     updatedAt: ms('updated_at').notNull(),
+    /** The experiment variant this touch carries (domain/experiments), null for a step without variants. */
+    variant: text('variant'),
   },
   (t) => [
     uniqueIndex('sends_enrollment_step').on(t.enrollmentId, t.stepId),
     uniqueIndex('sends_ref').on(t.ref).where(sql`ref <> ''`),
     index('sends_lead').on(t.leadId, t.sentAt),
     index('sends_sending').on(t.id).where(sql`status = 'sending'`),
+    index('sends_variant').on(t.sequenceId, t.stepId, t.variant).where(sql`variant IS NOT NULL`),
   ],
 );
 
@@ -281,6 +284,15 @@ export const confirmations = pgTable(
   },
   (t) => [uniqueIndex('confirmations_lead').on(t.leadId), uniqueIndex('confirmations_ref').on(t.ref)],
 );
+
+/** A decision an experiment reached (a winner, a variant a guardrail stopped): once reached, it stays. */
+export const experimentDecisions = pgTable('experiment_decisions', {
+  experiment: text('experiment').primaryKey(),
+  outcome: text('outcome').notNull(),
+  decidedAt: ms('decided_at').notNull(),
+  /** Set when the winner was written into the sequence file (`experiments conclude`, or autoConclude). */
+  concludedAt: ms('concluded_at'),
+});
 
 /**
  * `nurture worker` processes sharing this database (PostgreSQL only): each announces itself and

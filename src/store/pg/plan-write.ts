@@ -9,7 +9,7 @@ const key = (leadId: number, sequenceId: string) => `${leadId}:${sequenceId}`;
  * run/batch-write.ts's writePlan on PostgreSQL, in the caller's transaction and in the same
  * order (enrolments, ended enrolments and their dropped touches, planned rows, scores), with one
  * statement per kind of row instead of one per row. A planned row whose time and reason did not
- * change is not rewritten (`IS DISTINCT FROM`): an unchanged hourly rerun leaves no dead tuples.
+ * change (nor its variant) is not rewritten (`IS DISTINCT FROM`): an unchanged hourly rerun leaves no dead tuples.
  */
 export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch> {
   const enrollmentIds = new Map<string, number>();
@@ -47,14 +47,15 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
   if (plans.size > 0) {
     const list = [...plans.values()];
     await client.query(
-      `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at)
-         SELECT e, l, sq, st, f, 'planned', p, d, r, '', $9, $10
-           FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[])
-             AS u(e, l, sq, st, f, p, d, r)
+      `INSERT INTO sends (enrollment_id, lead_id, sequence_id, step_id, force, status, planned_at, due_at, reason, ref, run_id, updated_at, variant)
+         SELECT e, l, sq, st, f, 'planned', p, d, r, '', $9, $10, v
+           FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::text[], $11::text[])
+             AS u(e, l, sq, st, f, p, d, r, v)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
-           reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at
+           reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at, variant = excluded.variant
          WHERE sends.status = 'planned'
-           AND (sends.planned_at, sends.due_at, sends.reason) IS DISTINCT FROM (excluded.planned_at, excluded.due_at, excluded.reason)`,
+           AND (sends.planned_at, sends.due_at, sends.reason, sends.variant)
+             IS DISTINCT FROM (excluded.planned_at, excluded.due_at, excluded.reason, excluded.variant)`,
       [
         list.map((p) => p.id),
         list.map((p) => p.leadId),
@@ -66,6 +67,7 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
         list.map((p) => p.reason),
         runId,
         now,
+        list.map((p) => p.variant ?? null),
       ],
     );
   }
