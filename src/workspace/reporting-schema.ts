@@ -1,20 +1,10 @@
 import { z } from 'zod';
 import { EVENT_TYPES } from '../domain/types.js';
 import { parseDuration } from '../time/duration.js';
+import { shareSchema } from './schema-parts.js';
 
 /** `holdout: 10%` (or 0.1): the share kept out as a control group, at most half. */
-export const holdoutSchema = z
-  .union([z.string(), z.number()], { error: 'expected a share such as 10%' })
-  .transform((value, ctx) => {
-    const text = String(value).trim();
-    const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-    const share = m ? Number(m[1]) / 100 : Number(text);
-    if (!Number.isFinite(share) || share < 0 || share > 0.5 || (!m && text === '')) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a holdout share (expected e.g. 10%, at most 50%)` });
-      return z.NEVER;
-    }
-    return share;
-  });
+export const holdoutSchema = shareSchema('a holdout share');
 
 const eventType = z.enum(EVENT_TYPES, { error: (issue) => `${JSON.stringify(issue.input)} is not an event type (expected one of ${EVENT_TYPES.join(', ')})` });
 

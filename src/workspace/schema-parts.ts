@@ -59,3 +59,18 @@ export const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, {
   error: 'expected lowercase letters, digits and dashes, e.g. new-signups',
 });
 
+/** `10%` (or 0.1): a share of at most a half, named `what` in the error ("a holdout share"). */
+export function shareSchema(what: string) {
+  return z
+    .union([z.string(), z.number()], { error: 'expected a share such as 10%' })
+    .transform((value, ctx) => {
+      const text = String(value).trim();
+      const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
+      const share = m ? Number(m[1]) / 100 : Number(text);
+      if (!Number.isFinite(share) || share < 0 || share > 0.5 || (!m && text === '')) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not ${what} (expected e.g. 10%, at most 50%)` });
+        return z.NEVER;
+      }
+      return share;
+    });
+}

@@ -2,21 +2,10 @@ import { z } from 'zod';
 import type { SendTimeSettings } from '../domain/send-time/types.js';
 import { parseDuration } from '../time/duration.js';
 import { holdoutSchema } from './reporting-schema.js';
-import { strict } from './schema-parts.js';
+import { shareSchema, strict } from './schema-parts.js';
 
 /** `explore: 10%` (or 0.1): a share of sends, at most half. */
-const shareSchema = z
-  .union([z.string(), z.number()], { error: 'expected a share such as 10%' })
-  .transform((value, ctx) => {
-    const text = String(value).trim();
-    const m = /^(\d+(?:\.\d+)?)\s*%$/.exec(text);
-    const share = m ? Number(m[1]) / 100 : Number(text);
-    if (!Number.isFinite(share) || share < 0 || share > 0.5 || (!m && text === '')) {
-      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a share of sends (expected e.g. 10%, at most 50%)` });
-      return z.NEVER;
-    }
-    return share;
-  });
+const sendShare = shareSchema('a share of sends');
 
 /** `maxDelay`: whole business days (P1D, P2D) or a fixed time (PT4H), never both. */
 const maxDelaySchema = z.string({ error: 'expected P1D (business days) or PT4H (hours)' }).superRefine((value, ctx) => {
@@ -34,7 +23,7 @@ const maxDelaySchema = z.string({ error: 'expected P1D (business days) or PT4H (
 export const sendTimeSchema = strict({
   optimize: z.boolean({ error: 'expected true or false' }),
   maxDelay: maxDelaySchema.default('P1D'),
-  explore: shareSchema.default(0.1),
+  explore: sendShare.default(0.1),
   holdout: holdoutSchema.default(0.1),
 });
 
