@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type { ConversionCandidate, GoalSpec, GroupCounts, HoldoutCounts } from '../report/types.js';
 
 /** What the report groups by, as SQL over a send `s` (and its time `t`): up to three key columns. */
-export type ReportKey = 'sequence' | 'step' | 'force' | 'week' | 'variant';
+export type ReportKey = 'sequence' | 'step' | 'force' | 'week' | 'variant' | 'segment';
 
 export interface GroupedCounts {
   keys: [string | null, string | null, string | null];
@@ -19,7 +19,13 @@ const KEY_SQL: Record<ReportKey, [string, string, string]> = {
   week: [week("CASE WHEN s.status = 'sent' THEN s.sent_at ELSE s.updated_at END"), "''", "''"],
   // Experiments: the touches that carried a variant (README "Experiments"), one row per arm.
   variant: ['s.sequence_id', 's.step_id', 's.variant'],
+  // Segments: the lead's named segments (temp.report_segments, filled by setSegments); a lead in
+  // several counts in each, a lead in none under NO_SEGMENT.
+  segment: ["coalesce(seg.segment, '(none)')", "''", "''"],
 };
+
+/** The row of the leads in no named segment. */
+export const NO_SEGMENT = '(none)';
 
 /** The messages a report counts: sent in [@from, @to), or refused by the relay then. */
 export const COHORT = `((s.status = 'sent' AND s.sent_at >= @from AND s.sent_at < @to)
@@ -90,6 +96,7 @@ export class ReportStore {
       db.prepare(
         `INSERT INTO temp.report_messages
          SELECT s.lead_id, ${k1}, ${k2}, ${k3}, s.id, ${FLAGS} FROM sends s
+         ${by === 'segment' ? 'LEFT JOIN temp.report_segments seg ON seg.lead_id = s.lead_id' : ''}
          WHERE ${COHORT}${by === 'variant' ? ' AND s.variant IS NOT NULL' : ''}`,
       ).run({ from, to });
       const rows = db
@@ -98,13 +105,26 @@ export class ReportStore {
            GROUP BY k1, k2, k3 ORDER BY k1, k2, k3`,
         )
         .all() as CountRow[];
+      // By segment a message is in the table once per segment of its lead: the totals count it once.
+      const messages = by === 'segment' ? '(SELECT DISTINCT lead_id, send_id, flags FROM temp.report_messages)' : 'temp.report_messages';
       const totals = db
-        .prepare(`SELECT NULL AS k1, NULL AS k2, NULL AS k3, ${SUMS} FROM (SELECT lead_id, ${PER_LEAD} FROM temp.report_messages m GROUP BY lead_id)`)
+        .prepare(`SELECT NULL AS k1, NULL AS k2, NULL AS k3, ${SUMS} FROM (SELECT lead_id, ${PER_LEAD} FROM ${messages} m GROUP BY lead_id)`)
         .get() as CountRow;
       return { rows: rows.map((r) => ({ keys: [r.k1, r.k2, r.k3], counts: countsOf(r) })), totals: countsOf(totals) };
     } finally {
       db.exec('DROP TABLE IF EXISTS temp.report_messages');
     }
+  }
+
+  /** The named segments of each lead, for `by: 'segment'` (kept until the connection closes or the next call). */
+  setSegments(memberships: Iterable<readonly [number, string]>): void {
+    const db = this.sqlite;
+    db.exec('DROP TABLE IF EXISTS temp.report_segments');
+    db.exec('CREATE TEMP TABLE report_segments (lead_id INTEGER, segment TEXT, PRIMARY KEY (lead_id, segment)) WITHOUT ROWID');
+    const insert = db.prepare('INSERT INTO temp.report_segments VALUES (?, ?)');
+    db.transaction(() => {
+      for (const [leadId, segment] of memberships) insert.run(leadId, segment);
+    })();
   }
 
   /** Enrolments (holdouts excluded) started and sunsets ended in [from, to), by sequence or week. */

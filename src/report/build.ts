@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import { type ReportKey, ReportStore } from '../db/report-queries.js';
+import { NO_SEGMENT, type ReportKey, ReportStore } from '../db/report-queries.js';
 import { parseDuration } from '../time/duration.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
 import { attribute } from './attribution.js';
@@ -11,22 +11,34 @@ export interface ReportRequest {
   to: number;
   by: ReportKey;
   goals: readonly GoalFile[];
+  /** For `by: 'segment'`: each lead's named segments (report/segments.ts); a lead not in it is in none. */
+  segments?: ReadonlyMap<number, readonly string[]>;
 }
 
 export const goalSpecs = (goals: readonly GoalFile[]): GoalSpec[] =>
   goals.map((g) => ({ id: g.id, event: g.event, withinMs: parseDuration(g.within)!.approxMs, model: g.model, ...(g.urlContains ? { urlContains: g.urlContains } : {}) }));
 
-type Keys = Pick<ReportRow, 'sequence' | 'step' | 'force' | 'week' | 'variant'>;
+type Keys = Pick<ReportRow, 'sequence' | 'step' | 'force' | 'week' | 'variant' | 'segment'>;
 
 function keysOf(by: ReportKey, k: readonly (string | null)[]): Keys {
   if (by === 'sequence') return { sequence: k[0]! };
   if (by === 'step') return { sequence: k[0]!, step: k[1]!, force: k[2]! };
   if (by === 'force') return { force: k[0]! };
   if (by === 'variant') return { sequence: k[0]!, step: k[1]!, variant: k[2]! };
+  if (by === 'segment') return { segment: k[0]! };
   return { week: k[0]! };
 }
 
-function creditKey(by: ReportKey, c: Credit): string {
+function* memberships(segments: ReadonlyMap<number, readonly string[]>): Generator<readonly [number, string]> {
+  for (const [leadId, names] of segments) for (const name of names) yield [leadId, name];
+}
+
+const segmentsOf = (segments: ReadonlyMap<number, readonly string[]> | undefined, leadId: number): readonly string[] => {
+  const names = segments?.get(leadId);
+  return names && names.length > 0 ? names : [NO_SEGMENT];
+};
+
+function creditKey(by: Exclude<ReportKey, 'segment'>, c: Credit): string {
   if (by === 'sequence') return c.sequence;
   if (by === 'step') return `${c.sequence}\u0000${c.step}\u0000${c.force}`;
   if (by === 'force') return c.force;
@@ -35,7 +47,7 @@ function creditKey(by: ReportKey, c: Credit): string {
 }
 
 const keyString = (by: ReportKey, k: Keys) =>
-  by === 'step' ? `${k.sequence}\u0000${k.step}\u0000${k.force}` : by === 'variant' ? `${k.sequence}\u0000${k.step}\u0000${k.variant}` : (k.sequence ?? k.force ?? k.week)!;
+  by === 'step' ? `${k.sequence}\u0000${k.step}\u0000${k.force}` : by === 'variant' ? `${k.sequence}\u0000${k.step}\u0000${k.variant}` : (k.sequence ?? k.force ?? k.week ?? k.segment)!;
 
 /**
  * `nurture report`: the SQL aggregates (src/db/report-queries.ts), the goal credits (attribution
@@ -45,6 +57,7 @@ export function buildReport(sqlite: Database, request: ReportRequest): Omit<Repo
   const { from, to, by } = request;
   const store = new ReportStore(sqlite);
   const goals = goalSpecs(request.goals);
+  if (by === 'segment') store.setSegments(memberships(request.segments ?? new Map()));
   const { rows, totals } = store.messageCounts(by, from, to);
   const credits: Credit[] = [];
   for (const goal of goals)
@@ -52,8 +65,8 @@ export function buildReport(sqlite: Database, request: ReportRequest): Omit<Repo
       for (const credit of attribute(goal, candidate)) if (credit.sentAt >= from && credit.sentAt < to) credits.push(credit);
   const creditsBy = new Map<string, Credit[]>();
   for (const c of credits) {
-    const k = creditKey(by, c);
-    creditsBy.set(k, [...(creditsBy.get(k) ?? []), c]);
+    const keys = by === 'segment' ? segmentsOf(request.segments, c.leadId) : [creditKey(by, c)];
+    for (const k of keys) creditsBy.set(k, [...(creditsBy.get(k) ?? []), c]);
   }
   const enrolments = by === 'sequence' || by === 'week' ? store.enrollmentCounts(by, from, to) : undefined;
   const holdouts = by === 'sequence' ? new Map(store.holdouts(goals, from, to).map((h) => [h.sequence, h])) : undefined;

@@ -87,6 +87,7 @@ export interface ReportRow {
   force?: string;
   week?: string;
   variant?: string;
+  segment?: string;
   enrolled: number | null;
   sent: number;
   leads: number;

@@ -1,5 +1,7 @@
 import { toCsv } from '../../io/csv-write.js';
+import type { ReportKey } from '../../db/report-queries.js';
 import { buildReport } from '../../report/build.js';
+import { segmentMemberships } from '../../report/segments.js';
 import { type SendTimeSection, sendTimeSection } from '../../report/send-time.js';
 import { printSendTime } from './report-send-time.js';
 import type { Rate, Report, ReportRow } from '../../report/types.js';
@@ -22,9 +24,10 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
     const format = options.format ?? (globals.json ? 'json' : 'table');
     if (!['table', 'json', 'csv'].includes(format)) throw new UserError(`--format: "${format}" is not one of table, json, csv`);
     const by = options.by ?? 'sequence';
-    if (by === 'segment')
+    const segmentFiles = app.workspace.config.segments;
+    if (by === 'segment' && Object.keys(segmentFiles).length === 0)
       throw new UserError('--by segment: this workspace defines no segments to group by (nurture.yaml: segments); use --by sequence, step, force or week');
-    if (!['sequence', 'step', 'force', 'week', 'variant'].includes(by))
+    if (!['sequence', 'step', 'force', 'week', 'variant', 'segment'].includes(by))
       throw new UserError(`--by: "${by}" is not one of sequence, step, force, week, segment, variant`);
     const period = reportPeriod(options, zone, app.clock.now());
     if (!period.ok) throw new UserError(period.message);
@@ -33,7 +36,14 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
     const report: Report & { sendTime?: SendTimeSection } = {
       from: new Date(from).toISOString(),
       to: new Date(to).toISOString(),
-      ...buildReport(app.conn.sqlite, { from, to, by: by as 'sequence', goals: app.workspace.config.goals }),
+      ...buildReport(app.conn.sqlite, {
+        from,
+        to,
+        by: by as ReportKey,
+        goals: app.workspace.config.goals,
+        // Segment membership as of the end of the period (or now, if that is earlier).
+        ...(by === 'segment' ? { segments: segmentMemberships(app.conn.sqlite, segmentFiles, app.workspace.scoring, Math.min(to, app.clock.now())) } : {}),
+      }),
       ...(sendTime ? { sendTime } : {}),
     };
     if (format === 'json') io.stdout(json(report));
@@ -49,7 +59,7 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
 const pct = (r: Rate) => (r.rate === null ? '–' : `${(r.rate * 100).toFixed(1)}%`);
 const ci = (r: Rate) => (r.rate === null ? '' : ` (${(r.low! * 100).toFixed(1)}–${(r.high! * 100).toFixed(1)})`);
 const keyCells = (by: Report['by'], r: ReportRow) =>
-  by === 'step' ? [r.sequence ?? '', r.step ?? '', r.force ?? ''] : by === 'variant' ? [r.sequence ?? '', r.step ?? '', r.variant ?? ''] : [r.sequence ?? r.force ?? r.week ?? 'total'];
+  by === 'step' ? [r.sequence ?? '', r.step ?? '', r.force ?? ''] : by === 'variant' ? [r.sequence ?? '', r.step ?? '', r.variant ?? ''] : [r.sequence ?? r.force ?? r.week ?? r.segment ?? 'total'];
 const keyHeaders = (by: Report['by']) => (by === 'step' ? ['sequence', 'step', 'force'] : by === 'variant' ? ['sequence', 'step', 'variant'] : [by]);
 
 function printReport(io: CliIo, report: Report): void {
