@@ -116,7 +116,9 @@ export function placeStep(input: TouchInput): Decision {
   const last = input.sentAt.at(-1);
   if (input.firstOfEnrollment && last !== undefined) {
     const dayEnd = ctx.windows.zoneDays.dayOf(where.zone, last).endMs;
-    if (Math.max(due, now) < dayEnd) {
+    // Decided from the due time alone, not `now`: a run after that day must anchor the touch
+    // where the runs on that day did (send-time's slot range starts there; invariant 7).
+    if (due < dayEnd) {
       due = dayEnd;
       reasons = [...reasons, reason('sequence-switch', 'no second touch on the day of the last one')];
     }
