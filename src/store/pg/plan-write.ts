@@ -57,11 +57,7 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
            AND (sends.planned_at, sends.due_at, sends.reason, sends.variant)
              IS DISTINCT FROM (excluded.planned_at, excluded.due_at, excluded.reason, excluded.variant)`,
       [
-        list.map((p) => p.id),
-        list.map((p) => p.leadId),
-        list.map((p) => p.sequenceId),
-        list.map((p) => p.stepId),
-        list.map((p) => p.force),
+        ...rowKeys(list),
         list.map((p) => p.plannedAt),
         list.map((p) => p.dueAt),
         list.map((p) => p.reason),
@@ -87,6 +83,11 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
   return { enrollmentIds, sendIds };
 }
 
+/** The columns that name a send row, as unnest() arrays: enrolment, lead, sequence, step, force. */
+function rowKeys(list: readonly (PlanWrite & { id: number })[]) {
+  return [list.map((p) => p.id), list.map((p) => p.leadId), list.map((p) => p.sequenceId), list.map((p) => p.stepId), list.map((p) => p.force)];
+}
+
 /** Outbox.skipStep for many steps: recorded skipped with the reason (a planned row becomes skipped; others stay). */
 async function skipStepsPg(client: pg.PoolClient, steps: readonly (PlanWrite & { id: number })[], now: number, runId: number): Promise<void> {
   const last = new Map<string, PlanWrite & { id: number }>();
@@ -100,11 +101,7 @@ async function skipStepsPg(client: pg.PoolClient, steps: readonly (PlanWrite & {
          run_id = excluded.run_id, updated_at = excluded.updated_at
        WHERE sends.status = 'planned'`,
     [
-      list.map((p) => p.id),
-      list.map((p) => p.leadId),
-      list.map((p) => p.sequenceId),
-      list.map((p) => p.stepId),
-      list.map((p) => p.force),
+      ...rowKeys(list),
       list.map((p) => p.plannedAt),
       list.map((p) => p.reason),
       runId,
