@@ -120,7 +120,8 @@ export class Outbox {
          VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, '', ?, ?, ?)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at, variant = excluded.variant
-         WHERE sends.status = 'planned'`,
+         WHERE sends.status = 'planned' AND (sends.planned_at IS NOT excluded.planned_at OR sends.due_at IS NOT excluded.due_at
+           OR sends.reason IS NOT excluded.reason OR sends.variant IS NOT excluded.variant)`,
     ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, runId, now, t.variant ?? null);
   }
 

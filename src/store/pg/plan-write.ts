@@ -1,3 +1,4 @@
+import { RUN_SCORE_STEP } from '../../domain/score-moves.js';
 import type pg from 'pg';
 import type { PlanWrite } from '../../run/batch-plan.js';
 import type { PlanRows, WrittenBatch } from '../types.js';
@@ -67,7 +68,7 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
       ],
     );
   }
-  if (plan.scores.length > 0) await recordScoresPg(client, plan.scores, now, { cause: 'run', minDelta: 1 });
+  if (plan.scores.length > 0) await recordScoresPg(client, plan.scores, now, { cause: 'run', minDelta: RUN_SCORE_STEP, onlyWhenMoved: true });
 
   let sendIds: number[] = [];
   if (plan.sends.length > 0) {
