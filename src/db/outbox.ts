@@ -13,6 +13,7 @@ export interface StoredSend extends SendRecord {
   enrollmentId: number;
   attempts: number;
   plannedAt: number | null;
+  dueAt: number | null;
   reason: string;
   variant: string | null;
 }
@@ -81,7 +82,7 @@ export class Outbox {
   sendsForLeadRange(fromId: number, toId: number): Map<number, StoredSend[]> {
     const rows = this.prepare(
       `SELECT id, lead_id AS leadId, enrollment_id AS enrollmentId, sequence_id AS sequenceId, step_id AS stepId,
-          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, reason, variant
+          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, due_at AS dueAt, reason, variant
          FROM sends WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, id`,
     ).all(fromId, toId) as StoredSend[];
     return groupBy(rows, (r) => r.leadId);
@@ -121,7 +122,7 @@ export class Outbox {
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at, variant = excluded.variant
          WHERE sends.status = 'planned' AND (sends.planned_at IS NOT excluded.planned_at OR sends.due_at IS NOT excluded.due_at
-           OR sends.reason IS NOT excluded.reason OR sends.variant IS NOT excluded.variant)`,
+           OR sends.variant IS NOT excluded.variant)`,
     ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, runId, now, t.variant ?? null);
   }
 

@@ -140,7 +140,10 @@ export function planLeads(ctx: PlanContext, leads: readonly LoadedLead[], option
       else planBookkeeping(plan, lead, d, options.now);
     }
     planOutcome(ctx, plan, lead, advance.outcome, options);
-    plan.wakes.push(id, wakeAt(ctx, lead.state, advance.outcome, options.now, lead.saved.score ?? null), lead.inputVersion);
+    // A later round of the sending path follows a send of this run: the lead's score moved with
+    // it (an unopened streak) and only a run's first pass saves scores, so the next run plans it.
+    const wake = options.scores ? wakeAt(ctx, lead.state, advance.outcome, options.now, lead.saved.score ?? null) : options.now;
+    plan.wakes.push(id, wake, lead.inputVersion);
   }
   return plan;
 }
@@ -192,9 +195,12 @@ function planOutcome(ctx: PlanContext, plan: BatchPlan, lead: LoadedLead, outcom
     const { sequence, step } = outcome;
     plan.planned.push(withVariantItem(touchItem(profile.email, zone(), sequence.id, step.id, step.force, outcome.at, reason, outcome.reasons), outcome.variant));
   }
-  // Hourly runs mostly re-plan what is already planned: write only what moved.
+  // Hourly runs mostly re-plan what is already planned: write only what moved. The reason is the
+  // one given when the touch's time was set: while a touch waits, the rule that holds it changes
+  // with the hour (a closed window, then a day off) though its time does not, and rewriting it
+  // then would make every deferred lead's plan change at every run (issue 16: no incremental run).
   const existing = lead.sends.find((s) => s.enrollmentId === enrollment.id && s.stepId === outcome.step.id);
-  if (existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.reason === reason && (existing.variant ?? undefined) === write.variant) return;
+  if (existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.dueAt === outcome.due && (existing.variant ?? undefined) === write.variant) return;
   plan.plans.push(write);
 }
 

@@ -9,8 +9,9 @@ const key = (leadId: number, sequenceId: string) => `${leadId}:${sequenceId}`;
 /**
  * run/batch-write.ts's writePlan on PostgreSQL, in the caller's transaction and in the same
  * order (enrolments, ended enrolments and their dropped touches, planned rows, scores), with one
- * statement per kind of row instead of one per row. A planned row whose time and reason did not
- * change (nor its variant) is not rewritten (`IS DISTINCT FROM`): an unchanged hourly rerun leaves no dead tuples.
+ * statement per kind of row instead of one per row. A planned row whose times did not change (nor
+ * its variant) is not rewritten (`IS DISTINCT FROM`): an unchanged hourly rerun leaves no dead
+ * tuples. Its reason is the one given when its time was set (see run/batch-plan.ts).
  */
 export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch> {
   const enrollmentIds = new Map<string, number>();
@@ -55,8 +56,8 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at, variant = excluded.variant
          WHERE sends.status = 'planned'
-           AND (sends.planned_at, sends.due_at, sends.reason, sends.variant)
-             IS DISTINCT FROM (excluded.planned_at, excluded.due_at, excluded.reason, excluded.variant)`,
+           AND (sends.planned_at, sends.due_at, sends.variant)
+             IS DISTINCT FROM (excluded.planned_at, excluded.due_at, excluded.variant)`,
       [
         ...rowKeys(list),
         list.map((p) => p.plannedAt),
