@@ -21,3 +21,9 @@ BEGIN UPDATE `leads` SET `wake_at` = 0, `input_version` = `input_version` + 1 WH
 --> statement-breakpoint
 CREATE TRIGGER `events_delete_wakes` AFTER DELETE ON `events`
 BEGIN UPDATE `leads` SET `wake_at` = 0, `input_version` = `input_version` + 1 WHERE `id` = OLD.lead_id; END;
+--> statement-breakpoint
+-- A claimed send settled (sent, failed, released, or resolved by hand with `outbox resolve`): the
+-- lead's next touch and score move with it.
+CREATE TRIGGER `sends_settle_wakes` AFTER UPDATE OF `status` ON `sends`
+WHEN OLD.status = 'sending' AND NEW.status <> 'sending'
+BEGIN UPDATE `leads` SET `wake_at` = 0, `input_version` = `input_version` + 1 WHERE `id` = NEW.lead_id; END;

@@ -30,3 +30,6 @@ CREATE TRIGGER "events_insert_wakes" AFTER INSERT OR DELETE ON "events" FOR EACH
 --> statement-breakpoint
 CREATE TRIGGER "events_update_wakes" AFTER UPDATE OF lead_id, type, occurred_at, url, properties, signal ON "events"
 FOR EACH ROW WHEN (NEW.lead_id IS DISTINCT FROM OLD.lead_id OR NEW.type IS DISTINCT FROM OLD.type OR NEW.occurred_at IS DISTINCT FROM OLD.occurred_at OR NEW.url IS DISTINCT FROM OLD.url OR NEW.properties IS DISTINCT FROM OLD.properties OR NEW.signal IS DISTINCT FROM OLD.signal) EXECUTE FUNCTION "nurture_wake_lead"();
+--> statement-breakpoint
+CREATE TRIGGER "sends_settle_wakes" AFTER UPDATE OF "status" ON "sends"
+FOR EACH ROW WHEN (OLD.status = 'sending' AND NEW.status <> 'sending') EXECUTE FUNCTION "nurture_wake_lead"();

@@ -32,7 +32,7 @@ export function writePlan(stores: Stores, plan: Omit<PlanRows, 'leads'>, now: nu
   for (const p of plan.stepSkips) outbox.skipStep(p, idOf(p), runId, now);
   for (const p of plan.plans) outbox.plan(p, idOf(p), runId, now);
   if (plan.scores.length > 0) stores.leads.scores.record(plan.scores, now, { cause: 'run', minDelta: RUN_SCORE_STEP, onlyWhenMoved: true });
-  // Last: the leads' other writes are the run's own output and fire no input trigger, but keep it simple to reason about.
+  // When to plan each lead next (run/wake.ts), unless new input arrived while it was planned.
   if (plan.wakes && plan.wakes.length > 0) stores.leads.setWakes(plan.wakes);
   const sendIds = plan.sends.map(({ write }: { write: PlanWrite }) => outbox.findId(idOf(write), write.stepId)!);
   return { enrollmentIds, sendIds };
