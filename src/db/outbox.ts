@@ -88,6 +88,21 @@ export class Outbox {
     return groupBy(rows, (r) => r.leadId);
   }
 
+  /** `enrollmentsForLeadRange` and `sendsForLeadRange` for scattered ids (an incremental run's due leads), one statement each. */
+  forLeadIds(ids: readonly number[]): { enrollments: Map<number, StoredEnrollment[]>; sends: Map<number, StoredSend[]> } {
+    const list = JSON.stringify(ids);
+    const enrollments = this.prepare(
+      `SELECT id, lead_id AS leadId, sequence_id AS sequenceId, status, enrolled_at AS enrolledAt, ended_at AS endedAt,
+          reason AS exitReason FROM enrollments WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, enrolled_at, id`,
+    ).all(list) as StoredEnrollment[];
+    const sends = this.prepare(
+      `SELECT id, lead_id AS leadId, enrollment_id AS enrollmentId, sequence_id AS sequenceId, step_id AS stepId,
+          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, due_at AS dueAt, reason, variant
+         FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, id`,
+    ).all(list) as StoredSend[];
+    return { enrollments: groupBy(enrollments, (r) => r.leadId), sends: groupBy(sends, (r) => r.leadId) };
+  }
+
   enroll(leadId: number, sequenceId: string, at: number, reason: string, runId: number): number {
     return Number(
       this.prepare(

@@ -123,33 +123,27 @@ export function leadsByIds(stores: Stores, ids: readonly number[]): LoadedLead[]
 }
 
 /**
- * Events, enrolments and sends of leads in ascending id order, read by id range: one range per
- * cluster of near ids, so the few due leads of an incremental run scattered over the base do not
- * read the rows of every lead between them.
+ * Events, enrolments and sends of leads in ascending id order: by id range when the ids are dense
+ * (a full run's batch), else by the list of ids, so the few due leads of an incremental run,
+ * scattered over the base, do not read the rows of every lead between them.
  */
 function loadLeads(stores: Stores, leads: LeadRow[]): LoadedLead[] {
-  const out: LoadedLead[] = [];
-  for (let i = 0; i < leads.length; ) {
-    let j = i + 1;
-    while (j < leads.length && leads[j]!.id - leads[j - 1]!.id <= CLUSTER_GAP) j++;
-    const cluster = leads.slice(i, j);
-    const first = cluster[0]!.id;
-    const last = cluster[cluster.length - 1]!.id;
-    out.push(
-      ...assembleLoadedLeads(
-        cluster,
-        stores.events.forLeadRange(first, last),
-        stores.outbox.enrollmentsForLeadRange(first, last),
-        stores.outbox.sendsForLeadRange(first, last),
-      ),
+  const first = leads[0]!.id;
+  const last = leads[leads.length - 1]!.id;
+  if (last - first < DENSE * leads.length)
+    return assembleLoadedLeads(
+      leads,
+      stores.events.forLeadRange(first, last),
+      stores.outbox.enrollmentsForLeadRange(first, last),
+      stores.outbox.sendsForLeadRange(first, last),
     );
-    i = j;
-  }
-  return out;
+  const ids = leads.map((l) => l.id);
+  const { enrollments, sends } = stores.outbox.forLeadIds(ids);
+  return assembleLoadedLeads(leads, stores.events.forLeadIds(ids), enrollments, sends);
 }
 
-/** Leads further apart than this are read by separate ranges. */
-const CLUSTER_GAP = 8;
+/** A batch whose id range holds at most this many ids per lead is read by range. */
+const DENSE = 4;
 
 /**
  * `leadBatches` for what only plans (the forecast, the review pages): each lead's planner state,
