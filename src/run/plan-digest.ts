@@ -28,3 +28,18 @@ export function planDigest(workspace: Pick<Workspace, 'config' | 'sequenceDefini
   }
   return hash.digest('hex');
 }
+
+/** The `plan_state` key of the digest the last complete full run planned with. */
+export const DIGEST_KEY = 'plan_digest';
+
+/**
+ * Whom a run plans, and why: everyone on a dry run (it is how one sees why the whole base gets
+ * no mail), with --full, on the first run, or when the digest moved; else those due or changed.
+ */
+export function replanFor(dryRun: boolean, full: boolean, stored: string | undefined, digest: string): { mode: 'full' | 'incremental'; why: string } {
+  if (dryRun) return { mode: 'full', why: 'a dry run plans every lead' };
+  if (full) return { mode: 'full', why: 'asked (--full)' };
+  if (stored === undefined) return { mode: 'full', why: 'first run' };
+  if (stored !== digest) return { mode: 'full', why: "the planning rules or the day's snapshot changed" };
+  return { mode: 'incremental', why: 'leads due or with new input' };
+}

@@ -15,7 +15,7 @@ import { plansWithThread } from './planner-thread.js';
 import { spareCores } from './threads.js';
 import { withAllocations } from './experiment-state.js';
 import { PlanMeta } from '../db/plan-meta.js';
-import { planDigest } from './plan-digest.js';
+import { DIGEST_KEY, planDigest, replanFor } from './plan-digest.js';
 import { sendTimeMark } from './plan-snapshot.js';
 import { inCauseOrder } from '../domain/why-no-mail.js';
 
@@ -151,7 +151,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     const ctx = planContext(withAllocations(conn.sqlite, workspace, now), conn.sqlite, now);
     const digest = planDigest(workspace, ctx);
     const meta = new PlanMeta(conn.sqlite);
-    report.replan = replanMode(options.full ?? false, meta.get(DIGEST_KEY), digest);
+    report.replan = replanFor(dryRun, options.full ?? false, meta.get(DIGEST_KEY), digest);
     const dueBy = report.replan.mode === 'incremental' ? now : undefined;
     for (const u of stores.outbox.uncertain()) {
       const zone = u.timezone || workspace.policy.defaultZone;
@@ -242,16 +242,6 @@ export function haltMessage(report: RunReport): string {
   if (!h) return '';
   const sent = report.sent.length === 0 ? 'nothing was sent' : `${report.sent.length} sent before it`;
   return `${h.cause}: ${h.response} (${h.relay}); ${sent}, ${h.waiting} touch${h.waiting === 1 ? '' : 'es'} due now wait planned`;
-}
-
-const DIGEST_KEY = 'plan_digest';
-
-/** Whom a run plans, and why. */
-function replanMode(full: boolean, stored: string | undefined, digest: string): RunReport['replan'] {
-  if (full) return { mode: 'full', why: 'asked (--full)' };
-  if (stored === undefined) return { mode: 'full', why: 'first run' };
-  if (stored !== digest) return { mode: 'full', why: "the planning rules or the day's snapshot changed" };
-  return { mode: 'incremental', why: 'leads due or with new input' };
 }
 
 /** What every step of one run shares. */
