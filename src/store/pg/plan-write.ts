@@ -70,6 +70,23 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
     );
   }
   if (plan.scores.length > 0) await recordScoresPg(client, plan.scores, now, { cause: 'run', minDelta: RUN_SCORE_STEP, onlyWhenMoved: true });
+  const wakes = plan.wakes ?? [];
+  if (wakes.length > 0) {
+    // As SQLite's setWakes: kept only where no input arrived since the lead was read, written only where it moved.
+    const ids: number[] = [];
+    const at: number[] = [];
+    const versions: number[] = [];
+    for (let i = 0; i < wakes.length; i += 3) {
+      ids.push(wakes[i]!);
+      at.push(wakes[i + 1]!);
+      versions.push(wakes[i + 2]!);
+    }
+    await client.query(
+      `UPDATE leads SET wake_at = u.w FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS u(id, w, v)
+         WHERE leads.id = u.id AND leads.input_version = u.v AND leads.wake_at IS DISTINCT FROM u.w`,
+      [ids, at, versions],
+    );
+  }
 
   let sendIds: number[] = [];
   if (plan.sends.length > 0) {
