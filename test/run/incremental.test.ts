@@ -118,10 +118,32 @@ interface Totals {
   runs: number;
 }
 
-async function story(actions: readonly Action[], totals: Totals): Promise<void> {
+/**
+ * The features that move plans without any lead's input, on: send-time optimisation and a bandit
+ * on the second step of new-signups (run/plan-snapshot.ts: both are taken as of the UTC day's start).
+ */
+function withSnapshotFeatures(dir: string): void {
+  const config = join(dir, 'nurture.yaml');
+  writeFileSync(config, `${readFileSync(config, 'utf8')}\nsendTime: { optimize: true }\n`);
+  const sequence = join(dir, 'sequences', 'new-signups.yaml');
+  const bandit = [
+    '  - id: future',
+    '    force: pull',
+    '    template: pull-synced-data',
+    '    wait: P3D',
+    '    variants: [{ id: a }, { id: b, subject: "A shorter subject" }]',
+    '    experiment: { mode: bandit, metric: click, minExposure: 2 }',
+  ].join('\n');
+  const text = readFileSync(sequence, 'utf8').replace(/^ {2}- \{ id: future, .*$/m, bandit);
+  expect(text).toContain('mode: bandit');
+  writeFileSync(sequence, text);
+}
+
+async function story(actions: readonly Action[], totals: Totals, prepare?: (dir: string) => void): Promise<void> {
   const clock = new TestClock(START);
   const full = tempWorkspace();
   const incremental = tempWorkspace();
+  if (prepare) for (const ws of [full, incremental]) prepare(ws.dir);
   const sides = [full, incremental].map((ws) => ({ ws, cli: cliIn(ws.dir, clock) }));
   const both = async (...argv: string[]) => {
     for (const { cli } of sides) {
@@ -197,5 +219,15 @@ describe('incremental runs (invariant 12)', () => {
     expect(totals.sent).toBeGreaterThan(100);
     expect(totals.deferred).toBeGreaterThan(50);
     expect(totals.asleep).toBeGreaterThan(totals.runs * 5);
+  }, 900_000);
+
+  it('do so with send-time optimisation and a bandit on (the day\'s snapshot)', async () => {
+    const totals: Totals = { sent: 0, deferred: 0, asleep: 0, runs: 0 };
+    await fc.assert(
+      fc.asyncProperty(fc.array(actionArb, { minLength: 30, maxLength: 60 }), (actions) => story(actions, totals, withSnapshotFeatures)),
+      { numRuns: Number(process.env.INCR_FEATURE_RUNS ?? 5), endOnFailure: true, ...(process.env.INCR_SEED ? { seed: Number(process.env.INCR_SEED) } : {}) },
+    );
+    expect(totals.sent).toBeGreaterThan(40);
+    expect(totals.asleep).toBeGreaterThan(totals.runs * 2);
   }, 900_000);
 });
