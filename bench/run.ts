@@ -6,6 +6,7 @@
  */
 import { benchDelivery } from './delivery.js';
 import { benchExperiments } from './experiments.js';
+import { benchIncremental } from './incremental.js';
 import { benchForecast } from './forecast.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
@@ -14,7 +15,7 @@ import { benchSegments } from './segments.js';
 import { benchSendTime } from './send-time.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
-/** BENCH_ONLY=delivery (or planning, send-time, forecast, scoring): one section alone, e.g. to repeat it on a shared machine. */
+/** BENCH_ONLY=delivery (or planning, incremental, send-time, forecast, scoring): one section alone, e.g. to repeat it on a shared machine. */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
 const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BENCH_LEADS ?? 1_000_000);
@@ -22,6 +23,10 @@ const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BE
 if (section('planning')) {
   console.log('## planning');
   await benchPlanning(PLANNING_LEADS);
+}
+if (section('incremental')) {
+  console.log('\n## incremental hourly rerun');
+  await benchIncremental(PLANNING_LEADS);
 }
 if (section('segments')) {
   console.log('\n## planning with segments and conditions');

@@ -19,14 +19,20 @@ interface DomainTally {
  * A domain counts only once two of its leads have opened or clicked: a domain of one lead would
  * only repeat that lead's own counts (and a million one-lead domains would each hold 168 bins).
  */
-export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, defaultZone: string): SendTimeCounts {
+export function readSendTimeCounts(
+  sqlite: Database,
+  zoneDays: ZoneDays,
+  defaultZone: string,
+  /** Only events stored up to this id (the day's snapshot, run/plan-snapshot.ts); all without. */
+  upToEventId = Number.MAX_SAFE_INTEGER,
+): SendTimeCounts {
   const rows = sqlite
     .prepare(
       `SELECT e.lead_id, l.email, l.timezone, e.occurred_at FROM events e JOIN leads l ON l.id = e.lead_id
-       WHERE e.type IN ('email_opened', 'email_clicked') AND e.signal <> 'machine'`,
+       WHERE e.type IN ('email_opened', 'email_clicked') AND e.signal <> 'machine' AND e.id <= ?`,
     )
     .raw()
-    .iterate() as Iterable<[number, string, string, number]>;
+    .iterate(upToEventId) as Iterable<[number, string, string, number]>;
   const workspace = emptyCounts();
   const tallies = new Map<string, DomainTally>();
   const personal = new Map<string, boolean>();
