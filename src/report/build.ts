@@ -61,7 +61,11 @@ export function buildReport(sqlite: Database, request: ReportRequest): Omit<Repo
   const creditsBy = new Map<string, Credit[]>();
   for (const c of credits) {
     const keys = by === 'segment' ? segmentsOf(request.segments, c.leadId) : [creditKey(by, c)];
-    for (const k of keys) creditsBy.set(k, [...(creditsBy.get(k) ?? []), c]);
+    for (const k of keys) {
+      const list = creditsBy.get(k);
+      if (list) list.push(c);
+      else creditsBy.set(k, [c]);
+    }
   }
   const enrolments = by === 'sequence' || by === 'week' ? store.enrollmentCounts(by, from, to) : undefined;
   const holdouts = by === 'sequence' ? new Map(store.holdouts(goals, from, to).map((h) => [h.sequence, h])) : undefined;
