@@ -29,8 +29,18 @@ function classOf(e: EventInput): { signal: SignalClass; reason: string } {
   return classifyAlone({ id: 0, type: e.type, at: e.occurredAt, url: e.url, properties: e.properties });
 }
 
+/** The columns of an event found by its message's ref, as a settled open or click inserts them. */
+const FROM_SETTLED_SEND = `INSERT INTO events (lead_id, type, occurred_at, url, properties, dedupe_key, source, recorded_at, signal, signal_reason, send_id)
+  SELECT s.lead_id, @type, @at, @url, @properties, @dedupeKey, @source, @now, @signal, @reason, s.id FROM sends s
+  WHERE s.ref = @ref AND s.ref <> '' AND s.sent_at <= @deliveredBy`;
+/** A click is settled only with no open or click of its message since @quietSince (a burst needs the whole message). */
+const QUIET = ` AND NOT EXISTS (SELECT 1 FROM events o WHERE o.send_id = s.id AND o.type IN ('email_opened', 'email_clicked') AND o.occurred_at > @quietSince)`;
+const NO_DUPLICATE = ' ON CONFLICT (dedupe_key) DO NOTHING';
+
 export class EventStore {
   private readonly insert;
+  private readonly insertSettledOpen;
+  private readonly insertSettledClick;
   /** Events for addresses no lead has (yet). */
   readonly quarantine: QuarantineStore;
 
@@ -41,33 +51,74 @@ export class EventStore {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, coalesce(?, (SELECT id FROM sends WHERE ref = ? AND ref <> '')))
        ON CONFLICT (dedupe_key) DO NOTHING`,
     );
+    this.insertSettledOpen = sqlite.prepare(FROM_SETTLED_SEND + NO_DUPLICATE);
+    this.insertSettledClick = sqlite.prepare(FROM_SETTLED_SEND + QUIET + NO_DUPLICATE);
   }
 
   /** Inserts a batch in one transaction; returns how many were new (duplicates are counted once). */
   insertBatch(rows: EventInput[], now: number): number {
     let inserted = 0;
     this.sqlite.transaction(() => {
-      for (const e of rows) {
-        const { signal, reason } = classOf(e);
-        const info = this.insert.run(
-          e.leadId,
-          e.type,
-          e.occurredAt,
-          e.url,
-          JSON.stringify(e.properties),
-          e.externalId ?? null,
-          e.dedupeKey,
-          e.source,
-          now,
-          signal,
-          reason,
-          e.sendId ?? null,
-          e.sendId === undefined ? (e.properties.ref ?? null) : null,
-        );
-        inserted += info.changes;
-      }
+      for (const e of rows) inserted += this.insertRow(e, now);
     })();
     return inserted;
+  }
+
+  /**
+   * Inserts one event in SQLite's own (implicit) transaction: one statement is atomic already, and
+   * a link hit saves the BEGIN and COMMIT statements around it. Returns whether it was new.
+   */
+  insertOne(e: EventInput, now: number): boolean {
+    return this.insertRow(e, now) > 0;
+  }
+
+  /**
+   * Inserts an open or click already classified, in one statement that also finds its message by
+   * `ref` — only if the message was delivered by `deliveredBy` and, when `quietSince` is given, had
+   * no open or click after it. False when not (unknown ref, a recent delivery, a possible burst):
+   * the caller then classifies with the message in hand.
+   */
+  insertIfSettled(
+    e: Omit<EventInput, 'leadId' | 'sendId' | 'externalId'> & { type: 'email_opened' | 'email_clicked'; signal: SignalClass },
+    ref: string,
+    deliveredBy: number,
+    quietSince: number | undefined,
+    now: number,
+  ): boolean {
+    const params = {
+      type: e.type,
+      at: e.occurredAt,
+      url: e.url,
+      properties: JSON.stringify(e.properties),
+      dedupeKey: e.dedupeKey,
+      source: e.source,
+      now,
+      signal: e.signal,
+      reason: e.signalReason ?? '',
+      ref,
+      deliveredBy,
+    };
+    const info = quietSince === undefined ? this.insertSettledOpen.run(params) : this.insertSettledClick.run({ ...params, quietSince });
+    return info.changes > 0;
+  }
+
+  private insertRow(e: EventInput, now: number): number {
+    const { signal, reason } = classOf(e);
+    return this.insert.run(
+      e.leadId,
+      e.type,
+      e.occurredAt,
+      e.url,
+      JSON.stringify(e.properties),
+      e.externalId ?? null,
+      e.dedupeKey,
+      e.source,
+      now,
+      signal,
+      reason,
+      e.sendId ?? null,
+      e.sendId === undefined ? (e.properties.ref ?? null) : null,
+    ).changes;
   }
 
   /** Events of the leads with ids in [fromId, toId], grouped by lead, ascending in time. */

@@ -1,4 +1,15 @@
 import type { Database } from 'better-sqlite3';
+import { CountFold, type MessageFlags } from '../report/count-fold.js';
+import {
+  BOUNCED_HARD,
+  BOUNCED_SOFT,
+  CLICKED_BY_MACHINE,
+  CLICKED_BY_PERSON,
+  COMPLAINED,
+  OPENED_BY_MACHINE,
+  OPENED_BY_PERSON,
+  UNSUBSCRIBED,
+} from '../report/message-flags.js';
 import type { ConversionCandidate, GoalSpec, GroupCounts, HoldoutCounts } from '../report/types.js';
 
 /** What the report groups by, as SQL over a send `s` (and its time `t`): up to three key columns. */
@@ -12,17 +23,21 @@ export interface GroupedCounts {
 /** Monday 00:00 UTC of the week an instant (epoch ms) falls in, as YYYY-MM-DD. */
 export const week = (ms: string) => `date(${ms} / 1000, 'unixepoch', '-6 days', 'weekday 1')`;
 
-const KEY_SQL: Record<ReportKey, [string, string, string]> = {
-  sequence: ['s.sequence_id', "''", "''"],
-  step: ['s.sequence_id', 's.step_id', 's.force'],
-  force: ['s.force', "''", "''"],
-  week: [week("CASE WHEN s.status = 'sent' THEN s.sent_at ELSE s.updated_at END"), "''", "''"],
+/**
+ * A message's group, as SQL over the send `s`. Step and variant keys are three ids joined by
+ * U+001F, which no id holds (ids are lowercase letters, digits and dashes). Segments are not a
+ * column: a lead's segments are given (`segmentsOf`) and the fold counts its messages in each.
+ */
+const KEY_SQL: Record<ReportKey, string> = {
+  sequence: 's.sequence_id',
+  step: "s.sequence_id || char(31) || s.step_id || char(31) || s.force",
+  force: 's.force',
+  week: week("CASE WHEN s.status = 'sent' THEN s.sent_at ELSE s.updated_at END"),
   // Experiments: the touches that carried a variant (README "Experiments"), one row per arm.
-  variant: ['s.sequence_id', 's.step_id', 's.variant'],
-  // Segments: the lead's named segments (temp.report_segments, filled by setSegments); a lead in
-  // several counts in each, a lead in none under NO_SEGMENT.
-  segment: ["coalesce(seg.segment, '(none)')", "''", "''"],
+  variant: "s.sequence_id || char(31) || s.step_id || char(31) || s.variant",
+  segment: "''",
 };
+const KEY_SEPARATOR = '\u001f';
 
 /** The row of the leads in no named segment. */
 export const NO_SEGMENT = '(none)';
@@ -31,100 +46,49 @@ export const NO_SEGMENT = '(none)';
 export const COHORT = `((s.status = 'sent' AND s.sent_at >= @from AND s.sent_at < @to)
   OR (s.status = 'skipped' AND s.reason = 'rejected by the mail server' AND s.updated_at >= @from AND s.updated_at < @to))`;
 
-const OPEN_OR_CLICK = "e.type IN ('email_opened', 'email_clicked')";
 /** A bounce the provider called soft (transient); every other bounce is hard. */
-const SOFT_BOUNCE = `lower(coalesce(json_extract(b.properties, '$.bounce_type'), json_extract(b.properties, '$.bounceType'),
-  json_extract(b.properties, '$.severity'), '')) IN ('soft', 'transient', 'temporary')`;
+const SOFT_BOUNCE = `lower(coalesce(json_extract(e.properties, '$.bounce_type'), json_extract(e.properties, '$.bounceType'),
+  json_extract(e.properties, '$.severity'), '')) IN ('soft', 'transient', 'temporary')`;
 
 /**
- * One flags value per message, from the events index alone (send_id, type, signal), in one probe:
- * 1 opened (an open or a click: a click proves the message was opened), 2 opened by a person,
- * 4 clicked, 8 clicked by a person, 16 unsubscribed, 32 complained, 64 bounced. A message the
- * relay refused is a hard bounce. Whether a bounce was soft is read (from its properties) only
- * for the few messages that bounced, when the groups are summed.
+ * Each event's bit (report/message-flags.ts). Only a bounce reads the event's properties (SQLite
+ * then seeks the row); every other event is read from the events_send index alone.
  */
-const FLAGS = `CASE WHEN s.status = 'sent' THEN coalesce((SELECT
-    max(${OPEN_OR_CLICK}) + 2 * max(${OPEN_OR_CLICK} AND e.signal = 'human')
-    + 4 * max(e.type = 'email_clicked') + 8 * max(e.type = 'email_clicked' AND e.signal = 'human')
-    + 16 * max(e.type = 'unsubscribed') + 32 * max(e.type = 'complained') + 64 * max(e.type = 'bounced')
-    FROM events e WHERE e.send_id = s.id), 0)
-  ELSE 64 END`;
-
-const SOFT = `CASE WHEN (flags & 64) > 0 THEN EXISTS (SELECT 1 FROM events b WHERE b.send_id = m.send_id AND b.type = 'bounced' AND ${SOFT_BOUNCE}) ELSE 0 END`;
-
-const PER_LEAD = `count(*) AS n, sum((flags & 64) = 0) AS nd, max((flags & 64) = 0) AS dl,
-  sum((flags & 64) > 0 AND NOT ${SOFT}) AS hb, sum(${SOFT}) AS sb, max((flags & 1) > 0) AS o, max((flags & 2) > 0) AS ho,
-  max((flags & 4) > 0) AS c, max((flags & 8) > 0) AS hc, max((flags & 16) > 0) AS u, max((flags & 32) > 0) AS cp`;
-const SUMS = `count(*) AS leads, sum(n) AS sent, sum(nd) AS delivered, sum(dl) AS deliveredLeads, sum(hb) AS bouncedHard,
-  sum(sb) AS bouncedSoft, sum(o) AS opened, sum(ho) AS humanOpened, sum(c) AS clicked, sum(hc) AS humanClicked,
-  sum(u) AS unsubscribed, sum(cp) AS complained`;
-
-type CountRow = GroupCounts & { k1: string | null; k2: string | null; k3: string | null };
-
-const countsOf = (r: CountRow): GroupCounts => ({
-  sent: r.sent ?? 0,
-  leads: r.leads ?? 0,
-  delivered: r.delivered ?? 0,
-  deliveredLeads: r.deliveredLeads ?? 0,
-  bouncedHard: r.bouncedHard ?? 0,
-  bouncedSoft: r.bouncedSoft ?? 0,
-  opened: r.opened ?? 0,
-  humanOpened: r.humanOpened ?? 0,
-  clicked: r.clicked ?? 0,
-  humanClicked: r.humanClicked ?? 0,
-  unsubscribed: r.unsubscribed ?? 0,
-  complained: r.complained ?? 0,
-});
+const EVENT_BIT = `CASE e.type
+  WHEN 'email_opened' THEN CASE WHEN e.signal = 'human' THEN ${OPENED_BY_PERSON} ELSE ${OPENED_BY_MACHINE} END
+  WHEN 'email_clicked' THEN CASE WHEN e.signal = 'human' THEN ${CLICKED_BY_PERSON} ELSE ${CLICKED_BY_MACHINE} END
+  WHEN 'unsubscribed' THEN ${UNSUBSCRIBED} WHEN 'complained' THEN ${COMPLAINED}
+  WHEN 'bounced' THEN CASE WHEN ${SOFT_BOUNCE} THEN ${BOUNCED_SOFT} ELSE ${BOUNCED_HARD} END
+  ELSE 0 END`;
+/** The OR of a message's event bits: each bit is a power of two, so the sum of the distinct ones. */
+const EARNED = `coalesce((SELECT sum(DISTINCT ${EVENT_BIT}) FROM events e WHERE e.send_id = s.id), 0)`;
+/** A message the relay refused is a bounce (hard, unless a bounce event called it soft) and earned nothing else. */
+const FLAGS = `CASE WHEN s.status = 'sent' THEN ${EARNED} ELSE ${BOUNCED_HARD} | (${EARNED} & ${BOUNCED_SOFT}) END`;
 
 /**
- * The report's aggregates, in SQL. Messages sent in [from, to) (and those the relay refused
- * then) are the cohort; what they earned (opens, clicks, unsubscribes, bounces, whenever they
- * came) is read per message from the events index, once, into a temporary table kept in lead
- * order, that the group rows and the totals both sum without sorting it again — unique leads
- * need a pass per lead, which the totals cannot take from the rows (a lead in two sequences is
- * one lead in the totals).
+ * The report's aggregates. Messages sent in [from, to) (and those the relay refused then) are the
+ * cohort; what they earned (opens, clicks, unsubscribes, bounces, whenever they came) is read per
+ * message from the events index, once. SQLite hands them over a lead at a time (GROUP BY lead,
+ * in the order of the sends_lead index, so without sorting), and the fold (report/count-fold.ts)
+ * sums messages and, from each lead's flags per group, the unique-lead counts and the totals —
+ * unique leads need a pass per lead, which the totals cannot take from the rows (a lead in two
+ * sequences is one lead in the totals). An outer GROUP BY over per-lead rows would sort them all.
  */
 export class ReportStore {
   constructor(private readonly sqlite: Database) {}
 
-  messageCounts(by: ReportKey, from: number, to: number): { rows: GroupedCounts[]; totals: GroupCounts } {
-    const [k1, k2, k3] = KEY_SQL[by];
-    const db = this.sqlite;
-    db.exec('DROP TABLE IF EXISTS temp.report_messages');
-    db.exec('CREATE TEMP TABLE report_messages (lead_id INTEGER, k1 TEXT, k2 TEXT, k3 TEXT, send_id INTEGER, flags INTEGER, PRIMARY KEY (lead_id, k1, k2, k3, send_id)) WITHOUT ROWID');
-    try {
-      db.prepare(
-        `INSERT INTO temp.report_messages
-         SELECT s.lead_id, ${k1}, ${k2}, ${k3}, s.id, ${FLAGS} FROM sends s
-         ${by === 'segment' ? 'LEFT JOIN temp.report_segments seg ON seg.lead_id = s.lead_id' : ''}
-         WHERE ${COHORT}${by === 'variant' ? ' AND s.variant IS NOT NULL' : ''}`,
-      ).run({ from, to });
-      const rows = db
-        .prepare(
-          `SELECT k1, k2, k3, ${SUMS} FROM (SELECT k1, k2, k3, lead_id, ${PER_LEAD} FROM temp.report_messages m GROUP BY lead_id, k1, k2, k3)
-           GROUP BY k1, k2, k3 ORDER BY k1, k2, k3`,
-        )
-        .all() as CountRow[];
-      // By segment a message is in the table once per segment of its lead: the totals count it once.
-      const messages = by === 'segment' ? '(SELECT DISTINCT lead_id, send_id, flags FROM temp.report_messages)' : 'temp.report_messages';
-      const totals = db
-        .prepare(`SELECT NULL AS k1, NULL AS k2, NULL AS k3, ${SUMS} FROM (SELECT lead_id, ${PER_LEAD} FROM ${messages} m GROUP BY lead_id)`)
-        .get() as CountRow;
-      return { rows: rows.map((r) => ({ keys: [r.k1, r.k2, r.k3], counts: countsOf(r) })), totals: countsOf(totals) };
-    } finally {
-      db.exec('DROP TABLE IF EXISTS temp.report_messages');
-    }
-  }
-
-  /** The named segments of each lead, for `by: 'segment'` (kept until the connection closes or the next call). */
-  setSegments(memberships: Iterable<readonly [number, string]>): void {
-    const db = this.sqlite;
-    db.exec('DROP TABLE IF EXISTS temp.report_segments');
-    db.exec('CREATE TEMP TABLE report_segments (lead_id INTEGER, segment TEXT, PRIMARY KEY (lead_id, segment)) WITHOUT ROWID');
-    const insert = db.prepare('INSERT INTO temp.report_segments VALUES (?, ?)');
-    db.transaction(() => {
-      for (const [leadId, segment] of memberships) insert.run(leadId, segment);
-    })();
+  messageCounts(by: ReportKey, from: number, to: number, segmentsOf?: (leadId: number) => readonly string[]): { rows: GroupedCounts[]; totals: GroupCounts } {
+    const leads = this.sqlite
+      .prepare(
+        `SELECT s.lead_id, json_group_array(json_array(${KEY_SQL[by]}, ${FLAGS})) FROM sends s
+         WHERE ${COHORT}${by === 'variant' ? ' AND s.variant IS NOT NULL' : ''} GROUP BY s.lead_id`,
+      )
+      .raw();
+    const fold = new CountFold();
+    for (const [leadId, messages] of leads.iterate({ from, to }) as Iterable<[number, string]>)
+      fold.addLead(JSON.parse(messages) as MessageFlags[], by === 'segment' ? segmentsOf?.(leadId) : undefined);
+    const { rows, totals } = fold.result();
+    return { rows: rows.map(([key, counts]) => ({ keys: keysOf(key), counts })), totals };
   }
 
   /** Enrolments (holdouts excluded) started and sunsets ended in [from, to), by sequence or week. */
@@ -216,4 +180,9 @@ export class ReportStore {
     }
     return [...bySequence.values()];
   }
+}
+
+function keysOf(key: string): [string, string, string] {
+  const [k1 = '', k2 = '', k3 = ''] = key.split(KEY_SEPARATOR);
+  return [k1, k2, k3];
 }

@@ -1,4 +1,4 @@
-import { CLICK_BURST_MS, classifyOne, OPEN_AT_DELIVERY_MS } from './signals.js';
+import { CLICK_AT_DELIVERY_MS, CLICK_BURST_MS, classifyOne, OPEN_AT_DELIVERY_MS } from './signals.js';
 import type { Classification, SignalEvent } from './signal-types.js';
 
 /** How far back the others of a new click matter: a burst is clicks within a second of each other. */
@@ -24,3 +24,14 @@ export function classifyIfIndependent(e: SignalEvent, deliveredAt: number | null
   }
   return othersRecent ? undefined : classifyOne([e], 0, deliveredAt);
 }
+
+/**
+ * How long after its message's delivery a new open or click is settled: from then on, with (for
+ * a click) no open or click of the message in the last RECENT_MS, classifyIfIndependent gives
+ * what classifyAlone gives from the request alone — no delivery-time rule can fire any more — so
+ * the link endpoint can classify first and find the message in the same statement that inserts.
+ */
+export const SETTLED_AFTER_DELIVERY_MS: Record<SignalEvent['type'], number> = {
+  email_opened: OPEN_AT_DELIVERY_MS,
+  email_clicked: CLICK_AT_DELIVERY_MS,
+};

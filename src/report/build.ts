@@ -29,10 +29,6 @@ function keysOf(by: ReportKey, k: readonly (string | null)[]): Keys {
   return { week: k[0]! };
 }
 
-function* memberships(segments: ReadonlyMap<number, readonly string[]>): Generator<readonly [number, string]> {
-  for (const [leadId, names] of segments) for (const name of names) yield [leadId, name];
-}
-
 const segmentsOf = (segments: ReadonlyMap<number, readonly string[]> | undefined, leadId: number): readonly string[] => {
   const names = segments?.get(leadId);
   return names && names.length > 0 ? names : [NO_SEGMENT];
@@ -57,8 +53,7 @@ export function buildReport(sqlite: Database, request: ReportRequest): Omit<Repo
   const { from, to, by } = request;
   const store = new ReportStore(sqlite);
   const goals = goalSpecs(request.goals);
-  if (by === 'segment') store.setSegments(memberships(request.segments ?? new Map()));
-  const { rows, totals } = store.messageCounts(by, from, to);
+  const { rows, totals } = store.messageCounts(by, from, to, (leadId) => segmentsOf(request.segments, leadId));
   const credits: Credit[] = [];
   for (const goal of goals)
     for (const candidate of store.conversionCandidates(goal, from, to))
@@ -66,7 +61,11 @@ export function buildReport(sqlite: Database, request: ReportRequest): Omit<Repo
   const creditsBy = new Map<string, Credit[]>();
   for (const c of credits) {
     const keys = by === 'segment' ? segmentsOf(request.segments, c.leadId) : [creditKey(by, c)];
-    for (const k of keys) creditsBy.set(k, [...(creditsBy.get(k) ?? []), c]);
+    for (const k of keys) {
+      const list = creditsBy.get(k);
+      if (list) list.push(c);
+      else creditsBy.set(k, [c]);
+    }
   }
   const enrolments = by === 'sequence' || by === 'week' ? store.enrollmentCounts(by, from, to) : undefined;
   const holdouts = by === 'sequence' ? new Map(store.holdouts(goals, from, to).map((h) => [h.sequence, h])) : undefined;

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { App } from '../app.js';
 import { ConfirmationStore } from '../db/confirmations.js';
 import { SignalStore } from '../db/signal-store.js';
-import { classifyIfIndependent, RECENT_MS } from '../domain/signal-alone.js';
+import { classifyIfIndependent, RECENT_MS, SETTLED_AFTER_DELIVERY_MS } from '../domain/signal-alone.js';
+import { classifyAlone } from '../domain/signals.js';
 
 /** One SignalStore (its prepared statements) per database connection. */
 const signalStores = new WeakMap<object, SignalStore>();
@@ -36,14 +37,25 @@ export function recordLinkEvent(
   ref: string,
   url = '',
 ): boolean {
-  const message = messageOfRef(app, ref);
-  if (!message) return false;
   const now = app.clock.now();
   const properties: Record<string, string> = { ref };
   if (type !== 'unsubscribed') {
     properties.ua = (request.headers.get('user-agent') ?? '').slice(0, MAX_AGENT);
     properties.method = request.method;
+    // The common case, a message delivered a while ago: classified from the request alone, and
+    // the message found by the insert itself (signal-alone.ts, SETTLED_AFTER_DELIVERY_MS).
+    const alone = classifyAlone({ id: Number.MAX_SAFE_INTEGER, type, at: now, url, properties });
+    const settled = app.stores.events.insertIfSettled(
+      { type, occurredAt: now, url, properties, dedupeKey: `link:${randomUUID()}`, source: `link ${ref}`, signal: alone.signal, signalReason: alone.reason },
+      ref,
+      now - SETTLED_AFTER_DELIVERY_MS[type],
+      type === 'email_clicked' ? now - RECENT_MS : undefined,
+      now,
+    );
+    if (settled) return true;
   }
+  const message = messageOfRef(app, ref);
+  if (!message) return false;
   const input = {
     leadId: message.leadId,
     type,
@@ -56,7 +68,7 @@ export function recordLinkEvent(
   };
   const { sendId } = message;
   if (sendId === undefined || type === 'unsubscribed') {
-    app.stores.events.insertBatch([input], now);
+    app.stores.events.insertOne(input, now);
     return true;
   }
   // The send row read for the ref feeds the classifier; the message's other opens and clicks are
@@ -69,7 +81,7 @@ export function recordLinkEvent(
     type === 'email_clicked' && signals.hasSignalSince(sendId, now - RECENT_MS),
   );
   if (alone) {
-    app.stores.events.insertBatch([{ ...input, signal: alone.signal, signalReason: alone.reason }], now);
+    app.stores.events.insertOne({ ...input, signal: alone.signal, signalReason: alone.reason }, now);
     return true;
   }
   app.conn.sqlite.transaction(() => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { classifyPath } from './login/public-paths.js';
+import { classifyPath, type PathClass } from './login/public-paths.js';
 import { type Middleware, pathParts } from './router.js';
 
 /** The CSP source that allows exactly this inline `<style>` text and nothing else. */
@@ -30,16 +30,28 @@ export const REVIEW_CSP = [
  * a CSP when the handler set none, `nosniff`, no framing, and a referrer policy. The email link
  * pages send no referrer at all; the review pages `same-origin`, so that their own POSTs keep a
  * real `Origin` for the CSRF check (under `no-referrer` browsers send `Origin: null`). Anything
- * behind the login is `no-store` unless the handler says otherwise (static files).
+ * behind the login is `no-store` unless the handler says otherwise (static files). Set on the
+ * response itself (a copy would wrap its body in a stream, which every email open then pays for),
+ * or on a copy when its headers are immutable (a `Response.redirect`, a fetched response).
  */
 export const securityHeaders: Middleware = async (request, next) => {
   const response = await next();
   const kind = classifyPath(pathParts(new URL(request.url)) ?? []);
-  const headers = new Headers(response.headers);
+  try {
+    secure(response.headers, kind);
+    return response;
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const headers = new Headers(response.headers);
+    secure(headers, kind);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  }
+};
+
+function secure(headers: Headers, kind: PathClass): void {
   if (!headers.has('content-security-policy')) headers.set('content-security-policy', REVIEW_CSP);
   headers.set('x-content-type-options', 'nosniff');
   headers.set('x-frame-options', 'DENY');
   if (!headers.has('referrer-policy')) headers.set('referrer-policy', kind === 'link' || kind === 'webhook' ? 'no-referrer' : 'same-origin');
   if (kind === 'private' && !headers.has('cache-control')) headers.set('cache-control', 'no-store');
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-};
+}

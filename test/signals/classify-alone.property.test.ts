@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classifyIfIndependent, RECENT_MS } from '../../src/domain/signal-alone.js';
-import { classifyMessage } from '../../src/domain/signals.js';
+import { classifyIfIndependent, RECENT_MS, SETTLED_AFTER_DELIVERY_MS } from '../../src/domain/signal-alone.js';
+import { classifyAlone, classifyMessage } from '../../src/domain/signals.js';
 import type { SignalEvent } from '../../src/domain/signal-types.js';
 
 const T0 = Date.parse('2026-11-24T15:00:00Z');
@@ -53,5 +53,32 @@ describe('classifying a new open or click without reading its message', () => {
     const click: SignalEvent = { ...open, type: 'email_clicked', at: T0 + 9_000 };
     expect(classifyIfIndependent(click, T0, false)).toEqual({ signal: 'machine', reason: 'scanner click: 9 s after delivery' });
     expect(classifyIfIndependent(click, T0, true)).toBeUndefined();
+  });
+
+  it('gives, once the message was delivered long enough before and no click is near, what the request alone gives', () => {
+    // The link endpoint's one-statement path (db/events.ts insertIfSettled) relies on this.
+    const agent = fc.oneof(fc.constantFrom(...AGENTS, '', 'Mozilla/5.0', 'python-requests/2.31'), fc.string({ maxLength: 40 }));
+    fc.assert(
+      fc.property(
+        fc.boolean(),
+        agent,
+        fc.constantFrom('GET', 'HEAD', 'get'),
+        fc.integer({ min: 0, max: 30 * 86_400_000 }),
+        fc.boolean(),
+        (click, ua, method, extra, known) => {
+          const type = click ? 'email_clicked' : 'email_opened';
+          const e: SignalEvent = { id: Number.MAX_SAFE_INTEGER, type, at: T0, url: '', properties: { ref: 'r1', ua, method } };
+          const deliveredAt = known ? T0 - SETTLED_AFTER_DELIVERY_MS[type] - extra : null;
+          expect(classifyIfIndependent(e, deliveredAt, false)).toEqual(classifyAlone(e));
+          expect(classifyMessage({ deliveredAt, events: [e] }).get(e)).toEqual(classifyAlone(e));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+    // A millisecond earlier, the delivery-time rules can still decide.
+    const open: SignalEvent = { id: 1, type: 'email_opened', at: T0, url: '', properties: { ua: AGENTS[0]!, method: 'GET' } };
+    expect(classifyIfIndependent(open, T0 - SETTLED_AFTER_DELIVERY_MS.email_opened + 1, false)).toBeUndefined();
+    const click: SignalEvent = { ...open, type: 'email_clicked' };
+    expect(classifyIfIndependent(click, T0 - SETTLED_AFTER_DELIVERY_MS.email_clicked + 1, false)?.signal).toBe('machine');
   });
 });
