@@ -20,13 +20,19 @@ interface DomainTally {
  * only repeat that lead's own counts (and a million one-lead domains would each hold 168 bins).
  */
 export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, defaultZone: string): SendTimeCounts {
-  const rows = sqlite
-    .prepare(
-      `SELECT e.lead_id, l.email, l.timezone, e.occurred_at FROM events e JOIN leads l ON l.id = e.lead_id
-       WHERE e.type IN ('email_opened', 'email_clicked') AND e.signal <> 'machine'`,
-    )
-    .raw()
-    .iterate() as Iterable<[number, string, string, number]>;
+  const rows = sqlite.prepare(SEND_TIME_SIGNALS_SQL).raw().iterate() as Iterable<SendTimeSignal>;
+  return countSendTimes(rows, zoneDays, defaultZone);
+}
+
+/** The human opens and clicks with their lead's email and zone, as both databases read them. */
+export const SEND_TIME_SIGNALS_SQL = `SELECT e.lead_id, l.email, l.timezone, e.occurred_at FROM events e JOIN leads l ON l.id = e.lead_id
+       WHERE e.type IN ('email_opened', 'email_clicked') AND e.signal <> 'machine'`;
+
+/** [lead id, email, zone, occurred at]. */
+export type SendTimeSignal = [number, string, string, number];
+
+/** readSendTimeCounts over rows already read (PostgreSQL reads them asynchronously). */
+export function countSendTimes(rows: Iterable<SendTimeSignal>, zoneDays: ZoneDays, defaultZone: string): SendTimeCounts {
   const workspace = emptyCounts();
   const tallies = new Map<string, DomainTally>();
   const personal = new Map<string, boolean>();

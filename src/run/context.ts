@@ -8,6 +8,7 @@ import { RunStore } from '../db/runs.js';
 import type { Allocations } from '../domain/experiments/types.js';
 import { readSendTimeCounts } from '../db/send-time-counts.js';
 import { SendTimeModel } from '../domain/send-time/model.js';
+import type { SendTimeCounts } from '../domain/send-time/types.js';
 import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { ZoneDays } from '../time/zone-days.js';
@@ -49,7 +50,7 @@ export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[], all
  * One planning context per run: the zone-day and holiday caches live as long as it does. With
  * `sendTime.optimize`, the database's opens and clicks are read once here for the send-time model.
  */
-export function planContext(workspace: PlanRules, sqlite?: Database): PlanContext {
+export function planContext(workspace: PlanRules, sqlite?: Database, read?: (zoneDays: ZoneDays) => SendTimeCounts): PlanContext {
   const zoneDays = new ZoneDays();
   const { policy } = workspace;
   return {
@@ -63,6 +64,8 @@ export function planContext(workspace: PlanRules, sqlite?: Database): PlanContex
       zoneDays,
     },
     ...(policy.sendTime && sqlite ? { sendTime: new SendTimeModel(policy.sendTime, readSendTimeCounts(sqlite, zoneDays, policy.defaultZone)) } : {}),
+    // Counts read beforehand (PostgreSQL, at a tick's start), binned with this context's zone days.
+    ...(policy.sendTime && !sqlite && read ? { sendTime: new SendTimeModel(policy.sendTime, read(zoneDays)) } : {}),
   };
 }
 

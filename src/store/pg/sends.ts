@@ -54,6 +54,21 @@ export async function recordOutcomesPg(client: pg.PoolClient, outcomes: readonly
         WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
       [released.map((o) => o.sendId), now],
     );
+  const attempts = outcomes.flatMap((o) => (o.kind !== 'released' && o.attempt ? [{ sendId: o.sendId, ...o.attempt }] : []));
+  if (attempts.length > 0)
+    await client.query(
+      `INSERT INTO delivery_attempts (send_id, at, ok, permanent, response, run_id)
+         SELECT s, a, ok, p, r, nullif(run, 0) FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::boolean[], $5::text[], $6::bigint[])
+           WITH ORDINALITY AS u(s, a, ok, p, r, run, n) ORDER BY n`,
+      [attempts.map((a) => a.sendId), attempts.map((a) => a.at), attempts.map((a) => a.ok), attempts.map((a) => a.permanent), attempts.map((a) => a.response), attempts.map((a) => a.runId)],
+    );
+  // A hard bounce: never mailed again (LeadStore.suppress with 'bounced': consent is left as it is).
+  for (const o of refused)
+    if (o.suppress)
+      await client.query(
+        `UPDATE leads SET suppressed_reason = coalesce(suppressed_reason, 'bounced'), suppressed_at = coalesce(suppressed_at, $2), updated_at = $3 WHERE id = $1`,
+        [o.suppress.leadId, o.suppress.at, now],
+      );
 }
 
 /** Outbox.uncertain on PostgreSQL. */
