@@ -221,6 +221,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--once', 'one run, then exit')
     .option('--at <iso>', 'with --ticks: a simulated schedule from this moment (replays, tests)')
     .option('--ticks <n>', 'with --at: run this many ticks, one every --every, back to back, then exit')
+    .option('--batch-size <n>', 'PostgreSQL: leads per batch that workers claim (default: 1000)')
     .action(act((o: WorkerOptions, cmd: Command) => workerCommand(io, globals(cmd), o)));
 
   program

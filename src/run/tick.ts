@@ -1,6 +1,8 @@
 import { MAX_SENDS_PER_RUN, type PlanContext } from '../domain/lead-plan.js';
 import { inCauseOrder } from '../domain/why-no-mail.js';
-import type { TickStore } from '../store/types.js';
+import type { TickStore, WrittenBatch } from '../store/types.js';
+import type { PgConfirmations } from '../store/pg/confirmations.js';
+import { sendConfirmationsTick } from './confirmations-tick.js';
 import { type BatchPlan, planLeads } from './batch-plan.js';
 import { enrollmentKey } from './batch-write.js';
 import { deliverPending, type DeliveryShare, deliveryShare } from './deliver.js';
@@ -13,6 +15,11 @@ import { type TickReads, tickContext } from './tick-context.js';
 
 /** A store a tick can be elected on: the batch interface, the tick's reads, and the election with its layout. */
 export interface ElectingStore extends TickStore, TickReads {
+  /** Holds the run's share lock until the returned function is called (see PgBatchStore.holdRun). */
+  holdRun(runId: number): Promise<() => Promise<void>>;
+  /** Waits for every share of the run before `tickAt` to be planned and sent. */
+  waitForEarlierRun(tickAt: number): Promise<void>;
+  readonly confirmations: PgConfirmations;
   electTick(tickAt: number, now: number, batchSize: number): Promise<{ runId: number; tickAt: number; elected: boolean; batches: number }>;
 }
 
@@ -35,6 +42,15 @@ const PIPELINE_DEPTH = 2;
 
 const DEFAULT_BATCH_SIZE = 1000;
 
+/** Batches a worker plans again, in one share, after a write conflict, before it gives up. */
+const MAX_CONFLICTS = 3;
+
+/** A unique violation or a deadlock: what two writers planning one lead at once run into. */
+function isWriteConflict(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '23505' || code === '40P01' || code === '40001';
+}
+
 /**
  * One worker's part of the tick at `at` over a shared store: the first worker to arrive is elected
  * and lays out the batches; every worker claims batches until none is left, plans each with the
@@ -44,6 +60,8 @@ const DEFAULT_BATCH_SIZE = 1000;
  */
 export async function runTick(deps: TickDeps, options: TickOptions): Promise<RunReport> {
   const { store, clock } = deps;
+  // The last tick's workers may still be sending: its leads are not planned again until they are done.
+  await store.waitForEarlierRun(options.at);
   const context = await tickContext(store, deps.workspace, options.at);
   const tick = await store.electTick(options.at, clock.now(), options.batchSize ?? DEFAULT_BATCH_SIZE);
   const report = emptyReport(tick.runId, options.at);
@@ -51,15 +69,25 @@ export async function runTick(deps: TickDeps, options: TickOptions): Promise<Run
     await context.recordDecisions();
     await reportUncertain(deps, report, options.at);
   }
-  return joinTick(deps, { ...options, runId: tick.runId, ctx: context.ctx }, report);
+  return joinTick(deps, { ...options, runId: tick.runId, ctx: context.ctx, confirm: tick.elected }, report);
 }
 
 /** A worker's share of an open run (its own tick, or one another worker elected or left unfinished). */
 export async function joinTick(
   deps: TickDeps,
-  options: TickOptions & { runId: number; ctx?: PlanContext },
+  options: ShareOptions,
   report = emptyReport(options.runId, options.at),
 ): Promise<RunReport> {
+  const leave = await deps.store.holdRun(options.runId);
+  try {
+    return await shareOf(deps, options, report);
+  } finally {
+    await leave();
+  }
+}
+
+/** A worker's share, while it holds the run's share lock. */
+async function shareOf(deps: TickDeps, options: ShareOptions, report: RunReport): Promise<RunReport> {
   const { store, clock } = deps;
   const now = options.at;
   const ctx = options.ctx ?? (await tickContext(store, deps.workspace, now)).ctx;
@@ -74,9 +102,11 @@ export async function joinTick(
     delivery,
     ledger: storeLedger(store, { allowed: allowedConsents(deps.workspace), runId: options.runId, now, softBounceAfter: delivery.softBounceAfter }),
   };
+  if (options.confirm) await sendConfirmationsTick(deps, store.confirmations, options.runId, now, report, delivery);
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const inFlight: Promise<void>[] = [];
   let failure: { error: unknown } | undefined;
+  let conflicts = 0;
   try {
     for (;;) {
       if (deps.signal?.aborted || failure) break;
@@ -91,7 +121,15 @@ export async function joinTick(
         await claim.release();
         throw error;
       }
-      const written = await claim.commit(plan, now);
+      let written: WrittenBatch;
+      try {
+        written = await claim.commit(plan, now);
+      } catch (error) {
+        // Another writer got to one of these leads first (a run at another moment): the batch was
+        // rolled back whole and is pending again; it is planned afresh from what is stored now.
+        if (isWriteConflict(error) && conflicts++ < MAX_CONFLICTS) continue;
+        throw error;
+      }
       // `leads` counts a lead once, at its first pass (rounds plan the same leads again).
       report.counts.leads! += plan.leads;
       addPlan(scope, plan);
@@ -117,6 +155,13 @@ export async function joinTick(
   await store.finishShare(options.runId, clock.now(), report.counts);
   return report;
 }
+
+type ShareOptions = TickOptions & {
+  runId: number;
+  ctx?: PlanContext;
+  /** Send the double opt-in confirmations first (the elected worker does, as a SQLite run does). */
+  confirm?: boolean;
+};
 
 interface TickScope {
   deps: TickDeps;

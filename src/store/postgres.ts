@@ -14,7 +14,15 @@ import type { Sequence } from '../domain/types.js';
 import type { ExperimentReads } from '../run/experiment-state.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
 import { experimentReadsPg, recordDecisionPg } from './pg/experiments.js';
+import { PgConfirmations } from './pg/confirmations.js';
 import type { ClaimedBatch, FailureHistory, LeadBatch, PlanRows, SendClaim, SendOutcome, Tick, TickStore, WrittenBatch } from './types.js';
+
+/**
+ * The advisory-lock namespace of runs: a worker holds (RUN_LOCK_CLASS, run id) shared while it
+ * plans and sends its share of a run; the next tick waits for it exclusively, so that no lead is
+ * planned for the next tick while a worker still sends it this one's touches.
+ */
+export const RUN_LOCK_CLASS = 0x6e757276;
 
 /** The channel a tick's elected worker notifies once its batches are laid out (the payload: the run id). */
 export const TICK_CHANNEL = 'nurture_tick';
@@ -29,14 +37,17 @@ const OPEN_END = Number.MAX_SAFE_INTEGER;
  */
 export class PgBatchStore implements TickStore {
   readonly kind = 'postgres' as const;
+  readonly confirmations: PgConfirmations;
 
   constructor(
     readonly pool: pg.Pool,
     private readonly ownsPool = true,
-  ) {}
+  ) {
+    this.confirmations = new PgConfirmations(pool);
+  }
 
   /** A store on its own pool; says plainly when the server cannot be reached. */
-  static async open(url: string, connections = 4): Promise<PgBatchStore> {
+  static async open(url: string, connections = 6): Promise<PgBatchStore> {
     const pool = openPool(url, connections);
     try {
       await checkConnection(pool, url);
@@ -79,6 +90,40 @@ export class PgBatchStore implements TickStore {
       await client.query('SELECT pg_notify($1, $2)', [TICK_CHANNEL, String(runId)]);
       return { runId, tickAt, elected: true, batches };
     });
+  }
+
+  /** Holds the run's shared lock (on a connection of its own) until the returned function lets it go. */
+  async holdRun(runId: number): Promise<() => Promise<void>> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock_shared($1, $2)', [RUN_LOCK_CLASS, runId]);
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    return async () => {
+      try {
+        await client.query('SELECT pg_advisory_unlock_shared($1, $2)', [RUN_LOCK_CLASS, runId]);
+        client.release();
+      } catch (error) {
+        client.release(error as Error);
+      }
+    };
+  }
+
+  /** Waits until every worker's share of the latest run before `tickAt` is done (planned and sent). */
+  async waitForEarlierRun(tickAt: number): Promise<void> {
+    const { rows } = await this.pool.query<{ id: number }>('SELECT id FROM runs WHERE tick_at < $1 ORDER BY tick_at DESC LIMIT 1', [tickAt]);
+    if (rows.length === 0) return;
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1, $2)', [RUN_LOCK_CLASS, rows[0]!.id]);
+      await client.query('SELECT pg_advisory_unlock($1, $2)', [RUN_LOCK_CLASS, rows[0]!.id]);
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
   }
 
   /** A run's status ('running', 'finished', 'failed'), undefined when there is no such run. */

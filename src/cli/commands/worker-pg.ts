@@ -18,6 +18,8 @@ export interface PgWorkerOptions {
   everyMs: number;
   everyText: string;
   once?: boolean;
+  /** Leads per batch (default: the tick's, 1000). */
+  batchSize?: number;
   /** A simulated schedule (tests, replays): `ticks` ticks from `start`, one every `everyMs`, run back to back. */
   simulated?: { start: number; ticks: number };
 }
@@ -53,6 +55,7 @@ export async function pgWorker(io: CliIo, app: PgApp, options: PgWorkerOptions):
     }
   };
   const deps = (clock: Clock) => tickDeps(app, { workerId: presence.id, clock, ...(io.signal ? { signal: io.signal } : {}) });
+  const batch = options.batchSize ? { batchSize: options.batchSize } : {};
   const sweep = async (now: number) => reportGone(io, await presence.gone(now));
   try {
     if (options.simulated) {
@@ -61,14 +64,14 @@ export async function pgWorker(io: CliIo, app: PgApp, options: PgWorkerOptions):
         const at = start + k * options.everyMs;
         const clock = new TestClock(at);
         await sweep(at);
-        const report = await runTick(deps(clock), { at });
+        const report = await runTick(deps(clock), { at, ...batch });
         show(report);
         // Ticks follow one another as on a wall clock: the next starts once this one is closed.
         await untilClosed(app, deps(clock), report.run!, at, waker, io.signal);
       }
     } else if (options.once) {
       await sweep(app.clock.now());
-      show(await runTick(deps(app.clock), { at: app.clock.now() }));
+      show(await runTick(deps(app.clock), { at: app.clock.now(), ...batch }));
     } else {
       while (!io.signal?.aborted) {
         await sweep(app.clock.now());
@@ -80,7 +83,7 @@ export async function pgWorker(io: CliIo, app: PgApp, options: PgWorkerOptions):
         const now = app.clock.now();
         const next = nextTick(now + 1, options.everyMs);
         await waker.wait(next - now);
-        if (!io.signal?.aborted && app.clock.now() >= next) show(await runTick(deps(app.clock), { at: next }));
+        if (!io.signal?.aborted && app.clock.now() >= next) show(await runTick(deps(app.clock), { at: next, ...batch }));
       }
     }
   } finally {

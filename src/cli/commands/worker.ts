@@ -34,6 +34,7 @@ export interface WorkerOptions {
   /** With `ticks`: a simulated schedule from this moment (replays, tests), ticks run back to back. */
   at?: string;
   ticks?: string;
+  batchSize?: string;
 }
 
 export async function workerCommand(io: CliIo, globals: GlobalOptions, options: WorkerOptions): Promise<number> {
@@ -46,7 +47,16 @@ export async function workerCommand(io: CliIo, globals: GlobalOptions, options: 
       options.at !== undefined && options.ticks !== undefined
         ? { start: parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now()), ticks: parsePositiveInt(options.ticks, '--ticks') }
         : undefined;
-    if (isPgApp(app)) return pgWorker(io, app, { everyMs: every.approxMs, everyText, ...(options.once ? { once: true } : {}), ...(simulated ? { simulated } : {}) });
+    const batchSize = options.batchSize === undefined ? undefined : parsePositiveInt(options.batchSize, '--batch-size');
+    if (isPgApp(app))
+      return pgWorker(io, app, {
+        everyMs: every.approxMs,
+        everyText,
+        ...(options.once ? { once: true } : {}),
+        ...(simulated ? { simulated } : {}),
+        ...(batchSize ? { batchSize } : {}),
+      });
+    if (batchSize) throw new UserError('--batch-size: only for PostgreSQL, where several workers share a tick by batches');
     if (simulated) return simulatedSqliteWorker(io, app, globals, simulated, every.approxMs);
     io.stdout(`Nurture worker: a run every ${options.every ?? app.workspace.config.schedule.every}; SIGTERM stops after the message in flight.`);
     // Said at once, so whoever sent SIGTERM knows it was heard while the message in flight finishes.

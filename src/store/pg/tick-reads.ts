@@ -58,10 +58,13 @@ export async function leadCountPg(db: Queryable): Promise<number> {
  */
 export async function finishSharePg(pool: pg.Pool, runId: number, now: number, counts: Record<string, number>): Promise<boolean> {
   return inTransaction(pool, async (client) => {
-    const { rows } = await client.query<{ counts: string }>('SELECT counts FROM runs WHERE id = $1 FOR UPDATE', [runId]);
-    const sum = JSON.parse(rows[0]?.counts ?? '{}') as Record<string, number>;
-    for (const [k, n] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + n;
-    await client.query('UPDATE runs SET counts = $2 WHERE id = $1', [runId, JSON.stringify(sum)]);
+    // A share that did nothing (a worker that found every batch taken) leaves the row as it is.
+    if (Object.values(counts).some((n) => n !== 0)) {
+      const { rows } = await client.query<{ counts: string }>('SELECT counts FROM runs WHERE id = $1 FOR UPDATE', [runId]);
+      const sum = JSON.parse(rows[0]?.counts ?? '{}') as Record<string, number>;
+      for (const [k, n] of Object.entries(counts)) sum[k] = (sum[k] ?? 0) + n;
+      await client.query('UPDATE runs SET counts = $2 WHERE id = $1', [runId, JSON.stringify(sum)]);
+    }
     const closed = await client.query(
       `UPDATE runs SET status = 'finished', finished_at = $2 WHERE id = $1 AND status = 'running'
          AND NOT EXISTS (SELECT 1 FROM run_batches WHERE run_id = $1 AND status = 'pending')`,
