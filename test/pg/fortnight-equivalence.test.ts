@@ -7,8 +7,8 @@ import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
-/** Monday 2026-11-16 00:00 UTC: two weeks of hourly ticks, Thanksgiving and the year-end pause's eve inside them. */
-const START = '2026-11-16T00:00:00Z';
+/** Monday 2026-11-23 00:00 UTC (after the example events): two weeks of hourly ticks, Thanksgiving inside them. */
+const START = '2026-11-23T00:00:00Z';
 const TICKS = 14 * 24;
 
 /** The outbox as a person would compare it: who, which touch, when, what became of it. */
