@@ -13,7 +13,7 @@ import { type LoadedLead, leadBatches, leadsByIds, planContext, type Stores, sto
 import { type TouchItem, touchItem } from './items.js';
 import { plansWithThread } from './planner-thread.js';
 import { spareCores } from './threads.js';
-import { inCauseOrder } from '../domain/why-no-mail.js';
+import { settleTotals } from './report-totals.js';
 
 export interface RunDeps {
   conn: Connection;
@@ -184,10 +184,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     }
     await Promise.all(inFlight);
     if (failure) throw failure.error;
-    report.counts.sent = report.sent.length;
-    report.counts.skipped = report.skipped.length;
-    report.counts.failed = report.failed.length;
-    report.idle = inCauseOrder(report.idle);
+    settleTotals(report);
     if (delivery.halted) {
       report.halted = { ...delivery.halted, relay: deps.mailer.describe(), waiting: stores.outbox.waitingCount(now) };
       stores.runs.finish(runId, clock.now(), report.counts, haltMessage(report));

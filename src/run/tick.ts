@@ -1,5 +1,5 @@
 import { MAX_SENDS_PER_RUN, type PlanContext } from '../domain/lead-plan.js';
-import { inCauseOrder } from '../domain/why-no-mail.js';
+import { settleTotals } from './report-totals.js';
 import type { TickStore, WrittenBatch } from '../store/types.js';
 import type { PgConfirmations } from '../store/pg/confirmations.js';
 import { sendConfirmationsTick } from './confirmations-tick.js';
@@ -146,10 +146,7 @@ async function shareOf(deps: TickDeps, options: ShareOptions, report: RunReport)
   }
   await Promise.all(inFlight);
   if (failure) throw failure.error;
-  report.counts.sent = report.sent.length;
-  report.counts.skipped = report.skipped.length;
-  report.counts.failed = report.failed.length;
-  report.idle = inCauseOrder(report.idle);
+  settleTotals(report);
   if (delivery.halted)
     report.halted = { ...delivery.halted, relay: deps.mailer.describe(), waiting: await store.waitingCount(now) };
   await store.finishShare(options.runId, clock.now(), report.counts);
