@@ -40,7 +40,11 @@ export async function benchPgWorkers(leads: number, messages: number): Promise<v
   }
 }
 
-/** `WORKERS` processes running `nurture run --at` on one PostgreSQL: one tick, shared. Returns its seconds, from the election to the last exit. */
+/**
+ * `WORKERS` processes running `nurture run --at` on one PostgreSQL: one tick, shared. Returns its
+ * seconds from the election to the close (the last batch committed; on a Sunday nothing is sent),
+ * so the processes' start-up (tsx compiling the sources) is not counted.
+ */
 async function pgTick(dir: string, url: string, at: number): Promise<number> {
   const children = Array.from({ length: WORKERS }, () =>
     spawn(process.execPath, [join(ROOT, 'bin', 'nurture.js'), '--workspace', dir, '--db', url, 'run', '--at', new Date(at).toISOString()], {
@@ -52,12 +56,14 @@ async function pgTick(dir: string, url: string, at: number): Promise<number> {
     const [code] = (await once(c, 'exit')) as [number | null];
     if (code !== 0) throw new Error(`a nurture run process exited ${code}`);
   }));
-  const ended = Date.now();
   const pool = openPool(url, 1);
   try {
-    const { rows } = await pool.query<{ startedAt: number; status: string }>('SELECT started_at AS "startedAt", status FROM runs WHERE tick_at = $1', [at]);
+    const { rows } = await pool.query<{ startedAt: number; finishedAt: number; status: string }>(
+      'SELECT started_at AS "startedAt", finished_at AS "finishedAt", status FROM runs WHERE tick_at = $1',
+      [at],
+    );
     if (rows[0]?.status !== 'finished') throw new Error(`the tick at ${new Date(at).toISOString()} was not closed`);
-    return (ended - rows[0].startedAt) / 1000;
+    return (rows[0].finishedAt - rows[0].startedAt) / 1000;
   } finally {
     await pool.end();
   }
@@ -91,15 +97,16 @@ async function planning(cluster: Awaited<ReturnType<typeof startPgCluster>>, lea
     console.log(`SQLite first run (runOnce, planner thread: ${threaded ? 'yes' : 'no'}): ${sqliteSeconds.toFixed(2)} s (${report.counts.enrolled} enrolled, ${report.counts.planned} planned)`);
     console.log(`PostgreSQL first run (${WORKERS} × nurture run, one tick): ${pgSeconds.toFixed(2)} s (${pgCounts.enrolled} enrolled, ${pgCounts.planned} planned), ${ratio.toFixed(2)}× SQLite`);
 
-    // The unchanged rerun an hour later: what it leaves for VACUUM in `sends`.
+    // The unchanged rerun half an hour later (no local midnight of any generated zone in between,
+    // which would move reasons from "not a send day" to "outside the window"): what it leaves for VACUUM in `sends`.
     await pool.query('VACUUM sends');
-    const rerunSeconds = await pgTick(dir, url, AT + HOUR);
+    const rerunSeconds = await pgTick(dir, url, AT + HOUR / 2);
     await new Promise((r) => setTimeout(r, 1500));
     const { rows: dead } = await pool.query<{ dead: number; live: number }>(
       `SELECT n_dead_tup::int AS dead, (SELECT count(*)::int FROM sends) AS live FROM pg_stat_user_tables WHERE relname = 'sends'`,
     );
     const share = dead[0]!.dead / Math.max(1, dead[0]!.live);
-    console.log(`unchanged rerun an hour later: ${rerunSeconds.toFixed(2)} s; dead tuples in sends ${dead[0]!.dead} of ${dead[0]!.live} rows (${(100 * share).toFixed(2)}%)`);
+    console.log(`unchanged rerun half an hour later: ${rerunSeconds.toFixed(2)} s; dead tuples in sends ${dead[0]!.dead} of ${dead[0]!.live} rows (${(100 * share).toFixed(2)}%)`);
     console.log(`targets: first run ≤ 2.5× SQLite ${ratio <= 2.5 ? 'met' : 'NOT met'}; dead tuples < 1% of sends ${share < 0.01 ? 'met' : 'NOT met'}`);
   } finally {
     await pool.end();

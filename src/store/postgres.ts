@@ -208,7 +208,7 @@ export class PgBatchStore implements TickStore {
 
   async recordOutcomes(outcomes: readonly SendOutcome[], now: number): Promise<void> {
     if (outcomes.length === 0) return;
-    await inTransaction(this.pool, (client) => recordOutcomesPg(client, outcomes, now));
+    await recordOutcomesPg(this.pool, outcomes, now);
   }
 
   async uncertain(): Promise<UncertainSend[]> {

@@ -29,46 +29,45 @@ export async function claimSendsPg(
   return claims.filter((c) => claimed.has(c.sendId)).map((c) => c.sendId);
 }
 
-/** Outbox.markSent / markFailed / release on PostgreSQL, grouped: one statement per kind, one transaction. */
-export async function recordOutcomesPg(client: pg.PoolClient, outcomes: readonly SendOutcome[], now: number): Promise<void> {
+/**
+ * Outbox.markSent / markFailed / release on PostgreSQL with the delivery attempts and hard-bounce
+ * suppressions that go with them: one statement (a data-modifying CTE per kind present), so a
+ * turn's outcomes cost one round trip and are written all or nothing.
+ */
+export async function recordOutcomesPg(db: Queryable, outcomes: readonly SendOutcome[], now: number): Promise<void> {
   const sent = outcomes.filter((o): o is Extract<SendOutcome, { kind: 'sent' }> => o.kind === 'sent');
   const refused = outcomes.filter((o): o is Extract<SendOutcome, { kind: 'failed' | 'skipped' }> => o.kind === 'failed' || o.kind === 'skipped');
   const released = outcomes.filter((o) => o.kind === 'released');
-  if (sent.length > 0)
-    await client.query(
-      `UPDATE sends s SET status = 'sent', message_id = u.m, last_response = u.r, updated_at = $4
-         FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, m, r) WHERE s.id = u.id AND s.status = 'sending'`,
-      [sent.map((o) => o.sendId), sent.map((o) => o.messageId), sent.map((o) => o.response), now],
-    );
-  if (refused.length > 0)
-    await client.query(
-      `UPDATE sends s SET status = u.st, sent_at = NULL, planned_at = u.retry, last_response = u.resp, reason = u.reason, updated_at = $6
-         FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[]) AS u(id, st, retry, resp, reason)
-        WHERE s.id = u.id AND s.status = 'sending'`,
-      [refused.map((o) => o.sendId), refused.map((o) => o.kind), refused.map((o) => o.retryAt), refused.map((o) => o.response), refused.map((o) => o.reason), now],
-    );
-  if (released.length > 0)
-    await client.query(
-      `UPDATE sends SET status = CASE WHEN attempts > 1 THEN 'failed' ELSE 'planned' END, attempts = attempts - 1,
-          ref = CASE WHEN attempts > 1 THEN ref ELSE '' END, sent_at = NULL, updated_at = $2
-        WHERE id = ANY($1::bigint[]) AND status = 'sending'`,
-      [released.map((o) => o.sendId), now],
-    );
   const attempts = outcomes.flatMap((o) => (o.kind !== 'released' && o.attempt ? [{ sendId: o.sendId, ...o.attempt }] : []));
+  const suppressed = refused.flatMap((o) => (o.suppress ? [o.suppress] : []));
+  const values: unknown[] = [now];
+  const $ = (value: unknown) => `$${values.push(value)}`;
+  const parts: string[] = [];
+  if (sent.length > 0)
+    parts.push(`UPDATE sends s SET status = 'sent', message_id = u.m, last_response = u.r, updated_at = $1
+       FROM unnest(${$(sent.map((o) => o.sendId))}::bigint[], ${$(sent.map((o) => o.messageId))}::text[], ${$(sent.map((o) => o.response))}::text[]) AS u(id, m, r)
+      WHERE s.id = u.id AND s.status = 'sending'`);
+  if (refused.length > 0)
+    parts.push(`UPDATE sends s SET status = u.st, sent_at = NULL, planned_at = u.retry, last_response = u.resp, reason = u.reason, updated_at = $1
+       FROM unnest(${$(refused.map((o) => o.sendId))}::bigint[], ${$(refused.map((o) => o.kind))}::text[], ${$(refused.map((o) => o.retryAt))}::bigint[],
+         ${$(refused.map((o) => o.response))}::text[], ${$(refused.map((o) => o.reason))}::text[]) AS u(id, st, retry, resp, reason)
+      WHERE s.id = u.id AND s.status = 'sending'`);
+  if (released.length > 0)
+    parts.push(`UPDATE sends SET status = CASE WHEN attempts > 1 THEN 'failed' ELSE 'planned' END, attempts = attempts - 1,
+        ref = CASE WHEN attempts > 1 THEN ref ELSE '' END, sent_at = NULL, updated_at = $1
+      WHERE id = ANY(${$(released.map((o) => o.sendId))}::bigint[]) AND status = 'sending'`);
   if (attempts.length > 0)
-    await client.query(
-      `INSERT INTO delivery_attempts (send_id, at, ok, permanent, response, run_id)
-         SELECT s, a, ok, p, r, nullif(run, 0) FROM unnest($1::bigint[], $2::bigint[], $3::boolean[], $4::boolean[], $5::text[], $6::bigint[])
-           WITH ORDINALITY AS u(s, a, ok, p, r, run, n) ORDER BY n`,
-      [attempts.map((a) => a.sendId), attempts.map((a) => a.at), attempts.map((a) => a.ok), attempts.map((a) => a.permanent), attempts.map((a) => a.response), attempts.map((a) => a.runId)],
-    );
+    parts.push(`INSERT INTO delivery_attempts (send_id, at, ok, permanent, response, run_id)
+       SELECT s, a, ok, p, r, nullif(run, 0) FROM unnest(${$(attempts.map((a) => a.sendId))}::bigint[], ${$(attempts.map((a) => a.at))}::bigint[],
+         ${$(attempts.map((a) => a.ok))}::boolean[], ${$(attempts.map((a) => a.permanent))}::boolean[], ${$(attempts.map((a) => a.response))}::text[],
+         ${$(attempts.map((a) => a.runId))}::bigint[]) WITH ORDINALITY AS u(s, a, ok, p, r, run, n) ORDER BY n`);
   // A hard bounce: never mailed again (LeadStore.suppress with 'bounced': consent is left as it is).
-  for (const o of refused)
-    if (o.suppress)
-      await client.query(
-        `UPDATE leads SET suppressed_reason = coalesce(suppressed_reason, 'bounced'), suppressed_at = coalesce(suppressed_at, $2), updated_at = $3 WHERE id = $1`,
-        [o.suppress.leadId, o.suppress.at, now],
-      );
+  if (suppressed.length > 0)
+    parts.push(`UPDATE leads l SET suppressed_reason = coalesce(l.suppressed_reason, 'bounced'), suppressed_at = coalesce(l.suppressed_at, u.at), updated_at = $1
+       FROM (SELECT DISTINCT ON (id) id, at FROM unnest(${$(suppressed.map((x) => x.leadId))}::bigint[], ${$(suppressed.map((x) => x.at))}::bigint[]) AS v(id, at)) AS u
+      WHERE l.id = u.id`);
+  if (parts.length === 0) return;
+  await db.query(`WITH ${parts.map((sql, k) => `w${k} AS (${sql})`).join(', ')} SELECT 1`, values);
 }
 
 /** Outbox.uncertain on PostgreSQL. */
