@@ -16,6 +16,7 @@ import { copySqliteToPostgres } from '../src/db/pg/copy.js';
 import { migratePostgres } from '../src/db/pg/migrate.js';
 import { runOnce } from '../src/run/run.js';
 import { runTick } from '../src/run/tick.js';
+import { PgBatchStore } from '../src/store/postgres.js';
 import { spareCores } from '../src/run/threads.js';
 import { TestClock } from '../src/time/clock.js';
 import { startPgCluster } from '../test/helpers/pg-cluster.js';
@@ -41,31 +42,52 @@ export async function benchPgWorkers(leads: number, messages: number): Promise<v
 }
 
 /**
- * `WORKERS` processes running `nurture run --at` on one PostgreSQL: one tick, shared. Returns its
- * seconds from the election to the close (the last batch committed; on a Sunday nothing is sent),
- * so the processes' start-up (tsx compiling the sources) is not counted.
+ * `WORKERS` idle `nurture worker` processes on the database (their own schedule is daily, at
+ * midnight, out of the way), started and announced before anything is timed: the start-up of a
+ * process (tsx compiling the sources) is not what is measured.
  */
-async function pgTick(dir: string, url: string, at: number): Promise<number> {
+async function startWorkers(dir: string, url: string): Promise<{ stop: () => Promise<void> }> {
   const children = Array.from({ length: WORKERS }, () =>
-    spawn(process.execPath, [join(ROOT, 'bin', 'nurture.js'), '--workspace', dir, '--db', url, 'run', '--at', new Date(at).toISOString()], {
+    spawn(process.execPath, [join(ROOT, 'bin', 'nurture.js'), '--workspace', dir, '--db', url, 'worker', '--every', 'P1D'], {
       env: { ...process.env, NURTURE_SECRET: 'bench', NURTURE_SMTP_URL: 'file:./outbox' },
       stdio: ['ignore', 'ignore', 'inherit'],
     }),
   );
-  await Promise.all(children.map(async (c) => {
-    const [code] = (await once(c, 'exit')) as [number | null];
-    if (code !== 0) throw new Error(`a nurture run process exited ${code}`);
-  }));
   const pool = openPool(url, 1);
   try {
-    const { rows } = await pool.query<{ startedAt: number; finishedAt: number; status: string }>(
-      'SELECT started_at AS "startedAt", finished_at AS "finishedAt", status FROM runs WHERE tick_at = $1',
-      [at],
-    );
-    if (rows[0]?.status !== 'finished') throw new Error(`the tick at ${new Date(at).toISOString()} was not closed`);
-    return (rows[0].finishedAt - rows[0].startedAt) / 1000;
+    for (;;) {
+      const { rows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM workers WHERE stopped_at IS NULL');
+      if (rows[0]!.n >= WORKERS) break;
+      if (children.some((c) => c.exitCode !== null)) throw new Error('a worker exited before announcing itself');
+      await new Promise((r) => setTimeout(r, 200));
+    }
   } finally {
     await pool.end();
+  }
+  return {
+    stop: async () => {
+      for (const c of children) c.kill('SIGTERM');
+      await Promise.all(children.map((c) => (c.exitCode === null ? once(c, 'exit') : undefined)));
+    },
+  };
+}
+
+/**
+ * One tick over the idle workers: this process elects it (lays its batches out and NOTIFYs), the
+ * workers wake and plan it. Returns its seconds from the election to the close.
+ */
+async function pgTick(url: string, at: number): Promise<number> {
+  const store = await PgBatchStore.open(url, 2);
+  try {
+    await store.waitForEarlierRun(at);
+    const start = Date.now();
+    const tick = await store.electTick(at, start, 1000);
+    if (!tick.elected) throw new Error(`the tick at ${new Date(at).toISOString()} was already run`);
+    while ((await store.runStatus(tick.runId)) === 'running') await new Promise((r) => setTimeout(r, 20));
+    const { rows } = await store.pool.query<{ finishedAt: number }>('SELECT finished_at AS "finishedAt" FROM runs WHERE id = $1', [tick.runId]);
+    return (rows[0]!.finishedAt - start) / 1000;
+  } finally {
+    await store.close();
   }
 }
 
@@ -89,18 +111,25 @@ async function planning(cluster: Awaited<ReturnType<typeof startPgCluster>>, lea
     const start = process.hrtime.bigint();
     const report = await runOnce(runDeps(app), { at: AT, planThread: threaded });
     const sqliteSeconds = seconds(start);
-    const pgSeconds = await pgTick(dir, url, AT);
+    const workers = await startWorkers(dir, url);
+    let pgSeconds: number;
+    let rerunSeconds: number;
+    try {
+      pgSeconds = await pgTick(url, AT);
+      // The unchanged rerun half an hour later (no local midnight of any generated zone in between,
+      // which would move reasons from "not a send day" to "outside the window"): what it leaves for VACUUM in `sends`.
+      await pool.query('VACUUM sends');
+      rerunSeconds = await pgTick(url, AT + HOUR / 2);
+    } finally {
+      await workers.stop();
+    }
     const { rows: counts } = await pool.query<{ counts: string }>('SELECT counts FROM runs WHERE tick_at = $1', [AT]);
     const pgCounts = JSON.parse(counts[0]!.counts) as Record<string, number>;
     const ratio = pgSeconds / sqliteSeconds;
     console.log(`leads: ${leads.toLocaleString('en-US')}, 30 sequences; ${WORKERS} workers on PostgreSQL`);
     console.log(`SQLite first run (runOnce, planner thread: ${threaded ? 'yes' : 'no'}): ${sqliteSeconds.toFixed(2)} s (${report.counts.enrolled} enrolled, ${report.counts.planned} planned)`);
-    console.log(`PostgreSQL first run (${WORKERS} × nurture run, one tick): ${pgSeconds.toFixed(2)} s (${pgCounts.enrolled} enrolled, ${pgCounts.planned} planned), ${ratio.toFixed(2)}× SQLite`);
+    console.log(`PostgreSQL first run (${WORKERS} nurture worker processes woken by NOTIFY, one tick): ${pgSeconds.toFixed(2)} s (${pgCounts.enrolled} enrolled, ${pgCounts.planned} planned), ${ratio.toFixed(2)}× SQLite`);
 
-    // The unchanged rerun half an hour later (no local midnight of any generated zone in between,
-    // which would move reasons from "not a send day" to "outside the window"): what it leaves for VACUUM in `sends`.
-    await pool.query('VACUUM sends');
-    const rerunSeconds = await pgTick(dir, url, AT + HOUR / 2);
     await new Promise((r) => setTimeout(r, 1500));
     const { rows: dead } = await pool.query<{ dead: number; live: number }>(
       `SELECT n_dead_tup::int AS dead, (SELECT count(*)::int FROM sends) AS live FROM pg_stat_user_tables WHERE relname = 'sends'`,
