@@ -4,22 +4,30 @@ import { type Answer, type DeliveryLedger, type PendingSend, notClaimedReason } 
 import { TurnGroups } from './turn-groups.js';
 
 type Recorded = { p: PendingSend; answer: Answer } | { release: number; at: number };
+type Queued = Recorded | { claim: SendClaim };
 
 /**
- * The ledger of a tick over a store (PostgreSQL's): the claims of one turn of the event loop go
- * in one claimSends, the outcomes of one turn (with their delivery_attempts rows, and a hard
- * bounce's suppression) in one recordOutcomes transaction.
+ * The ledger of a tick over a store (PostgreSQL's): what one turn of the event loop queued — the
+ * outcomes SMTP answered (with their delivery_attempts rows, and a hard bounce's suppression)
+ * and the claims of the touches taking their slots — goes in one statement, one round trip.
  */
 export function storeLedger(
   store: TickStore,
   options: { allowed: readonly string[]; runId: number; now: number; softBounceAfter: { text: string; ms: number } },
 ): DeliveryLedger {
   const { allowed, runId, now } = options;
-  const claims = new TurnGroups<SendClaim, boolean>(async (items) => {
-    const claimed = new Set(await store.claimSends(items, allowed, runId, now));
-    return items.map((c) => claimed.has(c.sendId));
+  // One group per turn for claims and outcomes alike: a reply's outcome and the claim of the touch
+  // that takes its slot are queued in the same turn, and go in one statement.
+  const turn = new TurnGroups<Queued, boolean | string | undefined>(async (items) => {
+    const claims = items.flatMap((q) => ('claim' in q ? [q.claim] : []));
+    const recorded = items.filter((q): q is Recorded => !('claim' in q));
+    const { rows, reports, at } = await outcomesOf(recorded);
+    const claimed = new Set(await store.claimAndRecord(claims, allowed, runId, now, rows, at));
+    let k = 0;
+    return items.map((q) => ('claim' in q ? claimed.has(q.claim.sendId) : reports[k++]));
   });
-  const outcomes = new TurnGroups<Recorded, string | undefined>(async (items) => {
+  /** The rows of a turn's outcomes and their report texts (refusals read their history first). */
+  const outcomesOf = async (items: readonly Recorded[]) => {
     const refused = items.flatMap((r) => ('p' in r && !r.answer.result.ok ? [r.p.sendId] : []));
     const history = await store.failureHistory(refused);
     const reports: (string | undefined)[] = [];
@@ -62,13 +70,12 @@ export function storeLedger(
       });
       reports.push(outcome.report);
     }
-    await store.recordOutcomes(rows, at);
-    return reports;
-  });
+    return { rows, reports, at };
+  };
   return {
-    claim: (p, ref) => claims.add({ sendId: p.sendId, leadId: p.lead.state.profile.id, ref }),
-    release: async (sendId, at) => void (await outcomes.add({ release: sendId, at })),
-    record: (p, answer) => outcomes.add({ p, answer }),
+    claim: async (p, ref) => (await turn.add({ claim: { sendId: p.sendId, leadId: p.lead.state.profile.id, ref } })) as boolean,
+    release: async (sendId, at) => void (await turn.add({ release: sendId, at })),
+    record: async (p, answer) => (await turn.add({ p, answer })) as string | undefined,
     whyNotClaimed: async (sendId, zone) => notClaimedReason(await store.sendStatus(sendId), zone),
   };
 }

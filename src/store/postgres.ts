@@ -3,7 +3,7 @@ import type { UncertainSend } from '../db/outbox.js';
 import { checkConnection, openPool } from '../db/pg/connection.js';
 import { writePlanPg } from './pg/plan-write.js';
 import { PgClaim } from './pg/claim.js';
-import { claimSendsPg, recordOutcomesPg, uncertainPg } from './pg/sends.js';
+import { claimAndRecordPg, claimSendsPg, recordOutcomesPg, uncertainPg } from './pg/sends.js';
 import { eventsForPg, failureHistoryPg, finishSharePg, leadCountPg, sendStatusPg, waitingCountPg } from './pg/tick-reads.js';
 import { inTransaction } from './pg/transaction.js';
 import type { ScoredEvent } from '../domain/scoring-rules.js';
@@ -204,6 +204,17 @@ export class PgBatchStore implements TickStore {
 
   async claimSends(claims: readonly SendClaim[], allowedConsents: readonly string[], runId: number, now: number): Promise<number[]> {
     return claimSendsPg(this.pool, claims, allowedConsents, runId, now);
+  }
+
+  async claimAndRecord(
+    claims: readonly SendClaim[],
+    allowedConsents: readonly string[],
+    runId: number,
+    now: number,
+    outcomes: readonly SendOutcome[],
+    at: number,
+  ): Promise<number[]> {
+    return claimAndRecordPg(this.pool, claims, allowedConsents, runId, now, outcomes, at);
   }
 
   async recordOutcomes(outcomes: readonly SendOutcome[], now: number): Promise<void> {

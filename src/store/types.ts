@@ -137,6 +137,18 @@ export interface FailureHistory {
  * counts a run reports. Implemented on PostgreSQL (postgres.ts).
  */
 export interface TickStore extends BatchStore {
+  /**
+   * claimSends and recordOutcomes of one turn of delivery in one statement (all or nothing): the
+   * outcomes SMTP answered and the claims of the touches that take their slots.
+   */
+  claimAndRecord(
+    claims: readonly SendClaim[],
+    allowedConsents: readonly string[],
+    runId: number,
+    now: number,
+    outcomes: readonly SendOutcome[],
+    at: number,
+  ): Promise<number[]>;
   /** A plan outside any batch claim, in its own transaction (rounds after a batch's first). */
   writePlan(plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch>;
   /** Human events of these leads (ascending in time), to see a reply that came during a round. */
