@@ -8,6 +8,7 @@ import { benchDelivery } from './delivery.js';
 import { benchExperiments } from './experiments.js';
 import { benchIncremental } from './incremental.js';
 import { benchForecast } from './forecast.js';
+import { benchPgWorkers } from './pg-workers.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
 import { benchScoring } from './scoring.js';
@@ -55,4 +56,8 @@ if (section('report')) {
 if (section('experiments')) {
   console.log('\n## planning with experiments');
   await benchExperiments(PLANNING_LEADS);
+}
+if (section('pg-workers')) {
+  console.log('\n## PostgreSQL: several workers against SQLite');
+  await benchPgWorkers(Number(process.env.BENCH_PG_LEADS ?? 100_000), Number(process.env.BENCH_MESSAGES ?? 3000));
 }

@@ -14,6 +14,10 @@ import { loadWorkspace, type Workspace } from './workspace/load.js';
 import { resolveDatabase } from './db/location.js';
 import { PostgresNotYetError } from './db/postgres-refusal.js';
 import type { RunDeps } from './run/run.js';
+import type { TickDeps } from './run/tick.js';
+import { migratePostgres } from './db/pg/migrate.js';
+import type { ResolvedDatabase } from './db/types.js';
+import { PgBatchStore } from './store/postgres.js';
 
 /**
  * The composition root: the only place that turns a workspace directory, the environment and a
@@ -34,6 +38,24 @@ export interface App {
 export function runDeps(app: App): RunDeps {
   const { conn, workspace, renderer, clock, secret } = app;
   return { conn, workspace, renderer, mailer: app.mailer(), clock, secret };
+}
+
+/**
+ * A tick's dependencies on PostgreSQL: this worker's row (null for a one-off `nurture run`), and
+ * the clock of the tick (a simulated worker's runs at its tick's moment).
+ */
+export function tickDeps(app: PgApp, extra: { workerId: number | null; clock?: Clock; signal?: AbortSignal }): TickDeps {
+  const { workspace, renderer, secret, store } = app;
+  return {
+    store,
+    workspace,
+    renderer,
+    secret,
+    mailer: app.mailer(),
+    clock: extra.clock ?? app.clock,
+    workerId: extra.workerId,
+    ...(extra.signal ? { signal: extra.signal } : {}),
+  };
 }
 
 export interface AppOptions {
@@ -69,7 +91,8 @@ export function webhookSecret(dir: string, env: Record<string, string | undefine
   return secretFrom(env.NURTURE_WEBHOOK_SECRET, dir, WEBHOOK_SECRET_FILE, () => randomBytes(24).toString('base64url'));
 }
 
-export function openApp(options: AppOptions): App {
+/** The workspace, its delivery files and the database it names: what every variant of the app starts from. */
+function openParts(options: AppOptions) {
   const workspace = loadWorkspace(options.workspaceDir);
   const delivery = readDeliveryFiles(workspace);
   const problems = [...complianceProblems(workspace), ...delivery.problems];
@@ -81,10 +104,27 @@ export function openApp(options: AppOptions): App {
     configured: workspace.config.database,
     workspaceDir: workspace.dir,
   });
-  // The run, the forecast and the review pages read SQLite only so far: refuse, never fall back to a file.
+  let mailer: Mailer | undefined;
+  const mailerOnce = () => {
+    if (!mailer) {
+      const { tls, dkim } = delivery.files;
+      const plain = createMailer(options.env.NURTURE_SMTP_URL ?? workspace.config.smtp, workspace.dir, { pool: workspace.config.smtpPool, tls });
+      mailer = dkim ? signingMailer(plain, dkimSigner(dkim), dkim.domain) : plain;
+    }
+    return mailer;
+  };
+  return { workspace, database, mailer: mailerOnce, closeMailer: () => mailer?.close() };
+}
+
+export function openApp(options: AppOptions): App {
+  return sqliteApp(openParts(options), options);
+}
+
+function sqliteApp(parts: ReturnType<typeof openParts>, options: AppOptions): App {
+  const { workspace, database, mailer, closeMailer } = parts;
+  // The forecast, the imports and the review pages read SQLite only so far: refuse, never fall back to a file.
   if (database.location.kind === 'postgres') throw new PostgresNotYetError(database);
   const conn = openDatabase(database.location.path);
-  let mailer: Mailer | undefined;
   return {
     workspace,
     conn,
@@ -92,17 +132,58 @@ export function openApp(options: AppOptions): App {
     renderer: new Renderer(workspace.templates),
     clock: options.clock,
     secret: workspaceSecret(workspace.dir, options.env),
-    mailer() {
-      if (!mailer) {
-        const { tls, dkim } = delivery.files;
-        const plain = createMailer(options.env.NURTURE_SMTP_URL ?? workspace.config.smtp, workspace.dir, { pool: workspace.config.smtpPool, tls });
-        mailer = dkim ? signingMailer(plain, dkimSigner(dkim), dkim.domain) : plain;
-      }
-      return mailer;
-    },
+    mailer,
     close() {
-      mailer?.close();
+      closeMailer();
       conn.close();
     },
   };
 }
+
+/**
+ * The app of `nurture run` and `nurture worker` on PostgreSQL: the batch store on its own pool,
+ * with the migrations applied (under their advisory lock) before anything else.
+ */
+export interface PgApp {
+  kind: 'postgres';
+  workspace: Workspace;
+  store: PgBatchStore;
+  /** The server, for messages (password masked) and for a worker's own LISTEN connection. */
+  database: ResolvedDatabase & { location: { kind: 'postgres' } };
+  renderer: Renderer;
+  clock: Clock;
+  secret: string;
+  mailer(): Mailer;
+  close(): Promise<void>;
+}
+
+/** The app for a command that runs on either database: SQLite's App, or PostgreSQL's PgApp. */
+export async function openRunApp(options: AppOptions, connections = 4): Promise<App | PgApp> {
+  const parts = openParts(options);
+  const { workspace, database, mailer, closeMailer } = parts;
+  const { location } = database;
+  if (location.kind === 'sqlite') return sqliteApp(parts, options);
+  const store = await PgBatchStore.open(location.url, connections);
+  try {
+    await migratePostgres(store.pool);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return {
+    kind: 'postgres',
+    workspace,
+    store,
+    database: { ...database, location },
+    renderer: new Renderer(workspace.templates),
+    clock: options.clock,
+    secret: workspaceSecret(workspace.dir, options.env),
+    mailer,
+    async close() {
+      closeMailer();
+      await store.close();
+    },
+  };
+}
+
+export const isPgApp = (app: App | PgApp): app is PgApp => 'kind' in app && app.kind === 'postgres';

@@ -17,7 +17,7 @@ import { type ReportOptions, reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scoreCommand } from './commands/score.js';
 import { serveCommand } from './commands/serve.js';
-import { workerCommand } from './commands/worker.js';
+import { type WorkerOptions, workerCommand } from './commands/worker.js';
 import { registerLeadCommands } from './lead-commands.js';
 import { registerExperimentCommands } from './experiment-commands.js';
 import { registerDbCommands } from './db-commands.js';
@@ -220,7 +220,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('run on the schedule (hourly by default) without cron; SIGTERM stops after the message in flight')
     .option('--every <duration>', 'how often, e.g. PT1H (default: schedule.every in nurture.yaml)')
     .option('--once', 'one run, then exit')
-    .action(act((o: { every?: string; once?: boolean }, cmd: Command) => workerCommand(io, globals(cmd), o)));
+    .option('--at <iso>', 'with --ticks: a simulated schedule from this moment (replays, tests)')
+    .option('--ticks <n>', 'with --at: run this many ticks, one every --every, back to back, then exit')
+    .option('--batch-size <n>', 'PostgreSQL: leads per batch that workers claim (default: 1000)')
+    .action(act((o: WorkerOptions, cmd: Command) => workerCommand(io, globals(cmd), o)));
 
   program
     .command('demo')

@@ -11,7 +11,8 @@ const REMEDY: Record<ResolvedDatabase['source'], string> = {
 };
 
 /**
- * A command that cannot run on PostgreSQL yet. It is refused (exit 1) rather than run on a
+ * A command that cannot run on PostgreSQL yet (the forecast, calendar, report, serve, imports and
+ * outbox commands read SQLite only so far; `run` and `worker` have a PostgreSQL app). It is refused (exit 1) rather than run on a
  * SQLite file of the same name, which is what a postgres:// value used to create.
  */
 export class PostgresNotYetError extends Error {
@@ -21,7 +22,8 @@ export class PostgresNotYetError extends Error {
   ) {
     super(
       `${command} cannot run on PostgreSQL yet (database ${describeLocation(database.location)} from ${database.source}); ` +
-        `${REMEDY[database.source]}. On PostgreSQL, only nurture db migrate, db status and db copy --to work so far.`,
+        `${REMEDY[database.source]}. On PostgreSQL, only nurture run, nurture worker and nurture db migrate, db status and db copy --to ` +
+        `work so far (import into SQLite, then move the database with nurture db copy --to).`,
     );
     this.name = 'PostgresNotYetError';
   }

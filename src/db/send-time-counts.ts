@@ -26,13 +26,19 @@ export function readSendTimeCounts(
   /** Only events stored up to this id (the day's snapshot, run/plan-snapshot.ts); all without. */
   upToEventId = Number.MAX_SAFE_INTEGER,
 ): SendTimeCounts {
-  const rows = sqlite
-    .prepare(
-      `SELECT e.lead_id, l.email, l.timezone, e.occurred_at FROM events e JOIN leads l ON l.id = e.lead_id
-       WHERE e.type IN ('email_opened', 'email_clicked') AND e.signal <> 'machine' AND e.id <= ?`,
-    )
-    .raw()
-    .iterate(upToEventId) as Iterable<[number, string, string, number]>;
+  const rows = sqlite.prepare(`${SEND_TIME_SIGNALS_SQL} AND e.id <= ?`).raw().iterate(upToEventId) as Iterable<SendTimeSignal>;
+  return countSendTimes(rows, zoneDays, defaultZone);
+}
+
+/** The human opens and clicks with their lead's email and zone, as both databases read them. */
+export const SEND_TIME_SIGNALS_SQL = `SELECT e.lead_id, l.email, l.timezone, e.occurred_at FROM events e JOIN leads l ON l.id = e.lead_id
+       WHERE e.type IN ('email_opened', 'email_clicked') AND e.signal <> 'machine'`;
+
+/** [lead id, email, zone, occurred at]. */
+export type SendTimeSignal = [number, string, string, number];
+
+/** readSendTimeCounts over rows already read (PostgreSQL reads them asynchronously). */
+export function countSendTimes(rows: Iterable<SendTimeSignal>, zoneDays: ZoneDays, defaultZone: string): SendTimeCounts {
   const workspace = emptyCounts();
   const tallies = new Map<string, DomainTally>();
   const personal = new Map<string, boolean>();

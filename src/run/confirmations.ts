@@ -81,7 +81,7 @@ export async function sendConfirmations(
   }
 }
 
-function confirmationMessage(deps: RunDeps, lead: LeadProfile, ref: string, now: number): OutgoingMessage {
+export function confirmationMessage(deps: Pick<RunDeps, 'workspace' | 'secret' | 'renderer'>, lead: LeadProfile, ref: string, now: number): OutgoingMessage {
   const { sender, baseUrl } = deps.workspace.config;
   const base = baseUrl.replace(/\/$/, '');
   const confirm = `${base}/k/${signLinkAt(deps.secret, { kind: 'confirm', ref }, now)}`;

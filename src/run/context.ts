@@ -9,6 +9,7 @@ import type { Allocations } from '../domain/experiments/types.js';
 import { readSendTimeCounts } from '../db/send-time-counts.js';
 import { sendTimeMark } from './plan-snapshot.js';
 import { SendTimeModel } from '../domain/send-time/model.js';
+import type { SendTimeCounts } from '../domain/send-time/types.js';
 import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { ZoneDays } from '../time/zone-days.js';
@@ -51,7 +52,13 @@ export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[], all
  * `sendTime.optimize`, the database's opens and clicks are read once here for the send-time model,
  * as of the snapshot of `at`'s day (run/plan-snapshot.ts; without `at`: every stored event).
  */
-export function planContext(workspace: PlanRules, sqlite?: Database, at?: number): PlanContext {
+export function planContext(
+  workspace: PlanRules,
+  sqlite?: Database,
+  at?: number,
+  /** Counts read beforehand (PostgreSQL, at a tick's start), binned with this context's zone days. */
+  read?: (zoneDays: ZoneDays) => SendTimeCounts,
+): PlanContext {
   const zoneDays = new ZoneDays();
   const { policy } = workspace;
   return {
@@ -65,6 +72,7 @@ export function planContext(workspace: PlanRules, sqlite?: Database, at?: number
       zoneDays,
     },
     ...(policy.sendTime && sqlite ? { sendTime: new SendTimeModel(policy.sendTime, readSendTimeCounts(sqlite, zoneDays, policy.defaultZone, at === undefined ? undefined : sendTimeMark(sqlite, at, false))) } : {}),
+    ...(policy.sendTime && !sqlite && read ? { sendTime: new SendTimeModel(policy.sendTime, read(zoneDays)) } : {}),
   };
 }
 

@@ -1,19 +1,15 @@
-import { AttemptLog } from '../db/confirmations.js';
 import { GroupedWrites } from '../db/grouped-writes.js';
-import { type Decision, leadWhere } from '../domain/lead-plan.js';
+import { leadWhere } from '../domain/lead-plan.js';
 import { messageRef } from '../mail/links.js';
 import { composeMessage } from '../mail/message.js';
-import { afterFailure } from '../mail/retry.js';
 import { parseDuration } from '../time/duration.js';
 import type { Stores, LoadedLead } from './context.js';
 import { describeReasons, touchItem, withVariantItem } from './items.js';
-import type { RunDeps, RunReport } from './run.js';
+import { allowedConsents, type DeliveryDeps, type DeliveryLedger, type DeliveryReport, type PendingSend } from './ledger.js';
+import { sqliteLedger } from './ledger-sqlite.js';
+import type { RunDeps } from './run.js';
 
-export interface PendingSend {
-  lead: LoadedLead;
-  decision: Extract<Decision, { kind: 'send' }>;
-  sendId: number;
-}
+export type { PendingSend };
 
 /**
  * One message in hand per pooled SMTP connection, no more: a claimed row is a message in flight,
@@ -66,14 +62,35 @@ export interface RunDelivery {
 }
 
 export function deliveryFor(deps: RunDeps): RunDelivery {
+  return { ...deliveryShare(deps), writes: new GroupedWrites(deps.conn.sqlite) };
+}
+
+/** The messages in hand, the lookahead and the soft-bounce period: what delivery shares whatever records it. */
+export type DeliveryShare = Omit<RunDelivery, 'writes'>;
+
+export function deliveryShare(deps: Pick<DeliveryDeps, 'workspace'>): DeliveryShare {
   const text = deps.workspace.config.delivery.softBounceAfter;
   const inHand = Math.min(MAX_DELIVERY_CONCURRENCY, deps.workspace.config.smtpPool.connections);
   return {
     slots: new DeliverySlots(inHand),
     lookahead: new DeliverySlots(2 * inHand),
-    writes: new GroupedWrites(deps.conn.sqlite),
     softBounceAfter: { text, ms: parseDuration(text)?.approxMs ?? 3 * 86_400_000 },
   };
+}
+
+/** Claims, sends and records each due touch of a SQLite run (see deliverPending). */
+export async function deliverAll(
+  deps: RunDeps,
+  stores: Stores,
+  pending: PendingSend[],
+  now: number,
+  runId: number,
+  dryRun: boolean,
+  report: DeliveryReport,
+  delivery: RunDelivery,
+): Promise<LoadedLead[]> {
+  const options = { allowed: allowedConsents(deps.workspace), runId, now, softBounceAfter: delivery.softBounceAfter };
+  return deliverPending(deps, sqliteLedger(deps.conn.sqlite, stores, delivery.writes, options), pending, now, dryRun, report, delivery);
 }
 
 /**
@@ -85,20 +102,17 @@ export function deliveryFor(deps: RunDeps): RunDelivery {
  * resent blindly. A message's slot is given back once its outcome is queued: the next claim shares
  * that commit, so no more messages are ever in hand, uncommitted, than there are connections.
  */
-export async function deliverAll(
-  deps: RunDeps,
-  stores: Stores,
+export async function deliverPending(
+  deps: DeliveryDeps,
+  ledger: DeliveryLedger,
   pending: PendingSend[],
   now: number,
-  runId: number,
   dryRun: boolean,
-  report: RunReport,
-  delivery: RunDelivery,
+  report: DeliveryReport,
+  delivery: DeliveryShare,
 ): Promise<LoadedLead[]> {
-  const { slots, lookahead, writes } = delivery;
+  const { slots, lookahead } = delivery;
   const advanced: LoadedLead[] = [];
-  const attempts = new AttemptLog(deps.conn.sqlite);
-  const allowed = deps.workspace.policy.consent === 'single' ? ['confirmed', 'pending'] : ['confirmed'];
   const { config } = deps.workspace;
   /**
    * One touch, composed beforehand by `compose` (a message that cannot be rendered is never
@@ -121,8 +135,8 @@ export async function deliverAll(
     const item = withVariantItem(touchItem(profile.email, zone, sequence.id, step.id, step.force, now, describeReasons(p.decision.reasons)), p.decision.variant);
     if (composedMessage) {
       const { ref, message } = composedMessage;
-      if (!(await writes.write(() => stores.outbox.claim(p.sendId, ref, profile.id, allowed, runId, now)))) {
-        report.skipped.push({ ...item, reason: whyNotClaimed(stores, p.sendId, zone) });
+      if (!(await ledger.claim(p, ref))) {
+        report.skipped.push({ ...item, reason: await ledger.whyNotClaimed(p.sendId, zone) });
         return;
       }
       const result = await deps.mailer.deliver(message);
@@ -130,32 +144,13 @@ export async function deliverAll(
       if (!result.ok && result.kind === 'transport') {
         // Our side, not the lead's: the touch waits as it was, and nothing more is claimed.
         delivery.halted ??= { cause: result.cause, response: result.response };
-        const released = writes.write(() => stores.outbox.release(p.sendId, answeredAt));
+        const released = ledger.release(p.sendId, answeredAt);
         answered();
         await released;
         return;
       }
       // The attempt and the outcome are written together.
-      const recorded = writes.write(() => {
-        attempts.record({ sendId: p.sendId, at: answeredAt, ok: result.ok, permanent: !result.ok && result.kind !== 'soft', response: result.response, runId });
-        if (result.ok) {
-          stores.outbox.markSent(p.sendId, message.messageId, result.response, answeredAt);
-          return undefined;
-        }
-        const outcome = afterFailure({
-          // Not 'transport': that returned above.
-          kind: result.kind as Exclude<typeof result.kind, 'transport'>,
-          response: result.response,
-          attempts: stores.outbox.attemptsOf(p.sendId),
-          firstFailedAt: stores.outbox.firstFailedAt(p.sendId) ?? now,
-          now,
-          softBounceAfter: delivery.softBounceAfter,
-        });
-        stores.outbox.markFailed(p.sendId, outcome.status, outcome.reason, result.response, answeredAt, outcome.retryAt);
-        // A hard bounce: the address is never mailed again. A policy refusal does not suppress.
-        if (outcome.suppress) stores.leads.suppress(profile.id, 'bounced', now, `smtp: ${result.response}`, answeredAt);
-        return outcome.report;
-      });
+      const recorded = ledger.record(p, { result, messageId: message.messageId, at: answeredAt });
       answered();
       const failedReport = await recorded;
       if (failedReport !== undefined) {
@@ -198,15 +193,6 @@ export async function deliverAll(
   );
   if (failure) throw failure.error;
   return advanced;
-}
-
-function whyNotClaimed(stores: Stores, sendId: number, zone: string): string {
-  const row = stores.outbox.statusOf(sendId);
-  if (row?.status === 'failed' && row.plannedAt !== null) {
-    return `deferred: retrying a failed send after ${touchItem('', zone, '', '', '', row.plannedAt).at} (backoff)`;
-  }
-  if (row?.status === 'sending' || row?.status === 'sent') return 'already claimed by another run';
-  return 'lead may no longer be mailed (suppressed, consent withdrawn or paused)';
 }
 
 /**

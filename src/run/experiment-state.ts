@@ -9,6 +9,9 @@ import { goalSpecs } from '../report/build.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
 import { snapshotAt } from './plan-snapshot.js';
 
+/** What experiment states read: SQLite's ExperimentStore, or counts PostgreSQL read beforehand. */
+export type ExperimentReads = Pick<ExperimentStore, 'armCounts' | 'decisions'>;
+
 /** One experiment as the database has it at `now`. */
 export interface ExperimentState {
   key: string;
@@ -29,10 +32,14 @@ export function experimentSteps(sequences: readonly Sequence[]): { sequence: Seq
  * Every experiment's counts and verdict at `now`, seeded by the experiment and `now`: the
  * same database and `--at` give the same verdicts and allocations (invariant 6).
  */
-export function experimentStates(sqlite: Database, rules: { sequences: readonly Sequence[]; goals: readonly GoalFile[] }, now: number): ExperimentState[] {
+export function experimentStates(
+  source: Database | ExperimentReads,
+  rules: { sequences: readonly Sequence[]; goals: readonly GoalFile[] },
+  now: number,
+): ExperimentState[] {
   const steps = experimentSteps(rules.sequences);
   if (steps.length === 0) return [];
-  const store = new ExperimentStore(sqlite);
+  const store: ExperimentReads = 'armCounts' in source ? source : new ExperimentStore(source);
   const decisions = store.decisions();
   const goals = goalSpecs(rules.goals);
   return steps.map(({ sequence, step }) => {

@@ -17,7 +17,7 @@ import { withAllocations } from './experiment-state.js';
 import { PlanMeta } from '../db/plan-meta.js';
 import { DIGEST_KEY, planDigest, replanFor } from './plan-digest.js';
 import { sendTimeMark } from './plan-snapshot.js';
-import { inCauseOrder } from '../domain/why-no-mail.js';
+import { settleTotals } from './report-totals.js';
 
 export interface RunDeps {
   conn: Connection;
@@ -210,10 +210,7 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     }
     await Promise.all(inFlight);
     if (failure) throw failure.error;
-    report.counts.sent = report.sent.length;
-    report.counts.skipped = report.skipped.length;
-    report.counts.failed = report.failed.length;
-    report.idle = inCauseOrder(report.idle);
+    settleTotals(report);
     report.counts.asleep = all - report.counts.leads!;
     // Every lead planned by these rules: the next runs may be incremental.
     if (!dryRun && complete && report.replan.mode === 'full') meta.set(DIGEST_KEY, digest);

@@ -1,11 +1,30 @@
 import type pg from 'pg';
 import type { UncertainSend } from '../db/outbox.js';
 import { checkConnection, openPool } from '../db/pg/connection.js';
-import type { LoadedLead } from '../run/loaded-leads.js';
-import { loadBatchPg } from './pg/load.js';
 import { writePlanPg } from './pg/plan-write.js';
-import { claimSendsPg, recordOutcomesPg, uncertainPg } from './pg/sends.js';
-import type { BatchStore, ClaimedBatch, LeadBatch, PlanRows, SendClaim, SendOutcome, Tick, WrittenBatch } from './types.js';
+import { PgClaim } from './pg/claim.js';
+import { claimAndRecordPg, claimSendsPg, recordOutcomesPg, uncertainPg } from './pg/sends.js';
+import { eventsForPg, failureHistoryPg, finishSharePg, leadCountPg, sendStatusPg, waitingCountPg } from './pg/tick-reads.js';
+import { inTransaction } from './pg/transaction.js';
+import type { ScoredEvent } from '../domain/scoring-rules.js';
+import { SEND_TIME_SIGNALS_SQL, type SendTimeSignal } from '../db/send-time-counts.js';
+import type { ExperimentOutcome } from '../domain/experiments/types.js';
+import type { Sequence } from '../domain/types.js';
+import type { ExperimentReads } from '../run/experiment-state.js';
+import type { GoalFile } from '../workspace/reporting-schema.js';
+import { experimentReadsPg, recordDecisionPg } from './pg/experiments.js';
+import { PgConfirmations } from './pg/confirmations.js';
+import type { ClaimedBatch, FailureHistory, LeadBatch, PlanRows, SendClaim, SendOutcome, Tick, TickStore, WrittenBatch } from './types.js';
+
+/**
+ * The advisory-lock namespace of runs: a worker holds (RUN_LOCK_CLASS, run id) shared while it
+ * plans and sends its share of a run; the next tick waits for it exclusively, so that no lead is
+ * planned for the next tick while a worker still sends it this one's touches.
+ */
+export const RUN_LOCK_CLASS = 0x6e757276;
+
+/** The channel a tick's elected worker notifies once its batches are laid out (the payload: the run id). */
+export const TICK_CHANNEL = 'nurture_tick';
 
 /** JavaScript's largest safe integer: the upper bound of a tick's last batch, as SQLite's store uses. */
 const OPEN_END = Number.MAX_SAFE_INTEGER;
@@ -15,16 +34,19 @@ const OPEN_END = Number.MAX_SAFE_INTEGER;
  * conditional insert, batches claimed with `FOR UPDATE SKIP LOCKED` inside the transaction that
  * plans them, touches claimed before they are sent.
  */
-export class PgBatchStore implements BatchStore {
+export class PgBatchStore implements TickStore {
   readonly kind = 'postgres' as const;
+  readonly confirmations: PgConfirmations;
 
   constructor(
-    private readonly pool: pg.Pool,
+    readonly pool: pg.Pool,
     private readonly ownsPool = true,
-  ) {}
+  ) {
+    this.confirmations = new PgConfirmations(pool);
+  }
 
   /** A store on its own pool; says plainly when the server cannot be reached. */
-  static async open(url: string, connections = 4): Promise<PgBatchStore> {
+  static async open(url: string, connections = 6): Promise<PgBatchStore> {
     const pool = openPool(url, connections);
     try {
       await checkConnection(pool, url);
@@ -47,13 +69,88 @@ export class PgBatchStore implements BatchStore {
   }
 
   /**
+   * beginTick and layOutBatches in one transaction, with a NOTIFY on TICK_CHANNEL: a worker that
+   * joins the tick finds its batches already there (a run is never seen without them, so it is
+   * never closed empty), and an elected worker killed before committing leaves no run behind.
+   */
+  async electTick(tickAt: number, now: number, batchSize: number): Promise<Tick & { batches: number }> {
+    return inTransaction(this.pool, async (client) => {
+      const inserted = await client.query<{ id: number }>(
+        `INSERT INTO runs (at, started_at, dry_run, status, tick_at) VALUES ($1, $2, false, 'running', $1)
+           ON CONFLICT (tick_at) DO NOTHING RETURNING id`,
+        [tickAt, now],
+      );
+      if (inserted.rows.length === 0) {
+        const { rows } = await client.query<{ id: number }>('SELECT id FROM runs WHERE tick_at = $1', [tickAt]);
+        return { runId: rows[0]!.id, tickAt, elected: false, batches: await this.batchCount(rows[0]!.id, client) };
+      }
+      const runId = inserted.rows[0]!.id;
+      const batches = await this.layOut(client, runId, batchSize);
+      await client.query('SELECT pg_notify($1, $2)', [TICK_CHANNEL, String(runId)]);
+      return { runId, tickAt, elected: true, batches };
+    });
+  }
+
+  /** Holds the run's shared lock (on a connection of its own) until the returned function lets it go. */
+  async holdRun(runId: number): Promise<() => Promise<void>> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock_shared($1, $2)', [RUN_LOCK_CLASS, runId]);
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    return async () => {
+      try {
+        await client.query('SELECT pg_advisory_unlock_shared($1, $2)', [RUN_LOCK_CLASS, runId]);
+        client.release();
+      } catch (error) {
+        client.release(error as Error);
+      }
+    };
+  }
+
+  /** Waits until every worker's share of the latest run before `tickAt` is done (planned and sent). */
+  async waitForEarlierRun(tickAt: number): Promise<void> {
+    const { rows } = await this.pool.query<{ id: number }>('SELECT id FROM runs WHERE tick_at < $1 ORDER BY tick_at DESC LIMIT 1', [tickAt]);
+    if (rows.length === 0) return;
+    const client = await this.pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock($1, $2)', [RUN_LOCK_CLASS, rows[0]!.id]);
+      await client.query('SELECT pg_advisory_unlock($1, $2)', [RUN_LOCK_CLASS, rows[0]!.id]);
+      client.release();
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+  }
+
+  /** A run's status ('running', 'finished', 'failed'), undefined when there is no such run. */
+  async runStatus(runId: number): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ status: string }>('SELECT status FROM runs WHERE id = $1', [runId]);
+    return rows[0]?.status;
+  }
+
+  /** Runs still open (a tick some worker has not finished, or one a dead worker left), oldest first. */
+  async openRuns(): Promise<{ runId: number; tickAt: number }[]> {
+    const { rows } = await this.pool.query<{ runId: number; tickAt: number }>(
+      `SELECT id AS "runId", tick_at AS "tickAt" FROM runs WHERE status = 'running' AND tick_at IS NOT NULL ORDER BY tick_at`,
+    );
+    return rows;
+  }
+
+  /**
    * The same ranges as SQLite's leadRanges: every `batchSize`-th id closes a batch, and leads
    * after the last full batch form one more that reaches past the last id.
    */
   async layOutBatches(runId: number, batchSize: number): Promise<number> {
-    const laid = await this.batchCount(runId);
+    return this.layOut(this.pool, runId, batchSize);
+  }
+
+  private async layOut(db: pg.Pool | pg.PoolClient, runId: number, batchSize: number): Promise<number> {
+    const laid = await this.batchCount(runId, db);
     if (laid > 0) return laid;
-    const { rows } = await this.pool.query<{ id: number; n: number }>(
+    const { rows } = await db.query<{ id: number; n: number }>(
       `SELECT id, n FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS n FROM leads) t
         WHERE rn % $1 = 0 OR rn = n ORDER BY id`,
       [batchSize],
@@ -62,16 +159,16 @@ export class PgBatchStore implements BatchStore {
     const ends: number[] = [];
     for (const r of rows) ends.push(r.n % batchSize !== 0 && r.id === rows[rows.length - 1]!.id ? OPEN_END : r.id);
     const afters = [0, ...ends.slice(0, -1)];
-    await this.pool.query(
+    await db.query(
       `INSERT INTO run_batches (run_id, batch_no, after_id, last_id)
          SELECT $1, n - 1, a, l FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(a, l, n) ON CONFLICT DO NOTHING`,
       [runId, afters, ends],
     );
-    return this.batchCount(runId);
+    return this.batchCount(runId, db);
   }
 
-  private async batchCount(runId: number): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>('SELECT count(*) AS n FROM run_batches WHERE run_id = $1', [runId]);
+  private async batchCount(runId: number, db: pg.Pool | pg.PoolClient = this.pool): Promise<number> {
+    const { rows } = await db.query<{ n: number }>('SELECT count(*) AS n FROM run_batches WHERE run_id = $1', [runId]);
     return rows[0]!.n;
   }
 
@@ -109,91 +206,68 @@ export class PgBatchStore implements BatchStore {
     return claimSendsPg(this.pool, claims, allowedConsents, runId, now);
   }
 
+  async claimAndRecord(
+    claims: readonly SendClaim[],
+    allowedConsents: readonly string[],
+    runId: number,
+    now: number,
+    outcomes: readonly SendOutcome[],
+    at: number,
+  ): Promise<number[]> {
+    return claimAndRecordPg(this.pool, claims, allowedConsents, runId, now, outcomes, at);
+  }
+
   async recordOutcomes(outcomes: readonly SendOutcome[], now: number): Promise<void> {
     if (outcomes.length === 0) return;
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      await recordOutcomesPg(client, outcomes, now);
-      await client.query('COMMIT');
-      client.release();
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
-      client.release(error as Error);
-      throw error;
-    }
+    await recordOutcomesPg(this.pool, outcomes, now);
   }
 
   async uncertain(): Promise<UncertainSend[]> {
     return uncertainPg(this.pool);
   }
 
+  async experimentReads(rules: { sequences: readonly Sequence[]; goals: readonly GoalFile[] }, now: number): Promise<ExperimentReads> {
+    return experimentReadsPg(this.pool, rules, now);
+  }
+
+  async recordDecision(experiment: string, outcome: ExperimentOutcome, at: number): Promise<void> {
+    return recordDecisionPg(this.pool, experiment, outcome, at);
+  }
+
+  async sendTimeSignals(): Promise<SendTimeSignal[]> {
+    const { rows } = await this.pool.query<SendTimeSignal>({ text: SEND_TIME_SIGNALS_SQL, rowMode: 'array' });
+    return rows;
+  }
+
+  async writePlan(plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch> {
+    return inTransaction(this.pool, (client) => writePlanPg(client, plan, now, runId));
+  }
+
+  async eventsFor(leadIds: readonly number[]): Promise<Map<number, ScoredEvent[]>> {
+    return eventsForPg(this.pool, leadIds);
+  }
+
+  async failureHistory(sendIds: readonly number[]): Promise<Map<number, FailureHistory>> {
+    return failureHistoryPg(this.pool, sendIds);
+  }
+
+  async sendStatus(sendId: number): Promise<{ status: string; plannedAt: number | null } | undefined> {
+    return sendStatusPg(this.pool, sendId);
+  }
+
+  async waitingCount(now: number): Promise<number> {
+    return waitingCountPg(this.pool, now);
+  }
+
+  async leadCount(): Promise<number> {
+    return leadCountPg(this.pool);
+  }
+
+  async finishShare(runId: number, now: number, counts: Record<string, number>): Promise<boolean> {
+    return finishSharePg(this.pool, runId, now, counts);
+  }
+
   async close(): Promise<void> {
     if (this.ownsPool) await this.pool.end();
-  }
-}
-
-/** A claimed batch: its row lock lives in `client`'s open transaction until commit or release. */
-class PgClaim implements ClaimedBatch {
-  private done = false;
-  /** The connection broke while claimed (the server ended the session): the next call says so. */
-  private broken: Error | undefined;
-  private readonly onError = (error: Error) => {
-    this.broken = error;
-  };
-
-  constructor(
-    private readonly client: pg.PoolClient,
-    readonly batch: LeadBatch,
-    private readonly workerId: number | null,
-  ) {
-    client.on('error', this.onError);
-  }
-
-  /** Back to the pool: a healthy client for reuse, a failed one to be discarded. */
-  private giveBack(error?: Error): void {
-    const failure = error ?? this.broken;
-    if (!failure) this.client.removeListener('error', this.onError);
-    this.client.release(failure);
-  }
-
-  async load(limit: number): Promise<LoadedLead[]> {
-    this.assertOpen();
-    return loadBatchPg(this.client, this.batch, limit);
-  }
-
-  async commit(plan: PlanRows, now: number): Promise<WrittenBatch> {
-    this.assertOpen();
-    this.done = true;
-    try {
-      const written = await writePlanPg(this.client, plan, now, this.batch.runId);
-      await this.client.query(
-        `UPDATE run_batches SET status = 'planned', worker_id = $3, leads = $4, planned_at = $5 WHERE run_id = $1 AND batch_no = $2`,
-        [this.batch.runId, this.batch.batchNo, this.workerId, plan.leads, now],
-      );
-      await this.client.query('COMMIT');
-      this.giveBack();
-      return written;
-    } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => {});
-      this.giveBack(error as Error);
-      throw error;
-    }
-  }
-
-  async release(): Promise<void> {
-    if (this.done) return;
-    this.done = true;
-    try {
-      await this.client.query('ROLLBACK');
-      this.giveBack();
-    } catch (error) {
-      this.giveBack(error as Error);
-      throw error;
-    }
-  }
-
-  private assertOpen(): void {
-    if (this.done) throw new Error(`batch ${this.batch.batchNo} of run #${this.batch.runId} was already committed or released`);
   }
 }

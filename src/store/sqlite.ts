@@ -1,4 +1,5 @@
 import type { Connection } from '../db/connection.js';
+import { AttemptLog } from '../db/confirmations.js';
 import type { UncertainSend } from '../db/outbox.js';
 import { writePlan } from '../run/batch-write.js';
 import { leadRanges, leadsInRange, type Stores, storesFor } from '../run/context.js';
@@ -123,12 +124,20 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   async recordOutcomes(outcomes: readonly SendOutcome[], now: number): Promise<void> {
-    const { outbox } = this.stores;
+    const { outbox, leads } = this.stores;
+    const attempts = new AttemptLog(this.sqlite);
     outbox.transaction(() => {
       for (const o of outcomes) {
+        if (o.kind === 'released') {
+          outbox.release(o.sendId, now);
+          continue;
+        }
+        if (o.attempt) attempts.record({ sendId: o.sendId, ...o.attempt });
         if (o.kind === 'sent') outbox.markSent(o.sendId, o.messageId, o.response, now);
-        else if (o.kind === 'released') outbox.release(o.sendId, now);
-        else outbox.markFailed(o.sendId, o.kind, o.reason, o.response, now, o.retryAt);
+        else {
+          outbox.markFailed(o.sendId, o.kind, o.reason, o.response, now, o.retryAt);
+          if (o.suppress) leads.suppress(o.suppress.leadId, 'bounced', o.suppress.at, o.suppress.evidence, now);
+        }
       }
     });
   }

@@ -2,6 +2,7 @@ import type { UncertainSend } from '../db/outbox.js';
 import type { ScoreRow } from '../db/scores.js';
 import type { EndWrite, EnrollWrite, PlanWrite } from '../run/batch-plan.js';
 import type { LoadedLead } from '../run/loaded-leads.js';
+import type { ScoredEvent } from '../domain/scoring-rules.js';
 
 /**
  * The store at batch granularity: what a run (or a worker of several) asks of the database, one
@@ -100,8 +101,68 @@ export interface SendClaim {
 }
 
 export type SendOutcome =
-  | { sendId: number; kind: 'sent'; messageId: string; response: string }
+  | { sendId: number; kind: 'sent'; messageId: string; response: string; attempt?: OutcomeAttempt }
   /** Refused: `failed` is retried, not before `retryAt`; `skipped` is final. */
-  | { sendId: number; kind: 'failed' | 'skipped'; reason: string; response: string; retryAt: number }
+  | {
+      sendId: number;
+      kind: 'failed' | 'skipped';
+      reason: string;
+      response: string;
+      retryAt: number;
+      attempt?: OutcomeAttempt;
+      /** A hard bounce: the lead is suppressed ('bounced') in the same transaction. */
+      suppress?: { leadId: number; at: number; evidence: string };
+    }
   /** A fault on our side: the claim is undone, no attempt counted. */
   | { sendId: number; kind: 'released' };
+
+/** The delivery_attempts row written with an outcome (every SMTP answer, with the server's reply). */
+export interface OutcomeAttempt {
+  at: number;
+  ok: boolean;
+  permanent: boolean;
+  response: string;
+  runId: number;
+}
+
+/** A send's past attempts, for the backoff of a refused one (mail/retry.ts afterFailure). */
+export interface FailureHistory {
+  /** Attempts so far (the claim counted the current one). */
+  attempts: number;
+  /** The run moment of its first refused attempt, null before any. */
+  firstFailedAt: number | null;
+}
+
+/**
+ * What a tick (run/tick.ts) asks of a store beyond the batch interface: the further rounds of a
+ * batch's due leads (written outside the batch's claim), what delivery reads back, and the
+ * counts a run reports. Implemented on PostgreSQL (postgres.ts).
+ */
+export interface TickStore extends BatchStore {
+  /**
+   * claimSends and recordOutcomes of one turn of delivery in one statement (all or nothing): the
+   * outcomes SMTP answered and the claims of the touches that take their slots.
+   */
+  claimAndRecord(
+    claims: readonly SendClaim[],
+    allowedConsents: readonly string[],
+    runId: number,
+    now: number,
+    outcomes: readonly SendOutcome[],
+    at: number,
+  ): Promise<number[]>;
+  /** A plan outside any batch claim, in its own transaction (rounds after a batch's first). */
+  writePlan(plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch>;
+  /** Human events of these leads (ascending in time), to see a reply that came during a round. */
+  eventsFor(leadIds: readonly number[]): Promise<Map<number, ScoredEvent[]>>;
+  failureHistory(sendIds: readonly number[]): Promise<Map<number, FailureHistory>>;
+  sendStatus(sendId: number): Promise<{ status: string; plannedAt: number | null } | undefined>;
+  /** Touches due by `now` that wait, planned or backing off. */
+  waitingCount(now: number): Promise<number>;
+  leadCount(): Promise<number>;
+  /**
+   * Adds a worker's share of the run's counts to the run's (every worker reports what it did) and
+   * closes the run once no batch is pending; true for the one call that closed it.
+   */
+  finishShare(runId: number, now: number, counts: Record<string, number>): Promise<boolean>;
+}

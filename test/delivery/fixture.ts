@@ -161,6 +161,8 @@ export interface Child {
   stderr(): string;
   /** Resolves once the process has written `text` to stderr. */
   stderrIncludes(text: string): Promise<void>;
+  /** Resolves once the process has written `text` to stdout. */
+  stdoutIncludes(text: string): Promise<void>;
   /** Resolves when the process has exited, with its status (null when killed) and signal. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -174,23 +176,27 @@ export function nurtureChild(dir: string, smtpUrl: string, args: string[]): Chil
   });
   const out: string[] = [];
   const err: string[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c.toString()));
-  const watchers: { text: string; resolve: () => void }[] = [];
-  child.stderr.on('data', (c: Buffer) => {
-    err.push(c.toString());
-    const all = err.join('');
-    for (const w of watchers.splice(0)) {
-      if (all.includes(w.text)) w.resolve();
-      else watchers.push(w);
-    }
-  });
-  const stderrIncludes = (text: string) =>
-    new Promise<void>((resolve) => {
-      if (err.join('').includes(text)) resolve();
-      else watchers.push({ text, resolve });
+  /** Resolves each watcher once its text has been written to the stream. */
+  const watch = (chunks: string[], stream: NodeJS.ReadableStream) => {
+    const watchers: { text: string; resolve: () => void }[] = [];
+    stream.on('data', (c: Buffer) => {
+      chunks.push(c.toString());
+      const all = chunks.join('');
+      for (const w of watchers.splice(0)) {
+        if (all.includes(w.text)) w.resolve();
+        else watchers.push(w);
+      }
     });
+    return (text: string) =>
+      new Promise<void>((resolve) => {
+        if (chunks.join('').includes(text)) resolve();
+        else watchers.push({ text, resolve });
+      });
+  };
+  const stdoutIncludes = watch(out, child.stdout);
+  const stderrIncludes = watch(err, child.stderr);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('close', (code, signal) => resolve({ code, signal })),
   );
-  return { process: child, stdout: () => out.join(''), stderr: () => err.join(''), stderrIncludes, exited };
+  return { process: child, stdout: () => out.join(''), stderr: () => err.join(''), stderrIncludes, stdoutIncludes, exited };
 }

@@ -314,5 +314,41 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       expect(await h.store.claimSends([claims[3]!], ['confirmed'], runId, T + HOUR - 1)).toEqual([]);
       expect(await h.store.claimSends([claims[3]!], ['confirmed'], runId, T + HOUR)).toEqual([ids[3]]);
     });
+
+    it('writes each outcome with its delivery attempt, and suppresses a hard-bounced lead, in the same transaction', async () => {
+      const { runId } = await h.store.beginTick(T, T);
+      await h.store.layOutBatches(runId, 25);
+      const leads = [1, 5];
+      const written = await (await h.store.claimBatch(runId, null))!.commit(
+        rows({ enrolls: leads.map(enroll), plans: leads.map((l) => plan(l, 'intro', T)), sends: leads.map((l) => ({ write: plan(l, 'intro', T) })) }),
+        T,
+      );
+      const [sent, bounced] = written.sendIds as [number, number];
+      await h.store.claimSends([{ sendId: sent, leadId: 1, ref: 'a-1' }, { sendId: bounced, leadId: 5, ref: 'a-5' }], ['confirmed'], runId, T + 1);
+      await h.store.recordOutcomes(
+        [
+          { sendId: sent, kind: 'sent', messageId: '<a1@x>', response: '250 ok', attempt: { at: T + 2, ok: true, permanent: false, response: '250 ok', runId } },
+          {
+            sendId: bounced,
+            kind: 'skipped',
+            reason: 'hard bounce',
+            response: '550 5.1.1 unknown',
+            retryAt: T + 2,
+            attempt: { at: T + 2, ok: false, permanent: true, response: '550 5.1.1 unknown', runId },
+            suppress: { leadId: 5, at: T + 1, evidence: 'smtp: 550 5.1.1 unknown' },
+          },
+        ],
+        T + 2,
+      );
+      const attempts = await h.rows(`SELECT send_id AS "sendId", at, ok, permanent, response, run_id AS "runId" FROM delivery_attempts ORDER BY id`);
+      expect(attempts.map((a) => ({ ...a, ok: Boolean(a.ok), permanent: Boolean(a.permanent) }))).toEqual([
+        { sendId: sent, at: T + 2, ok: true, permanent: false, response: '250 ok', runId },
+        { sendId: bounced, at: T + 2, ok: false, permanent: true, response: '550 5.1.1 unknown', runId },
+      ]);
+      expect(await h.rows(`SELECT id, suppressed_reason AS reason, suppressed_at AS at FROM leads WHERE id IN (1, 5) ORDER BY id`)).toEqual([
+        { id: 1, reason: null, at: null },
+        { id: 5, reason: 'bounced', at: T + 1 },
+      ]);
+    });
   });
 }

@@ -27,6 +27,20 @@ export function openPool(url: string, max = 4): pg.Pool {
   return pool;
 }
 
+/**
+ * One connection of its own, outside any pool: a worker's session (its advisory lock lives as
+ * long as this connection, and its LISTEN hears notifications on it).
+ */
+export async function openSession(url: string): Promise<pg.Client> {
+  const client = new pg.Client({ connectionString: url, types, application_name: 'nurture worker' });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`cannot connect to PostgreSQL at ${describeLocation({ kind: 'postgres', url })}: ${(error as Error).message}`, { cause: error });
+  }
+  return client;
+}
+
 /** Connects once to say early, and plainly, when the server cannot be reached. */
 export async function checkConnection(pool: pg.Pool, url: string): Promise<void> {
   try {
