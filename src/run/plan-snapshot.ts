@@ -16,7 +16,7 @@ export function snapshotAt(now: number): number {
   return Math.floor(now / DAY_MS) * DAY_MS;
 }
 
-const SEND_TIME_MARK = 'send_time_events';
+export const SEND_TIME_MARK = 'send_time_events';
 
 /**
  * The last event id the send-time counts read at `now`: the mark of `now`'s day when a run has

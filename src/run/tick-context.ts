@@ -5,13 +5,15 @@ import type { Sequence } from '../domain/types.js';
 import type { Workspace } from '../workspace/load.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
 import { type PlanRules, planContext } from './context.js';
+import { snapshotAt } from './plan-snapshot.js';
 import { allocationsOf, type ExperimentReads, experimentStates, experimentSteps } from './experiment-state.js';
 
 /** What a tick reads at its start that SQLite's run reads synchronously while it plans. */
 export interface TickReads {
   experimentReads(rules: { sequences: readonly Sequence[]; goals: readonly GoalFile[] }, now: number): Promise<ExperimentReads>;
   recordDecision(experiment: string, outcome: ExperimentOutcome, at: number): Promise<void>;
-  sendTimeSignals(): Promise<SendTimeSignal[]>;
+  /** The human opens and clicks stored up to the mark of `now`'s day (run/plan-snapshot.ts), kept by the day's first tick. */
+  sendTimeSignals(now: number): Promise<SendTimeSignal[]>;
 }
 
 export interface TickContext {
@@ -21,8 +23,8 @@ export interface TickContext {
 }
 
 /**
- * The planning context of a tick at `now`: the experiments' allocations (from their counts at
- * `now`, as experimentsAtRun computes them) and the send-time counts, read from the database
+ * The planning context of a tick at `now`: the experiments' allocations and the send-time counts
+ * as of the day's snapshot (run/plan-snapshot.ts, as SQLite's run reads them), read from the database
  * first, then handed to the same planContext as SQLite's run. (`autoConclude`, which rewrites a
  * sequence file, is left to a SQLite run or `nurture experiments conclude`: several hosts
  * must not each edit their own copy of the workspace.)
@@ -32,8 +34,11 @@ export async function tickContext(db: TickReads, workspace: Workspace, now: numb
   let recordDecisions = async () => {};
   if (experimentSteps(workspace.sequences).length > 0) {
     const goals = workspace.config.goals;
-    const states = experimentStates(await db.experimentReads({ sequences: workspace.sequences, goals }, now), { sequences: workspace.sequences, goals }, now);
-    const allocations = allocationsOf(states);
+    const rulesOf = { sequences: workspace.sequences, goals };
+    const states = experimentStates(await db.experimentReads(rulesOf, now), rulesOf, now);
+    // Decisions as of now, allocations as of the day's start: what SQLite's run does (withAllocations).
+    const day = snapshotAt(now);
+    const allocations = allocationsOf(day === now ? states : experimentStates(await db.experimentReads(rulesOf, day), rulesOf, day));
     if (allocations) rules = { ...workspace, allocations };
     recordDecisions = async () => {
       for (const s of states) {
@@ -43,7 +48,7 @@ export async function tickContext(db: TickReads, workspace: Workspace, now: numb
       }
     };
   }
-  const signals = workspace.policy.sendTime ? await db.sendTimeSignals() : undefined;
+  const signals = workspace.policy.sendTime ? await db.sendTimeSignals(now) : undefined;
   const ctx = planContext(rules, undefined, undefined, signals ? (zoneDays) => countSendTimes(signals, zoneDays, workspace.policy.defaultZone) : undefined);
   return { ctx, recordDecisions };
 }

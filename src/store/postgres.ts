@@ -13,6 +13,7 @@ import type { Sequence } from '../domain/types.js';
 import type { ExperimentReads } from '../run/experiment-state.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
 import { experimentReadsPg, recordDecisionPg } from './pg/experiments.js';
+import { sendTimeMarkPg } from './pg/plan-state.js';
 import { PgConfirmations } from './pg/confirmations.js';
 import type { ClaimedBatch, FailureHistory, LeadBatch, PlanRows, SendClaim, SendOutcome, Tick, TickStore, WrittenBatch } from './types.js';
 
@@ -234,8 +235,9 @@ export class PgBatchStore implements TickStore {
     return recordDecisionPg(this.pool, experiment, outcome, at);
   }
 
-  async sendTimeSignals(): Promise<SendTimeSignal[]> {
-    const { rows } = await this.pool.query<SendTimeSignal>({ text: SEND_TIME_SIGNALS_SQL, rowMode: 'array' });
+  async sendTimeSignals(now: number): Promise<SendTimeSignal[]> {
+    const mark = await sendTimeMarkPg(this.pool, now);
+    const { rows } = await this.pool.query<SendTimeSignal>({ text: `${SEND_TIME_SIGNALS_SQL} AND e.id <= $1`, values: [mark], rowMode: 'array' });
     return rows;
   }
 
