@@ -1,9 +1,11 @@
 import type { Database } from 'better-sqlite3';
 import { hourOfWeek } from '../domain/send-time/hour-of-week.js';
 import { emptyCounts } from '../domain/send-time/model.js';
-import type { HourCounts, SendTimeCounts } from '../domain/send-time/types.js';
+import { segmentKey, segmentsOf } from '../domain/send-time/segments.js';
+import type { HourCounts, SegmentGroupCounts, SendTimeCounts, SendTimeSegment } from '../domain/send-time/types.js';
 import { emailDomain, isPersonalEmail } from '../domain/personal-email.js';
 import type { ZoneDays } from '../time/zone-days.js';
+import { LEAD_COLUMNS, type RawLead, toLeadRow } from './leads.js';
 
 /** One domain's opens and clicks while reading: kept as a list of bins until a second lead shows up. */
 interface DomainTally {
@@ -12,18 +14,22 @@ interface DomainTally {
   bins: number[];
 }
 
+const HUMAN_OPENS_AND_CLICKS = `e.type IN ('email_opened', 'email_clicked') AND e.signal <> 'machine'`;
+
 /**
- * The workspace's and company domains' human opens and clicks by the local hour of the week of
- * each lead (its zone, else the workspace's): one pass over the opens and clicks per run, not per
- * lead. Machine opens and scanner clicks are left out, as they are from the planner's events.
- * A domain counts only once two of its leads have opened or clicked: a domain of one lead would
- * only repeat that lead's own counts (and a million one-lead domains would each hold 168 bins).
+ * The workspace's, company domains' and segments' human opens and clicks by the local hour of the
+ * week of each lead (its zone, else the workspace's): one pass over the opens and clicks per run,
+ * not per lead, and with send-time segments one more over the engaged leads' fields. Machine opens
+ * and scanner clicks are left out, as they are from the planner's events. A domain counts only
+ * once two of its leads have opened or clicked: a domain of one lead would only repeat that lead's
+ * own counts (and a million one-lead domains would each hold 168 bins).
  */
-export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, defaultZone: string): SendTimeCounts {
+export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, defaultZone: string, segments: readonly SendTimeSegment[] = []): SendTimeCounts {
+  const groupOf = segments.length > 0 ? segmentGroups(sqlite, segments) : undefined;
   const rows = sqlite
     .prepare(
       `SELECT e.lead_id, l.email, l.timezone, e.occurred_at FROM events e JOIN leads l ON l.id = e.lead_id
-       WHERE e.type IN ('email_opened', 'email_clicked') AND e.signal <> 'machine'`,
+       WHERE ${HUMAN_OPENS_AND_CLICKS}`,
     )
     .raw()
     .iterate() as Iterable<[number, string, string, number]>;
@@ -34,6 +40,11 @@ export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, default
     const bin = hourOfWeek(zoneDays, timezone || defaultZone, at);
     workspace.bins[bin]!++;
     workspace.total++;
+    const group = groupOf?.byLead.get(leadId);
+    if (group) {
+      group.counts.bins[bin]!++;
+      group.counts.total++;
+    }
     const domain = emailDomain(email);
     let isPersonal = personal.get(domain);
     if (isPersonal === undefined) personal.set(domain, (isPersonal = isPersonalEmail(email)));
@@ -53,5 +64,30 @@ export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, default
     counts.total = tally.bins.length;
     domains.set(domain, counts);
   }
-  return { workspace, domains };
+  return { workspace, domains, ...(groupOf ? { segmentGroups: groupOf.groups } : {}) };
+}
+
+/**
+ * Each engaged lead's group: the exact set of send-time segments it is in (leads in none are in
+ * no group). Read in one statement over the leads with a human open or click, their fields
+ * decoded as every lead read decodes them; segments read only fields, so no events are needed.
+ */
+function segmentGroups(sqlite: Database, segments: readonly SendTimeSegment[]): { groups: SegmentGroupCounts[]; byLead: Map<number, SegmentGroupCounts> } {
+  const rows = sqlite
+    .prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id IN (SELECT e.lead_id FROM events e WHERE ${HUMAN_OPENS_AND_CLICKS})`)
+    .raw()
+    .iterate() as Iterable<RawLead>;
+  const byKey = new Map<string, SegmentGroupCounts>();
+  const byLead = new Map<number, SegmentGroupCounts>();
+  for (const row of rows) {
+    const lead = toLeadRow(row);
+    const names = segmentsOf(segments, lead);
+    if (names.length === 0) continue;
+    const key = segmentKey(names);
+    let group = byKey.get(key);
+    if (!group) byKey.set(key, (group = { segments: names, leads: 0, counts: emptyCounts() }));
+    group.leads++;
+    byLead.set(lead.id, group);
+  }
+  return { groups: [...byKey.values()], byLead };
 }

@@ -47,7 +47,8 @@ export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[], all
 
 /**
  * One planning context per run: the zone-day and holiday caches live as long as it does. With
- * `sendTime.optimize`, the database's opens and clicks are read once here for the send-time model.
+ * `sendTime.optimize`, the database's opens and clicks (by workspace, segment and domain) are read
+ * once here for the send-time model.
  */
 export function planContext(workspace: PlanRules, sqlite?: Database): PlanContext {
   const zoneDays = new ZoneDays();
@@ -62,7 +63,7 @@ export function planContext(workspace: PlanRules, sqlite?: Database): PlanContex
       holidays: policy.holidays ? new HolidayCalendar(policy.holidayRules) : null,
       zoneDays,
     },
-    ...(policy.sendTime && sqlite ? { sendTime: new SendTimeModel(policy.sendTime, readSendTimeCounts(sqlite, zoneDays, policy.defaultZone)) } : {}),
+    ...(policy.sendTime && sqlite ? { sendTime: new SendTimeModel(policy.sendTime, readSendTimeCounts(sqlite, zoneDays, policy.defaultZone, policy.sendTime.segments)) } : {}),
   };
 }
 

@@ -7,7 +7,9 @@ import type { HourCounts, SendTimeSettings } from '../../src/domain/send-time/ty
 import type { LeadEvent } from '../../src/domain/types.js';
 import { HolidayCalendar } from '../../src/time/holidays.js';
 import { ZoneDays } from '../../src/time/zone-days.js';
-import { HOUR } from '../domain/fixtures.js';
+import { segmentsSchema } from '../../src/workspace/conditions/schema.js';
+import { sendTimeSettings } from '../../src/workspace/send-time-schema.js';
+import { HOUR, profile } from '../domain/fixtures.js';
 
 const TUE_08 = 24 + 8;
 const settings: SendTimeSettings = { optimize: true, maxDelay: { businessDays: 1 }, maxDelayText: 'P1D', explore: 0, holdout: 0 };
@@ -129,5 +131,62 @@ describe('slots and the choice', () => {
     expect(explored).toBeLessThan(0.2 + 3 * Math.sqrt(0.16 / 5000));
     // The same lead, step and day draw the same slot in every run (and in the forecast).
     for (const email of treated.slice(0, 50)) expect(chooseSlot({ ...base, email, now: first + 3 * HOUR })).toEqual(chooseSlot({ ...base, email }));
+  });
+});
+
+describe('the segment level: lead → domain → segment → workspace', () => {
+  const segmentSettings = sendTimeSettings(
+    { optimize: true, maxDelay: 'P1D', explore: 0, holdout: 0 },
+    segmentsSchema.parse({ apac: { where: [{ field: 'country', in: ['JP'] }] }, software: { where: [{ field: 'industry', in: ['SaaS'] }] } }),
+  );
+  const group = (segments: string[], leads: number, cells: Record<number, number>) => ({ segments, leads, counts: counts(cells) });
+  const model = new SendTimeModel(segmentSettings, {
+    workspace: counts({ [TUE_08]: 60, 50: 20 }),
+    domains: new Map([['acme.example', counts({ 40: 4 })]]),
+    segmentGroups: [group(['apac'], 5, { 50: 12, [TUE_08]: 3 }), group(['apac', 'software'], 2, { 50: 3 }), group(['software'], 3, { 60: 6 })],
+  });
+  const jp = profile({ email: 'ken@new.example', country: 'JP', industry: 'Retail' });
+
+  it('shrinks a segment toward the workspace, a domain toward the segment, with pinned numbers', () => {
+    const p = model.propensity(jp.email, undefined, false, jp);
+    expect(p.level).toBe('segment');
+    // apac pools its own group and the one it shares with software: 15 of 20 at bin 50.
+    expect(p.counts.total).toBe(18);
+    expect(p.theta[50]).toBeCloseTo((15 + 20 * model.workspace[50]!) / (18 + 20), 12);
+    expect(p.theta[TUE_08]).toBeCloseTo((3 + 20 * model.workspace[TUE_08]!) / 38, 12);
+    expect(p.theta[50]).toBeCloseTo(0.5, 1);
+    // A domain sits between the lead and its segment: (4 + 20 × segment share) / (4 + 20).
+    const atAcme = { ...jp, email: 'ken@acme.example' };
+    const d = model.propensity(atAcme.email, undefined, false, atAcme);
+    expect(d.level).toBe('domain');
+    expect(d.theta[40]).toBeCloseTo((4 + 20 * p.theta[40]!) / 24, 12);
+    expect(d.theta[50]).toBeCloseTo((20 * p.theta[50]!) / 24, 12);
+    // The same address without the segment (no profile, or a lead in none) shrinks toward the workspace.
+    expect(model.propensity(atAcme.email, undefined).theta[50]).toBeCloseTo((20 * model.workspace[50]!) / 24, 12);
+    const us = profile({ email: 'al@new.example', country: 'US', industry: 'Retail' });
+    expect(model.propensity(us.email, undefined, false, us).level).toBe('workspace');
+  });
+
+  it('names the level that decided in the evidence: the segment, or the segments pooled', () => {
+    const first = Date.parse('2026-12-01T08:00:00Z'); // Tue 09:00 Berlin
+    const base = { sequenceId: 's', stepId: 'a', where: berlin, windows: windows(), runEveryMs: HOUR, first, now: first, events: [] };
+    const tuesday = new SendTimeModel(segmentSettings, {
+      workspace: counts({ [24 + 10]: 60 }),
+      domains: new Map(),
+      segmentGroups: [group(['apac'], 4, { [24 + 14]: 29 }), group(['apac', 'software'], 1, { [24 + 14]: 1 })],
+    });
+    const alone = chooseSlot({ ...base, model: tuesday, email: jp.email, profile: jp });
+    expect(alone).toEqual({ at: Date.parse('2026-12-01T13:00:00Z'), reason: { rule: 'send-time', detail: 'Tue 14:00–15:00: 30 of 30 human opens and clicks in segment apac' } });
+    const both = profile({ email: 'yu@new.example', country: 'JP', industry: 'SaaS' });
+    expect(chooseSlot({ ...base, model: tuesday, email: both.email, profile: both }).reason.detail).toBe(
+      'Tue 14:00–15:00: 30 of 30 human opens and clicks in segments apac + software',
+    );
+    const us = profile({ email: 'al@new.example', country: 'US', industry: 'Retail' });
+    expect(chooseSlot({ ...base, model: tuesday, email: us.email, profile: us }).reason.detail).toBe('workspace prior: Tue 10:00–11:00: 60 of 60 human opens and clicks');
+    // The lead's own hours still come first, once there are enough of them to outweigh the segment's.
+    const tue16 = Date.parse('2026-12-01T15:20:00Z');
+    // Two opens on each of the five Tuesdays before (all in CET): 10 of its own.
+    const events: LeadEvent[] = [35, 28, 21, 14, 7].flatMap((d) => [0, 20].map((m) => ({ type: 'email_opened' as const, at: tue16 - d * 24 * HOUR + m * 60_000, url: '' })));
+    expect(chooseSlot({ ...base, model: tuesday, email: jp.email, profile: jp, events }).reason.detail).toBe('Tue 16:00–17:00: 10 of 10 human opens and clicks');
   });
 });
