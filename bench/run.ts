@@ -7,6 +7,7 @@
 import { benchDelivery } from './delivery.js';
 import { benchExperiments } from './experiments.js';
 import { benchForecast } from './forecast.js';
+import { benchLearning } from './learning.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
 import { benchScoring } from './scoring.js';
@@ -14,7 +15,10 @@ import { benchSegments } from './segments.js';
 import { benchSendTime } from './send-time.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
-/** BENCH_ONLY=delivery (or planning, send-time, forecast, scoring): one section alone, e.g. to repeat it on a shared machine. */
+/**
+ * BENCH_ONLY=delivery (or planning, segments, send-time, experiments, learning, forecast, scoring,
+ * report): one section alone, e.g. to repeat it on a shared machine.
+ */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
 const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BENCH_LEADS ?? 1_000_000);
@@ -50,4 +54,8 @@ if (section('report')) {
 if (section('experiments')) {
   console.log('\n## planning with experiments');
   await benchExperiments(PLANNING_LEADS);
+}
+if (section('learning')) {
+  console.log('\n## planning with send-time optimisation and experiments together (issue 15)');
+  await benchLearning(PLANNING_LEADS, Number(process.env.BENCH_LEARNING_REPEATS ?? 3));
 }
