@@ -33,7 +33,7 @@ if (section('segments')) {
 }
 if (section('send-time')) {
   console.log('\n## planning with send-time optimisation');
-  await benchSendTime(PLANNING_LEADS);
+  await benchSendTime(PLANNING_LEADS, Number(process.env.BENCH_SEND_TIME_REPEATS ?? 2));
 }
 if (section('delivery')) {
   console.log('\n## delivery');

@@ -1,11 +1,12 @@
 import type { Database } from 'better-sqlite3';
 import { hourOfWeek } from '../domain/send-time/hour-of-week.js';
 import { emptyCounts } from '../domain/send-time/model.js';
-import { segmentKey, segmentsOf } from '../domain/send-time/segments.js';
+import { segmentMask, segmentNames } from '../domain/send-time/segments.js';
 import type { HourCounts, SegmentGroupCounts, SendTimeCounts, SendTimeSegment } from '../domain/send-time/types.js';
 import { emailDomain, isPersonalEmail } from '../domain/personal-email.js';
 import type { ZoneDays } from '../time/zone-days.js';
-import { LEAD_COLUMNS, type RawLead, toLeadRow } from './leads.js';
+import type { ConsentState, LeadProfile } from '../domain/types.js';
+import { leadColumns } from './leads.js';
 
 /** One domain's opens and clicks while reading: kept as a list of bins until a second lead shows up. */
 interface DomainTally {
@@ -67,6 +68,9 @@ export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, default
   return { workspace, domains, ...(groupOf ? { segmentGroups: groupOf.groups } : {}) };
 }
 
+/** The profile columns segment conditions read, in leadColumns' order. */
+const PROFILE_COLUMNS = 'id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes';
+
 /**
  * Each engaged lead's group: the exact set of send-time segments it is in (leads in none are in
  * no group). Read in one statement over the leads with a human open or click, their fields
@@ -74,20 +78,19 @@ export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, default
  */
 function segmentGroups(sqlite: Database, segments: readonly SendTimeSegment[]): { groups: SegmentGroupCounts[]; byLead: Map<number, SegmentGroupCounts> } {
   const rows = sqlite
-    .prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id IN (SELECT e.lead_id FROM events e WHERE ${HUMAN_OPENS_AND_CLICKS})`)
+    .prepare(`SELECT ${PROFILE_COLUMNS} FROM leads WHERE id IN (SELECT e.lead_id FROM events e WHERE ${HUMAN_OPENS_AND_CLICKS})`)
     .raw()
-    .iterate() as Iterable<RawLead>;
-  const byKey = new Map<string, SegmentGroupCounts>();
+    .iterate() as Iterable<Parameters<typeof leadColumns<ConsentState>>[0]>;
+  const byMask = new Map<number, SegmentGroupCounts>();
   const byLead = new Map<number, SegmentGroupCounts>();
   for (const row of rows) {
-    const lead = toLeadRow(row);
-    const names = segmentsOf(segments, lead);
-    if (names.length === 0) continue;
-    const key = segmentKey(names);
-    let group = byKey.get(key);
-    if (!group) byKey.set(key, (group = { segments: names, leads: 0, counts: emptyCounts() }));
+    const lead: LeadProfile = leadColumns(row);
+    const mask = segmentMask(segments, lead);
+    if (mask === 0) continue;
+    let group = byMask.get(mask);
+    if (!group) byMask.set(mask, (group = { segments: segmentNames(segments, mask), leads: 0, counts: emptyCounts() }));
     group.leads++;
     byLead.set(lead.id, group);
   }
-  return { groups: [...byKey.values()], byLead };
+  return { groups: [...byMask.values()], byLead };
 }

@@ -1,7 +1,7 @@
 import { reason, type Reason } from '../placement.js';
 import type { Where, WindowContext } from '../send-window.js';
 import type { LeadEvent, LeadProfile } from '../types.js';
-import { hourOfWeekLabel } from './hour-of-week.js';
+import { hourLabel, hourOfWeekLabel } from './hour-of-week.js';
 import { keyedUnit } from './keyed-hash.js';
 import { leadHourCounts, type SendTimeModel } from './model.js';
 import { candidateSlots, type Slot } from './slots.js';
@@ -98,7 +98,7 @@ function bestSlot(model: SendTimeModel, slots: readonly Slot[], propensity: Prop
   for (const s of slots) if (theta[s.bin]! > theta[best.bin]!) best = s;
   const evidence = model.evidenceFor(propensity, best.bin);
   const label = () => hourOfWeekLabel(best.bin);
-  const counted = () => `${evidence.count} of ${evidence.total} human opens and clicks`;
+  const counted = () => `${evidence.count} of ${evidence.total} human opens and clicks${evidence.anyDay ? ` at ${hourLabel(best.bin)} on any day` : ''}`;
   if (evidence.total === 0) return { at: best.at, reason: sharedReason(model, 'none', 0, () => 'workspace prior: no human opens or clicks yet, first open moment') };
   if (evidence.level === 'lead') return { at: best.at, reason: reason('send-time', `${label()}: ${counted()}`) };
   if (evidence.level === 'domain')

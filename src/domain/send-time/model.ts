@@ -2,7 +2,8 @@ import { emailDomain, isPersonalEmail } from '../personal-email.js';
 import type { LeadEvent, LeadProfile } from '../types.js';
 import type { ZoneDays } from '../../time/zone-days.js';
 import { hourOfWeek } from './hour-of-week.js';
-import { segmentKey, segmentMask } from './segments.js';
+import { segmentKey, segmentMask, segmentNames } from './segments.js';
+import { countAt, shrink } from './shrink.js';
 import {
   type EvidenceLevel,
   HOURS_OF_WEEK,
@@ -16,29 +17,27 @@ import {
 /**
  * Pseudo-counts of the hierarchical shrinkage: how many opens and clicks the level above is
  * worth. A Dirichlet-multinomial (the 168-bin form of a Beta-binomial): a level's share for
- * hour h is (its count in h + s × the parent's share of h) / (its total + s). The workspace
+ * hour h is (its count in h + s × the parent's share of h) / (its total + s), its counts first
+ * half pooled across the weekdays (shrink.ts, with the worked example). The workspace
  * shrinks toward the flat week, a segment toward the workspace, a company domain toward the
  * lead's segment (or the workspace), a lead toward its domain (or its segment, or the workspace):
  * lead → domain → segment → workspace, the more specific first (a company's people share more
  * than a segment's).
  *
- * Worked example: a lead with 5 of its 7 human opens on Tue 08:00–09:00, whose domain puts 10%
- * of its opens there: (5 + 10 × 0.10) / (7 + 10) = 0.353 for that hour. A lead with none gets
- * its domain's 0.10 as it is; a domain with none, its segment's or the workspace's share.
+ * A lead with no opens of its own gets its domain's shares as they are; a domain with none, its
+ * segment's or the workspace's.
  */
+/** What the evidence of a choice names: the level, and its count at the chosen hour (`anyDay`: at that hour on any day). */
+export interface Evidence {
+  level: EvidenceLevel;
+  count: number;
+  anyDay: boolean;
+  total: number;
+}
+
 export const PSEUDO_COUNTS = { workspace: 24, segment: 20, domain: 20, lead: 10 } as const;
 
 const FLAT = 1 / HOURS_OF_WEEK;
-
-/** (count + strength × prior share) / (total + strength), bin by bin. */
-export function shrink(counts: HourCounts, prior: ArrayLike<number> | number, strength: number, out = new Float64Array(HOURS_OF_WEEK)): Float64Array {
-  const denominator = counts.total + strength;
-  for (let h = 0; h < HOURS_OF_WEEK; h++) {
-    const p = typeof prior === 'number' ? prior : prior[h]!;
-    out[h] = ((counts.bins[h] ?? 0) + strength * p) / denominator;
-  }
-  return out;
-}
 
 export function emptyCounts(): HourCounts {
   return { bins: new Array<number>(HOURS_OF_WEEK).fill(0), total: 0 };
@@ -99,8 +98,11 @@ export class SendTimeModel {
   /** The company domain whose counts a lead shrinks toward (none for unseen domains; personal ones are never counted). */
   domainOf(email: string): string | undefined {
     if (this.counts.domains.size === 0) return undefined;
-    const domain = emailDomain(email);
-    return this.counts.domains.has(domain) ? domain : undefined;
+    // Addresses are stored lower-cased: lower-case (a new string per touch) only when that fails.
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    if (this.counts.domains.has(domain)) return domain;
+    const lower = emailDomain(email);
+    return lower !== domain && this.counts.domains.has(lower) ? lower : undefined;
   }
 
   /**
@@ -117,7 +119,7 @@ export class SendTimeModel {
     if (mask === 0) return undefined;
     let pool = this.pools.get(mask);
     if (pool === undefined) {
-      const names = segments.filter((_, i) => mask & (1 << i)).map((s) => s.name);
+      const names = segmentNames(segments, mask);
       const key = segmentKey(names);
       const counts = emptyCounts();
       let leads = 0;
@@ -163,14 +165,20 @@ export class SendTimeModel {
     return { theta: parent, counts: this.counts.workspace, level: 'workspace', domain, segment: pool };
   }
 
-  /** The counts behind one hour at the deepest level that saw an open or click in it (for the evidence). */
-  evidenceFor(p: Propensity, bin: number): { level: EvidenceLevel; count: number; total: number } {
-    if (p.level === 'lead' && (p.counts.bins[bin] ?? 0) > 0) return { level: 'lead', count: p.counts.bins[bin]!, total: p.counts.total };
-    if (p.domain !== undefined) {
-      const d = this.counts.domains.get(p.domain)!;
-      if ((d.bins[bin] ?? 0) > 0) return { level: 'domain', count: d.bins[bin]!, total: d.total };
-    }
-    if (p.segment && (p.segment.counts.bins[bin] ?? 0) > 0) return { level: 'segment', count: p.segment.counts.bins[bin]!, total: p.segment.counts.total };
-    return { level: 'workspace', count: this.counts.workspace.bins[bin] ?? 0, total: this.counts.workspace.total };
+  /**
+   * The counts behind one hour at the deepest level that saw an open or click in it — on that
+   * weekday, or at that hour on any day (weekday pooling, shrink.ts) — for the evidence.
+   */
+  evidenceFor(p: Propensity, bin: number): Evidence {
+    const at = (level: EvidenceLevel, counts: HourCounts): Evidence | undefined => {
+      const c = countAt(counts, bin);
+      return c && { level, ...c, total: counts.total };
+    };
+    return (
+      (p.level === 'lead' ? at('lead', p.counts) : undefined) ??
+      (p.domain !== undefined ? at('domain', this.counts.domains.get(p.domain)!) : undefined) ??
+      (p.segment ? at('segment', p.segment.counts) : undefined) ??
+      at('workspace', this.counts.workspace) ?? { level: 'workspace', count: 0, anyDay: false, total: this.counts.workspace.total }
+    );
   }
 }

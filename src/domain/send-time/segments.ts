@@ -33,7 +33,11 @@ const unread = (): never => {
 
 /** The names of the send-time segments the lead is in, in nurture.yaml's order. */
 export function segmentsOf(segments: readonly SendTimeSegment[], profile: LeadProfile): string[] {
-  const mask = segmentMask(segments, profile);
+  return segmentNames(segments, segmentMask(segments, profile));
+}
+
+/** The names of the segments whose bits are set, in nurture.yaml's order. */
+export function segmentNames(segments: readonly SendTimeSegment[], mask: number): string[] {
   return segments.filter((_, i) => mask & (1 << i)).map((s) => s.name);
 }
 
