@@ -6,6 +6,7 @@
  */
 import { benchDelivery } from './delivery.js';
 import { benchExperiments } from './experiments.js';
+import { benchIncremental } from './incremental.js';
 import { benchForecast } from './forecast.js';
 import { benchLearning } from './learning.js';
 import { benchPlanning } from './planning.js';
@@ -16,8 +17,8 @@ import { benchSendTime } from './send-time.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 /**
- * BENCH_ONLY=delivery (or planning, segments, send-time, experiments, learning, forecast, scoring,
- * report): one section alone, e.g. to repeat it on a shared machine.
+ * BENCH_ONLY=delivery (or planning, incremental, segments, send-time, experiments, learning,
+ * forecast, scoring, report): one section alone, e.g. to repeat it on a shared machine.
  */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
@@ -26,6 +27,10 @@ const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BE
 if (section('planning')) {
   console.log('## planning');
   await benchPlanning(PLANNING_LEADS);
+}
+if (section('incremental')) {
+  console.log('\n## incremental hourly rerun');
+  await benchIncremental(PLANNING_LEADS);
 }
 if (section('segments')) {
   console.log('\n## planning with segments and conditions');

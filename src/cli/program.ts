@@ -123,7 +123,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('one run: score, enrol, plan and send what is due now (idempotent; schedule hourly)')
     .option('--at <iso>', 'run as of this moment (default: now)')
     .option('--dry-run', 'decide everything, send and store nothing')
-    .action(act((o: { at?: string; dryRun?: boolean }, cmd: Command) => runCommand(io, globals(cmd), o)));
+    .option('--full', 'replan every lead, not only those due or with new input since they were planned')
+    .action(act((o: { at?: string; dryRun?: boolean; full?: boolean }, cmd: Command) => runCommand(io, globals(cmd), o)));
 
   program
     .command('calendar')

@@ -81,6 +81,17 @@ export class EventStore {
     return groupByLead(rows);
   }
 
+  /** Events of the given leads, in one statement (scattered ids: an incremental run's due leads). */
+  forLeadIds(ids: readonly number[]): Map<number, ScoredEvent[]> {
+    const rows = this.sqlite
+      .prepare(
+        "SELECT lead_id, type, occurred_at, url, properties FROM events WHERE lead_id IN (SELECT value FROM json_each(?)) AND signal <> 'machine' ORDER BY lead_id, occurred_at, id",
+      )
+      .raw()
+      .all(JSON.stringify(ids)) as EventTuple[];
+    return groupByLead(rows);
+  }
+
   /** Events of the given leads (any order of ids), grouped by lead, ascending in time. */
   forLeads(ids: readonly number[]): Map<number, ScoredEvent[]> {
     const stmt = this.sqlite

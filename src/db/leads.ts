@@ -1,3 +1,4 @@
+import { StatementCache } from './statements.js';
 import type { Database } from 'better-sqlite3';
 import type { ConsentState, LeadProfile } from '../domain/types.js';
 import type { ZoneSource } from '../io/types.js';
@@ -25,6 +26,8 @@ export interface LeadRow extends LeadProfile {
   suppressedReason: string | null;
   /** The scores and stage last saved (null before the first scoring). */
   saved: Required<SavedScore>;
+  /** The input version read with the row: a run's wake is kept only if it is still this (see setWakes). */
+  inputVersion: number;
 }
 
 export interface UpsertResult {
@@ -62,7 +65,7 @@ const GIVEN_BEFORE = `(zone_source = 'given' OR (zone_source IS NULL AND timezon
 
 /** What a LeadRow is read from, in the order `toLeadRow` reads it (rows are read raw: no per-row key objects). */
 export const LEAD_COLUMNS = `id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes,
-  suppressed_reason, score, stage, fit_score, engagement_score, paused_at, paused_until`;
+  suppressed_reason, score, stage, fit_score, engagement_score, paused_at, paused_until, input_version`;
 
 export class LeadStore {
   private readonly byEmail;
@@ -72,11 +75,13 @@ export class LeadStore {
   private readonly insert;
   private readonly update;
   private readonly logConsent;
+  private readonly statements: StatementCache;
   /** Score columns, score history and handoffs. */
   readonly scores: ScoreStore;
 
   constructor(private readonly sqlite: Database) {
     this.scores = new ScoreStore(sqlite);
+    this.statements = new StatementCache(sqlite);
     this.byEmail = sqlite.prepare('SELECT id, consent, attributes, suppressed_reason FROM leads WHERE email = ?');
     this.pageFrom = sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id > ? ORDER BY id LIMIT ?`).raw();
     this.leadById = sqlite.prepare(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id = ?`).raw();
@@ -233,13 +238,23 @@ export class LeadStore {
   }
 
   /** Leads with id > afterId, ascending, at most `limit`: keyset paging so a run never loads the whole table. */
-  page(afterId: number, limit: number): LeadRow[] {
-    return (this.pageFrom.all(afterId, limit) as RawLead[]).map(toLeadRow);
+  /** With `dueBy`: only leads due for planning by then (`wake_at <= dueBy`: an incremental run's). */
+  page(afterId: number, limit: number, dueBy?: number): LeadRow[] {
+    if (dueBy === undefined) return (this.pageFrom.all(afterId, limit) as RawLead[]).map(toLeadRow);
+    const due = this.statements.get(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id > ? AND wake_at <= ? ORDER BY id LIMIT ?`).raw();
+    return (due.all(afterId, dueBy, limit) as RawLead[]).map(toLeadRow);
   }
 
-  /** The id of the `n`-th lead after `afterId` (in id order), or undefined when fewer follow. */
-  idAfter(afterId: number, n: number): number | undefined {
-    return this.nthIdAfter.get(afterId, n - 1) as number | undefined;
+  /** The id of the `n`-th lead after `afterId` (in id order; with `dueBy`, of those due), or undefined when fewer follow. */
+  idAfter(afterId: number, n: number, dueBy?: number): number | undefined {
+    if (dueBy === undefined) return this.nthIdAfter.get(afterId, n - 1) as number | undefined;
+    const due = this.statements.get('SELECT id FROM leads WHERE id > ? AND wake_at <= ? ORDER BY id LIMIT 1 OFFSET ?').pluck();
+    return due.get(afterId, dueBy, n - 1) as number | undefined;
+  }
+
+  /** How many leads are due for planning by `dueBy`. */
+  dueCount(dueBy: number): number {
+    return this.statements.get('SELECT count(*) FROM leads WHERE wake_at <= ?').pluck().get(dueBy) as number;
   }
 
   /**
@@ -257,6 +272,16 @@ export class LeadStore {
       afterId = lastId;
     }
     return runs;
+  }
+
+  /**
+   * Records when each planned lead must next be planned: `[id, wakeAt, inputVersion]` triples.
+   * A lead whose input changed since it was read (its version moved: an event recorded, a pause)
+   * keeps the trigger's wake (0), so the run's plan from older input never puts it to sleep.
+   */
+  setWakes(wakes: readonly number[]): void {
+    const stmt = this.statements.get('UPDATE leads SET wake_at = ? WHERE id = ? AND input_version = ? AND wake_at IS NOT ?');
+    for (let i = 0; i < wakes.length; i += 3) stmt.run(wakes[i + 1], wakes[i], wakes[i + 2], wakes[i + 1]);
   }
 
   count(): number {
@@ -324,6 +349,7 @@ export type RawLead = [
   engagement: number | null,
   pausedAt: number | null,
   pausedUntil: number | null,
+  inputVersion: number,
 ];
 
 /**
@@ -354,6 +380,7 @@ export function toLeadRow(r: RawLead): LeadRow {
     ...leadColumns(r),
     suppressedReason: r[11],
     saved: { score: r[12], stage: r[13], fit: r[14], engagement: r[15] },
+    inputVersion: Number(r[18]),
   };
   if (r[16] !== null) row.pause = { since: r[16], until: r[17] };
   return row;

@@ -13,6 +13,7 @@ export interface StoredSend extends SendRecord {
   enrollmentId: number;
   attempts: number;
   plannedAt: number | null;
+  dueAt: number | null;
   reason: string;
   variant: string | null;
 }
@@ -81,10 +82,25 @@ export class Outbox {
   sendsForLeadRange(fromId: number, toId: number): Map<number, StoredSend[]> {
     const rows = this.prepare(
       `SELECT id, lead_id AS leadId, enrollment_id AS enrollmentId, sequence_id AS sequenceId, step_id AS stepId,
-          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, reason, variant
+          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, due_at AS dueAt, reason, variant
          FROM sends WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, id`,
     ).all(fromId, toId) as StoredSend[];
     return groupBy(rows, (r) => r.leadId);
+  }
+
+  /** `enrollmentsForLeadRange` and `sendsForLeadRange` for scattered ids (an incremental run's due leads), one statement each. */
+  forLeadIds(ids: readonly number[]): { enrollments: Map<number, StoredEnrollment[]>; sends: Map<number, StoredSend[]> } {
+    const list = JSON.stringify(ids);
+    const enrollments = this.prepare(
+      `SELECT id, lead_id AS leadId, sequence_id AS sequenceId, status, enrolled_at AS enrolledAt, ended_at AS endedAt,
+          reason AS exitReason FROM enrollments WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, enrolled_at, id`,
+    ).all(list) as StoredEnrollment[];
+    const sends = this.prepare(
+      `SELECT id, lead_id AS leadId, enrollment_id AS enrollmentId, sequence_id AS sequenceId, step_id AS stepId,
+          status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS plannedAt, due_at AS dueAt, reason, variant
+         FROM sends WHERE lead_id IN (SELECT value FROM json_each(?)) ORDER BY lead_id, id`,
+    ).all(list) as StoredSend[];
+    return { enrollments: groupBy(enrollments, (r) => r.leadId), sends: groupBy(sends, (r) => r.leadId) };
   }
 
   enroll(leadId: number, sequenceId: string, at: number, reason: string, runId: number): number {
@@ -120,7 +136,8 @@ export class Outbox {
          VALUES (?, ?, ?, ?, ?, 'planned', ?, ?, ?, '', ?, ?, ?)
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at, variant = excluded.variant
-         WHERE sends.status = 'planned'`,
+         WHERE sends.status = 'planned' AND (sends.planned_at IS NOT excluded.planned_at OR sends.due_at IS NOT excluded.due_at
+           OR sends.variant IS NOT excluded.variant)`,
     ).run(enrollmentId, t.leadId, t.sequenceId, t.stepId, t.force, t.plannedAt, t.dueAt, t.reason, runId, now, t.variant ?? null);
   }
 

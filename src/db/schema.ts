@@ -37,9 +37,23 @@ export const leads = sqliteTable(
     scoredAt: integer('scored_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /**
+     * The next moment the lead's plan can change with no new input (issue 16): an incremental run
+     * plans only leads with `wake_at <= now`. 0: due now (new lead, or new input since it was
+     * planned; the input triggers of migration 0009 set it).
+     */
+    wakeAt: integer('wake_at').notNull().default(0),
+    /** Bumped by the input triggers with `wake_at`: a run keeps the wake it computed only if no input arrived meanwhile. */
+    inputVersion: integer('input_version').notNull().default(0),
   },
   (t) => [uniqueIndex('leads_email').on(t.email)],
 );
+
+/** What the last complete run planned with: the digest of the planning rules and its day's snapshot (issue 16). */
+export const planState = sqliteTable('plan_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
 
 /** Every consent change with its evidence: the proof GDPR article 7 asks for. */
 export const consentLog = sqliteTable(

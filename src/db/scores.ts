@@ -1,3 +1,4 @@
+import { scoreWrite } from '../domain/score-moves.js';
 import type { Database } from 'better-sqlite3';
 import { StatementCache } from './statements.js';
 
@@ -33,6 +34,12 @@ export interface RecordOptions {
    * not add a row per lead per hour; imports use 0.01, so every change they cause is kept.
    */
   minDelta: number;
+  /**
+   * Save the score columns only when the score moved (as for the history: see
+   * domain/score-moves.ts), not at every drift of decay. Runs do, so that an incremental run
+   * saves what a full one does; imports save every change.
+   */
+  onlyWhenMoved?: boolean;
 }
 
 export interface HistoryRow {
@@ -90,15 +97,9 @@ export class ScoreStore {
         const before = r.before ?? (this.previous.get(r.id) as SavedScore | undefined);
         if (!before) continue;
         // Hourly reruns mostly find a lead where it was (no engagement to decay): nothing to write.
-        const same =
-          before.score === r.score && before.stage === r.stage && before.fit === r.fit && before.engagement === r.engagement;
-        if (!same) changed.push(r);
-        if (
-          before.score === null ||
-          before.stage !== r.stage ||
-          Math.abs(r.score - before.score) >= options.minDelta - 1e-9
-        )
-          moved.push(r);
+        const write = scoreWrite(before, r, options.minDelta, options.onlyWhenMoved ?? false);
+        if (write.save) changed.push(r);
+        if (write.history) moved.push(r);
         if (r.stage === 'sales-ready') {
           const reason = r.handoffReason ?? this.reasonFor(r, now);
           out.handoffs += this.addHandoff.run(r.id, now, reason, r.score).changes;

@@ -25,15 +25,22 @@ const HUMAN_OPENS_AND_CLICKS = `e.type IN ('email_opened', 'email_clicked') AND 
  * once two of its leads have opened or clicked: a domain of one lead would only repeat that lead's
  * own counts (and a million one-lead domains would each hold 168 bins).
  */
-export function readSendTimeCounts(sqlite: Database, zoneDays: ZoneDays, defaultZone: string, segments: readonly SendTimeSegment[] = []): SendTimeCounts {
-  const groupOf = segments.length > 0 ? segmentGroups(sqlite, segments) : undefined;
+export function readSendTimeCounts(
+  sqlite: Database,
+  zoneDays: ZoneDays,
+  defaultZone: string,
+  segments: readonly SendTimeSegment[] = [],
+  /** Only events stored up to this id (the day's snapshot, run/plan-snapshot.ts); all without. */
+  upToEventId = Number.MAX_SAFE_INTEGER,
+): SendTimeCounts {
+  const groupOf = segments.length > 0 ? segmentGroups(sqlite, segments, upToEventId) : undefined;
   const rows = sqlite
     .prepare(
       `SELECT e.lead_id, l.email, l.timezone, e.occurred_at FROM events e JOIN leads l ON l.id = e.lead_id
-       WHERE ${HUMAN_OPENS_AND_CLICKS}`,
+       WHERE ${HUMAN_OPENS_AND_CLICKS} AND e.id <= ?`,
     )
     .raw()
-    .iterate() as Iterable<[number, string, string, number]>;
+    .iterate(upToEventId) as Iterable<[number, string, string, number]>;
   const workspace = emptyCounts();
   const tallies = new Map<string, DomainTally>();
   const personal = new Map<string, boolean>();
@@ -75,12 +82,13 @@ const PROFILE_COLUMNS = 'id, email, first_name, last_name, company, job_title, i
  * Each engaged lead's group: the exact set of send-time segments it is in (leads in none are in
  * no group). Read in one statement over the leads with a human open or click, their fields
  * decoded as every lead read decodes them; segments read only fields, so no events are needed.
+ * The same snapshot as the opens and clicks: a lead engaged only after it is in no group.
  */
-function segmentGroups(sqlite: Database, segments: readonly SendTimeSegment[]): { groups: SegmentGroupCounts[]; byLead: Map<number, SegmentGroupCounts> } {
+function segmentGroups(sqlite: Database, segments: readonly SendTimeSegment[], upToEventId: number): { groups: SegmentGroupCounts[]; byLead: Map<number, SegmentGroupCounts> } {
   const rows = sqlite
-    .prepare(`SELECT ${PROFILE_COLUMNS} FROM leads WHERE id IN (SELECT e.lead_id FROM events e WHERE ${HUMAN_OPENS_AND_CLICKS})`)
+    .prepare(`SELECT ${PROFILE_COLUMNS} FROM leads WHERE id IN (SELECT e.lead_id FROM events e WHERE ${HUMAN_OPENS_AND_CLICKS} AND e.id <= ?)`)
     .raw()
-    .iterate() as Iterable<Parameters<typeof leadColumns<ConsentState>>[0]>;
+    .iterate(upToEventId) as Iterable<Parameters<typeof leadColumns<ConsentState>>[0]>;
   const byMask = new Map<number, SegmentGroupCounts>();
   const byLead = new Map<number, SegmentGroupCounts>();
   for (const row of rows) {

@@ -45,10 +45,15 @@ const GATEWAYS: readonly [RegExp, string][] = [
   [/bot\b|crawler|spider|preview/i, 'bot or link preview'],
 ];
 
-/** A provider's own machine flag (SendGrid, Mailgun, or a plain `machine`/`bot` property). */
+/**
+ * A provider's own machine flag: SendGrid's `sg_machine_open` (kept as `machineOpen` by the
+ * webhook), Mailgun's `client-info.bot` (kept as `bot`: the bot's name, e.g. `apple`, or empty for
+ * a person), or a plain `machine`/`bot` property of an import.
+ */
 function providerFlag(p: Readonly<Record<string, string>>): Classification | undefined {
-  if (truthy(p.sg_machine_open)) return { signal: 'machine', reason: 'SendGrid flagged a machine open (sg_machine_open)' };
-  let bot = p['client-info.bot'] ?? p.client_info_bot;
+  const sendgrid = p.sg_machine_open ?? p.machineOpen;
+  if (truthy(sendgrid)) return { signal: 'machine', reason: 'SendGrid flagged a machine open (sg_machine_open)' };
+  let bot = p['client-info.bot'] ?? p.client_info_bot ?? p.bot;
   if (bot === undefined && p['client-info']) {
     try {
       const info = JSON.parse(p['client-info']) as { bot?: unknown };
@@ -57,13 +62,14 @@ function providerFlag(p: Readonly<Record<string, string>>): Classification | und
       // not JSON: no flag
     }
   }
-  if (bot !== undefined && bot !== '' && !/^(0|false|no)$/i.test(bot)) {
-    if (/gmail|google/i.test(bot)) return { signal: 'human', reason: `Mailgun: Gmail image proxy (client-info.bot: ${bot}) fetches when the reader opens` };
-    return { signal: 'machine', reason: `Mailgun flagged a bot (client-info.bot: ${bot})` };
-  }
-  if (truthy(p.machine) || truthy(p.bot)) return { signal: 'machine', reason: 'the provider flagged it as a machine' };
-  return undefined;
+  if (bot === undefined || bot.trim() === '' || /^(0|false|no)$/i.test(bot.trim())) return truthy(p.machine) ? MACHINE_FLAG : undefined;
+  if (truthy(bot)) return MACHINE_FLAG;
+  // Mailgun names the bot: Google's is Gmail's image proxy, which fetches when the reader opens.
+  if (/gmail|google/i.test(bot)) return { signal: 'human', reason: `Mailgun: Gmail image proxy (client-info.bot: ${bot}) fetches when the reader opens` };
+  return { signal: 'machine', reason: `Mailgun flagged a bot (client-info.bot: ${bot})` };
 }
+
+const MACHINE_FLAG: Classification = { signal: 'machine', reason: 'the provider flagged it as a machine' };
 
 function byAgent(e: SignalEvent): Classification | undefined {
   const ua = e.properties.ua;

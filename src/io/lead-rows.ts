@@ -3,7 +3,7 @@ import { CONSENT_STATES } from '../domain/types.js';
 import { isValidZone, parseInstant } from '../time/zone.js';
 import { parseAddress } from './address.js';
 import { countryCode } from './countries.js';
-import { CUSTOMER_STAGES, OPTED_OUT_STATUSES } from './presets.js';
+import { BOUNCED_STATUS, CUSTOMER_STAGES, OPTED_OUT_STATUSES } from './presets.js';
 import type { LeadField } from './types.js';
 import { guessZone } from './zones.js';
 
@@ -89,10 +89,11 @@ export function parseLeadRow(
 
   // Several columns may say it (see MULTI_FIELDS): any one saying yes is enough.
   const each = (k: LeadField) => get(k).split('\n');
-  const optedOut =
-    each('unsubscribed').some(isYes) || each('marketing_status').some((s) => OPTED_OUT_STATUSES.includes(s.trim().toLowerCase()));
+  const statuses = each('marketing_status').map((s) => s.trim().toLowerCase());
+  // A status of "bounced" (ActiveCampaign's list status) says the address is dead, not that its owner opted out.
+  const bounced = each('bounced').some(isYes) || statuses.includes(BOUNCED_STATUS);
+  const optedOut = each('unsubscribed').some(isYes) || statuses.some((s) => s !== BOUNCED_STATUS && OPTED_OUT_STATUSES.includes(s));
   if (optedOut) consent = 'unsubscribed';
-  const bounced = each('bounced').some(isYes);
 
   let firstName = get('first_name');
   let lastName = get('last_name');

@@ -224,6 +224,8 @@ export const OPPORTUNITY_STAGES = ['opportunity', 'sales qualified lead', 'sql',
  * bounced list statuses.
  */
 export const OPTED_OUT_STATUSES = ['non-marketing contact', 'non-marketing', 'unsubscribed', 'archived', 'no consent', 'bounced'];
+/** The one of them that is a dead address (suppressed as bounced), not an opt-out. */
+export const BOUNCED_STATUS = 'bounced';
 
 /** Event type spellings of real tools, mapped to ours (after lower-casing and `_` for spaces). */
 export const EVENT_TYPE_ALIASES: Readonly<Record<string, string>> = {

@@ -4,6 +4,8 @@ import type { IdleCause, Sequence, Step } from '../domain/types.js';
 import type { LoadedLead } from './context.js';
 import { describeReasons, type TouchItem, touchItem, withVariantItem } from './items.js';
 import { scoreRow } from './rescore.js';
+import { RUN_SCORE_STEP, scoreWrite } from '../domain/score-moves.js';
+import { wakeAt } from './wake.js';
 
 /**
  * What one planning pass over a batch of leads decided, as plain rows to write. Kept apart from
@@ -73,6 +75,11 @@ export interface BatchPlan {
   deferredLeadIds: number[];
   /** With `dueSends: 'include'`: the touches to send now. */
   sends: DueSend[];
+  /**
+   * When each lead must next be planned, as `[leadId, wakeAt, inputVersion]` triples (flat: a
+   * million of them cross to the main thread as one array). See run/wake.ts.
+   */
+  wakes: number[];
 }
 
 export interface PlanOptions {
@@ -101,6 +108,7 @@ export function emptyPlan(): BatchPlan {
     idle: {},
     deferredLeadIds: [],
     sends: [],
+    wakes: [],
   };
 }
 
@@ -117,15 +125,25 @@ export function planLeads(ctx: PlanContext, leads: readonly LoadedLead[], option
     const id = lead.state.profile.id;
     if (advance.outcome.kind === 'send' && options.dueSends === 'defer') {
       plan.deferredLeadIds.push(id);
+      // Due now, whatever it was before: the sending path sets the wake after it sends.
+      plan.wakes.push(id, options.now, lead.inputVersion);
       continue;
     }
-    if (options.scores)
-      plan.scores.push({ ...scoreRow(ctx.scoring, id, advance.score, lead.state.events, options.now), before: lead.saved });
+    if (options.scores) {
+      const row = scoreRow(ctx.scoring, id, advance.score, lead.state.events, options.now);
+      plan.scores.push({ ...row, before: lead.saved });
+      // What the store will have saved: the reference for the next drift (domain/score-moves.ts).
+      if (scoreWrite(lead.saved, row, RUN_SCORE_STEP, true).save) lead.saved = { score: row.score, stage: row.stage, fit: row.fit, engagement: row.engagement };
+    }
     for (const d of advance.bookkeeping) {
       if (d.kind === 'skip') planStepSkip(ctx, plan, lead, d, options.now);
       else planBookkeeping(plan, lead, d, options.now);
     }
     planOutcome(ctx, plan, lead, advance.outcome, options);
+    // A later round of the sending path follows a send of this run: the lead's score moved with
+    // it (an unopened streak) and only a run's first pass saves scores, so the next run plans it.
+    const wake = options.scores ? wakeAt(ctx, lead.state, advance.outcome, options.now, lead.saved.score ?? null) : options.now;
+    plan.wakes.push(id, wake, lead.inputVersion);
   }
   return plan;
 }
@@ -177,9 +195,12 @@ function planOutcome(ctx: PlanContext, plan: BatchPlan, lead: LoadedLead, outcom
     const { sequence, step } = outcome;
     plan.planned.push(withVariantItem(touchItem(profile.email, zone(), sequence.id, step.id, step.force, outcome.at, reason, outcome.reasons), outcome.variant));
   }
-  // Hourly runs mostly re-plan what is already planned: write only what moved.
+  // Hourly runs mostly re-plan what is already planned: write only what moved. The reason is the
+  // one given when the touch's time was set: while a touch waits, the rule that holds it changes
+  // with the hour (a closed window, then a day off) though its time does not, and rewriting it
+  // then would make every deferred lead's plan change at every run (issue 16: no incremental run).
   const existing = lead.sends.find((s) => s.enrollmentId === enrollment.id && s.stepId === outcome.step.id);
-  if (existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.reason === reason && (existing.variant ?? undefined) === write.variant) return;
+  if (existing?.status === 'planned' && existing.plannedAt === outcome.at && existing.dueAt === outcome.due && (existing.variant ?? undefined) === write.variant) return;
   plan.plans.push(write);
 }
 

@@ -1,3 +1,4 @@
+import { RUN_SCORE_STEP } from '../domain/score-moves.js';
 import type { PlanWrite } from './batch-plan.js';
 import type { PlanRows } from '../store/types.js';
 import type { Stores } from './context.js';
@@ -30,7 +31,9 @@ export function writePlan(stores: Stores, plan: Omit<PlanRows, 'leads'>, now: nu
   }
   for (const p of plan.stepSkips) outbox.skipStep(p, idOf(p), runId, now);
   for (const p of plan.plans) outbox.plan(p, idOf(p), runId, now);
-  if (plan.scores.length > 0) stores.leads.scores.record(plan.scores, now, { cause: 'run', minDelta: 1 });
+  if (plan.scores.length > 0) stores.leads.scores.record(plan.scores, now, { cause: 'run', minDelta: RUN_SCORE_STEP, onlyWhenMoved: true });
+  // When to plan each lead next (run/wake.ts), unless new input arrived while it was planned.
+  if (plan.wakes && plan.wakes.length > 0) stores.leads.setWakes(plan.wakes);
   const sendIds = plan.sends.map(({ write }: { write: PlanWrite }) => outbox.findId(idOf(write), write.stepId)!);
   return { enrollmentIds, sendIds };
 }

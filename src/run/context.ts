@@ -7,6 +7,7 @@ import { PlanStateReader } from '../db/plan-state.js';
 import { RunStore } from '../db/runs.js';
 import type { Allocations } from '../domain/experiments/types.js';
 import { readSendTimeCounts } from '../db/send-time-counts.js';
+import { sendTimeMark } from './plan-snapshot.js';
 import { SendTimeModel } from '../domain/send-time/model.js';
 import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { HolidayCalendar } from '../time/holidays.js';
@@ -48,9 +49,10 @@ export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[], all
 /**
  * One planning context per run: the zone-day and holiday caches live as long as it does. With
  * `sendTime.optimize`, the database's opens and clicks (by workspace, segment and domain) are read
- * once here for the send-time model.
+ * once here for the send-time model, as of the snapshot of `at`'s day (run/plan-snapshot.ts;
+ * without `at`: every stored event).
  */
-export function planContext(workspace: PlanRules, sqlite?: Database): PlanContext {
+export function planContext(workspace: PlanRules, sqlite?: Database, at?: number): PlanContext {
   const zoneDays = new ZoneDays();
   const { policy } = workspace;
   return {
@@ -63,7 +65,14 @@ export function planContext(workspace: PlanRules, sqlite?: Database): PlanContex
       holidays: policy.holidays ? new HolidayCalendar(policy.holidayRules) : null,
       zoneDays,
     },
-    ...(policy.sendTime && sqlite ? { sendTime: new SendTimeModel(policy.sendTime, readSendTimeCounts(sqlite, zoneDays, policy.defaultZone, policy.sendTime.segments)) } : {}),
+    ...(policy.sendTime && sqlite
+      ? {
+          sendTime: new SendTimeModel(
+            policy.sendTime,
+            readSendTimeCounts(sqlite, zoneDays, policy.defaultZone, policy.sendTime.segments, at === undefined ? undefined : sendTimeMark(sqlite, at, false)),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -71,17 +80,19 @@ export type { LoadedLead };
 
 /**
  * Streams every lead with its events, enrolments and sends, `batchSize` leads at a time (keyset
- * paging by id), so memory stays bounded whatever the size of the table.
+ * paging by id), so memory stays bounded whatever the size of the table. With `dueBy`, only the
+ * leads due for planning by then (an incremental run).
  */
 export function* leadBatches(
   stores: Stores,
   batchSize: number,
   onlyLeadId?: number,
   firstBatchSize = batchSize,
+  dueBy?: number,
 ): Generator<LoadedLead[]> {
   let after = onlyLeadId === undefined ? 0 : onlyLeadId - 1;
   for (let size = firstBatchSize; ; size = batchSize) {
-    const leads = stores.leads.page(after, onlyLeadId === undefined ? size : 1);
+    const leads = stores.leads.page(after, onlyLeadId === undefined ? size : 1, dueBy);
     if (leads.length === 0 || (onlyLeadId !== undefined && leads[0]!.id !== onlyLeadId)) return;
     yield loadLeads(stores, leads);
     if (onlyLeadId !== undefined) return;
@@ -95,12 +106,12 @@ export interface LeadRange {
   lastId: number;
 }
 
-/** The leads cut into ranges of `batchSize`, in id order; the last range reaches past the last id. */
-export function* leadRanges(stores: Stores, batchSize: number): Generator<LeadRange> {
+/** The leads (with `dueBy`: those due) cut into ranges of `batchSize`, in id order; the last range reaches past the last id. */
+export function* leadRanges(stores: Stores, batchSize: number, dueBy?: number): Generator<LeadRange> {
   for (let afterId = 0; ; ) {
-    const lastId = stores.leads.idAfter(afterId, batchSize);
+    const lastId = stores.leads.idAfter(afterId, batchSize, dueBy);
     if (lastId === undefined) {
-      if (stores.leads.idAfter(afterId, 1) !== undefined) yield { afterId, lastId: Number.MAX_SAFE_INTEGER };
+      if (stores.leads.idAfter(afterId, 1, dueBy) !== undefined) yield { afterId, lastId: Number.MAX_SAFE_INTEGER };
       return;
     }
     yield { afterId, lastId };
@@ -109,8 +120,8 @@ export function* leadRanges(stores: Stores, batchSize: number): Generator<LeadRa
 }
 
 /** The leads of one range (at most `batchSize`), loaded as `leadBatches` loads them. */
-export function leadsInRange(stores: Stores, range: LeadRange, batchSize: number): LoadedLead[] {
-  const leads = stores.leads.page(range.afterId, batchSize).filter((lead) => lead.id <= range.lastId);
+export function leadsInRange(stores: Stores, range: LeadRange, batchSize: number, dueBy?: number): LoadedLead[] {
+  const leads = stores.leads.page(range.afterId, batchSize, dueBy).filter((lead) => lead.id <= range.lastId);
   return leads.length === 0 ? [] : loadLeads(stores, leads);
 }
 
@@ -119,17 +130,28 @@ export function leadsByIds(stores: Stores, ids: readonly number[]): LoadedLead[]
   return ids.length === 0 ? [] : loadLeads(stores, stores.leads.byIds(ids));
 }
 
-/** Events, enrolments and sends of leads in ascending id order, read by id range. */
+/**
+ * Events, enrolments and sends of leads in ascending id order: by id range when the ids are dense
+ * (a full run's batch), else by the list of ids, so the few due leads of an incremental run,
+ * scattered over the base, do not read the rows of every lead between them.
+ */
 function loadLeads(stores: Stores, leads: LeadRow[]): LoadedLead[] {
   const first = leads[0]!.id;
   const last = leads[leads.length - 1]!.id;
-  return assembleLoadedLeads(
-    leads,
-    stores.events.forLeadRange(first, last),
-    stores.outbox.enrollmentsForLeadRange(first, last),
-    stores.outbox.sendsForLeadRange(first, last),
-  );
+  if (last - first < DENSE * leads.length)
+    return assembleLoadedLeads(
+      leads,
+      stores.events.forLeadRange(first, last),
+      stores.outbox.enrollmentsForLeadRange(first, last),
+      stores.outbox.sendsForLeadRange(first, last),
+    );
+  const ids = leads.map((l) => l.id);
+  const { enrollments, sends } = stores.outbox.forLeadIds(ids);
+  return assembleLoadedLeads(leads, stores.events.forLeadIds(ids), enrollments, sends);
 }
+
+/** A batch whose id range holds at most this many ids per lead is read by range. */
+const DENSE = 4;
 
 /**
  * `leadBatches` for what only plans (the forecast, the review pages): each lead's planner state,

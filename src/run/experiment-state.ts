@@ -7,6 +7,7 @@ import { experimentKey } from '../domain/experiments/types.js';
 import type { Sequence, Step } from '../domain/types.js';
 import { goalSpecs } from '../report/build.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
+import { snapshotAt } from './plan-snapshot.js';
 
 /** One experiment as the database has it at `now`. */
 export interface ExperimentState {
@@ -62,11 +63,12 @@ export function allocationsOf(states: readonly ExperimentState[]): Allocations |
 }
 
 /**
- * The planning rules with each experiment's allocation at `now` (what the run and the forecast
- * both plan with). A workspace without experiments is returned as it is, at no cost.
+ * The planning rules with each experiment's allocation as of the start of `now`'s UTC day (what
+ * the run and the forecast both plan with: run/plan-snapshot.ts says why the day's start). A
+ * workspace without experiments is returned as it is, at no cost.
  */
 export function withAllocations<W extends { sequences: Sequence[]; config: { goals: GoalFile[] } }>(sqlite: Database, workspace: W, now: number): W & { allocations?: Allocations } {
   if (experimentSteps(workspace.sequences).length === 0) return workspace;
-  const allocations = allocationsOf(experimentStates(sqlite, { sequences: workspace.sequences, goals: workspace.config.goals }, now));
+  const allocations = allocationsOf(experimentStates(sqlite, { sequences: workspace.sequences, goals: workspace.config.goals }, snapshotAt(now)));
   return allocations ? { ...workspace, allocations } : workspace;
 }

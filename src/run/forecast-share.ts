@@ -59,7 +59,7 @@ export function forecastShare(
   conn: Pick<Connection, 'sqlite'>,
   workspace: PlanRules,
   request: ShareRequest,
-  ctx: PlanContext = planContext(workspace, conn.sqlite),
+  ctx: PlanContext = planContext(workspace, conn.sqlite, request.from),
 ): PackedShare {
   const packed: PackedShare = { leads: [], refs: [], stages: [], waiting: [], kinds: [], lead: new Int32Array(0), kind: new Int32Array(0), at: new Float64Array(0) };
   const leads: number[] = [];
@@ -149,7 +149,7 @@ export function planChunks(
   owners: Int32Array,
   me: number,
 ): [index: number, share: PackedShare][] {
-  const ctx = planContext(workspace, conn.sqlite);
+  const ctx = planContext(workspace, conn.sqlite, request.from);
   const done: [number, PackedShare][] = [];
   for (let i = 0; i < runs.length; i++) {
     if (Atomics.compareExchange(owners, i, 0, me) !== 0) continue;

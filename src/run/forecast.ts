@@ -38,7 +38,7 @@ export interface Forecast {
  */
 export function forecast(conn: Connection, workspace: Workspace, options: ForecastOptions): Forecast {
   const stores = storesFor(conn);
-  const ctx = planContext(withAllocations(conn.sqlite, workspace, options.from), conn.sqlite);
+  const ctx = planContext(withAllocations(conn.sqlite, workspace, options.from), conn.sqlite, options.from);
   const items: TouchItem[] = [];
   const epochs: number[] = [];
   let range: { afterId: number; lastId: number } | undefined;

@@ -8,6 +8,8 @@ export interface LoadedLead {
   state: LeadState;
   /** The scores and stage saved before this pass. */
   saved: SavedScore;
+  /** The lead's input version when it was read (db/leads.ts setWakes). */
+  inputVersion: number;
   enrollments: StoredEnrollment[];
   sends: StoredSend[];
 }
@@ -27,6 +29,7 @@ export function assembleLoadedLeads(
     const leadSends = sends.get(lead.id) ?? [];
     return {
       saved: lead.saved,
+      inputVersion: lead.inputVersion,
       enrollments: leadEnrollments,
       sends: leadSends,
       state: {

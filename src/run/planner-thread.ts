@@ -13,6 +13,8 @@ export interface PlannerInput {
   /** The experiments' allocations the run plans with. */
   allocations?: Allocations;
   batchSize: number;
+  /** An incremental run: only leads due for planning by then (`wake_at <= dueBy`). */
+  dueBy?: number;
   options: { now: number; listPlanned: boolean };
   /** Plan nothing before the thread is ready (tests, so that the thread gets batches on a small base). */
   waitForThread?: boolean;
@@ -44,7 +46,7 @@ const BUFFERED = 4 * AHEAD;
  */
 export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: PlannerInput): AsyncGenerator<BatchPlan> {
   const worker = spawnWorker('planner-worker', input);
-  const ranges = leadRanges(stores, input.batchSize);
+  const ranges = leadRanges(stores, input.batchSize, input.dueBy);
   let assigned = 0;
   let exhausted = false;
   const take = (): PlannerRequest | undefined => {
@@ -56,7 +58,7 @@ export async function* plansWithThread(ctx: PlanContext, stores: Stores, input: 
     return { ...next.value, index: assigned++ };
   };
   const planHere = (range: LeadRange) =>
-    planLeads(ctx, leadsInRange(stores, range, input.batchSize), { ...input.options, scores: true, dueSends: 'defer' });
+    planLeads(ctx, leadsInRange(stores, range, input.batchSize, input.dueBy), { ...input.options, scores: true, dueSends: 'defer' });
 
   /** Plans waiting for their turn (`turn` is the next to yield), and the ranges the thread holds. */
   const ready = new Map<number, BatchPlan>();

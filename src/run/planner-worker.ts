@@ -10,14 +10,14 @@ import type { PlannerInput, PlannerReply, PlannerRequest } from './planner-threa
 
 const input = workerData as PlannerInput;
 const sqlite = openReader(input.dbPath);
-const ctx = planContext(planRulesFrom(input.config, input.sequences, input.allocations), sqlite);
+const ctx = planContext(planRulesFrom(input.config, input.sequences, input.allocations), sqlite, input.options.now);
 const stores = storesFor({ sqlite });
 const port = parentPort!;
 
 port.on('message', (request: PlannerRequest) => {
   let reply: PlannerReply;
   try {
-    const leads = leadsInRange(stores, request, input.batchSize);
+    const leads = leadsInRange(stores, request, input.batchSize, input.dueBy);
     reply = { kind: 'plan', index: request.index, plan: planLeads(ctx, leads, { ...input.options, scores: true, dueSends: 'defer' }) };
   } catch (error) {
     reply = { kind: 'error', message: (error as Error).stack ?? String(error) };

@@ -13,6 +13,10 @@ import { type LoadedLead, leadBatches, leadsByIds, planContext, type Stores, sto
 import { type TouchItem, touchItem } from './items.js';
 import { plansWithThread } from './planner-thread.js';
 import { spareCores } from './threads.js';
+import { withAllocations } from './experiment-state.js';
+import { PlanMeta } from '../db/plan-meta.js';
+import { DIGEST_KEY, planDigest, replanFor } from './plan-digest.js';
+import { sendTimeMark } from './plan-snapshot.js';
 import { inCauseOrder } from '../domain/why-no-mail.js';
 
 export interface RunDeps {
@@ -58,6 +62,8 @@ export interface RunOptions {
    * database, with a core to spare); 'wait': in the thread, planning nothing before it is ready (tests).
    */
   planThread?: boolean | 'wait';
+  /** Replan every lead (`run --full`), not only those due or with new input (issue 16). */
+  full?: boolean;
 }
 
 export interface RunReport {
@@ -71,6 +77,12 @@ export interface RunReport {
   counts: Record<string, number>;
   /** Idle leads (`counts.idle`) by why they get no mail, e.g. `{ consent: 120, unqualified: 40 }`. */
   idle: Record<string, number>;
+  /**
+   * Whom the run planned: every lead ('full': asked with --full, the first run, or the planning
+   * rules or the day's snapshot changed — `why`), or only those due or with new input
+   * ('incremental'; `counts.asleep` were left asleep).
+   */
+  replan: { mode: 'full' | 'incremental'; why: string };
   /**
    * Set when a fault on our side (relay down, login or sender refused, TLS, DNS) stopped the
    * run's sending: every touch still waits, planned, with no attempt counted against any lead.
@@ -98,8 +110,8 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
   const stores = storesFor(conn);
   const dryRun = options.dryRun ?? false;
   const now = options.at;
-  const { allocations } = experimentsAtRun(conn.sqlite, workspace, now, dryRun);
-  const ctx = planContext(allocations ? { ...workspace, allocations } : workspace, conn.sqlite);
+  // Records the experiments' decisions at `now`; the run plans with the day's snapshot of their allocations.
+  experimentsAtRun(conn.sqlite, workspace, now, dryRun);
   const report: RunReport = {
     run: null,
     at: new Date(now).toISOString(),
@@ -118,8 +130,10 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       skipped: 0,
       failed: 0,
       idle: 0,
+      asleep: 0,
     },
     idle: {},
+    replan: { mode: 'full', why: '' },
   };
   const runId = dryRun ? 0 : stores.runs.start(now, clock.now(), false);
   report.run = dryRun ? null : runId;
@@ -133,6 +147,12 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
   }
   const delivery = deliveryFor(deps);
   try {
+    if (!dryRun) sendTimeMark(conn.sqlite, now, true);
+    const ctx = planContext(withAllocations(conn.sqlite, workspace, now), conn.sqlite, now);
+    const digest = planDigest(workspace, ctx);
+    const meta = new PlanMeta(conn.sqlite);
+    report.replan = replanFor(dryRun, options.full ?? false, meta.get(DIGEST_KEY), digest);
+    const dueBy = report.replan.mode === 'incremental' ? now : undefined;
     for (const u of stores.outbox.uncertain()) {
       const zone = u.timezone || workspace.policy.defaultZone;
       const reason = 'uncertain: claimed by an earlier run that stopped before confirming; not resent (nurture outbox resolve)';
@@ -149,9 +169,12 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
       report,
       listPlanned: options.listPlanned ?? false,
       delivery: delivery,
+      dueBy,
     };
-    const total = stores.leads.count();
+    const all = stores.leads.count();
+    const total = dueBy === undefined ? all : stores.leads.dueCount(dueBy);
     let done = 0;
+    let complete = true;
     // Two batches in flight: the next one is planned and written while the current one waits on
     // SMTP. Batches hold disjoint leads and every transaction is synchronous, so they never
     // interleave inside a write; the delivery slots keep the messages in hand to one per connection.
@@ -159,7 +182,10 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     let failure: { error: unknown } | undefined;
     try {
       for await (const plan of await batchPlans(scope, total, options)) {
-        if (deps.signal?.aborted || failure) break;
+        if (deps.signal?.aborted || failure) {
+          complete = false;
+          break;
+        }
         report.counts.leads! += plan.leads;
         recordPlan(scope, plan, []);
         const due = plan.deferredLeadIds;
@@ -188,6 +214,9 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     report.counts.skipped = report.skipped.length;
     report.counts.failed = report.failed.length;
     report.idle = inCauseOrder(report.idle);
+    report.counts.asleep = all - report.counts.leads!;
+    // Every lead planned by these rules: the next runs may be incremental.
+    if (!dryRun && complete && report.replan.mode === 'full') meta.set(DIGEST_KEY, digest);
     if (delivery.halted) {
       report.halted = { ...delivery.halted, relay: deps.mailer.describe(), waiting: stores.outbox.waitingCount(now) };
       stores.runs.finish(runId, clock.now(), report.counts, haltMessage(report));
@@ -227,6 +256,8 @@ interface RunScope {
   listPlanned: boolean;
   /** Messages in hand across every batch in flight (one per pooled SMTP connection), and their commits. */
   delivery: RunDelivery;
+  /** Incremental: plan only leads with `wake_at <= dueBy`. */
+  dueBy: number | undefined;
 }
 
 /**
@@ -234,7 +265,7 @@ interface RunScope {
  * in a database file (the main thread then only writes and sends), else in process.
  */
 async function batchPlans(scope: RunScope, total: number, options: RunOptions): Promise<AsyncIterable<BatchPlan>> {
-  const { deps, ctx, stores, now, listPlanned } = scope;
+  const { deps, ctx, stores, now, listPlanned, dueBy } = scope;
   const batchSize = options.batchSize ?? 1000;
   const thread =
     options.planThread ?? (total >= PLANNER_THREAD_MIN_LEADS && deps.conn.path !== ':memory:' && (await spareCores()) > 0);
@@ -246,12 +277,13 @@ async function batchPlans(scope: RunScope, total: number, options: RunOptions): 
       sequences: sequenceDefinitions,
       ...(ctx.allocations ? { allocations: ctx.allocations } : {}),
       batchSize,
+      ...(dueBy === undefined ? {} : { dueBy }),
       options: { now, listPlanned },
       waitForThread: thread === 'wait',
     });
   }
   return (async function* () {
-    for (const batch of leadBatches(stores, batchSize, undefined, Math.min(batchSize, FIRST_BATCH_SIZE)))
+    for (const batch of leadBatches(stores, batchSize, undefined, Math.min(batchSize, FIRST_BATCH_SIZE), dueBy))
       yield planLeads(ctx, batch, { now, listPlanned, scores: true, dueSends: 'defer' });
   })();
 }

@@ -81,6 +81,8 @@ export interface PlanRows {
   stepSkips: readonly PlanWrite[];
   scores: readonly ScoreRow[];
   sends: readonly { write: PlanWrite }[];
+  /** `[leadId, wakeAt, inputVersion]` triples (run/batch-plan.ts). */
+  wakes?: readonly number[];
 }
 
 export interface WrittenBatch {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badInputWorkspace } from '../bad-input/support.js';
 import {
+  ACTIVECAMPAIGN,
   bytesOf,
   type ExportFile,
   HUBSPOT,
@@ -46,6 +47,7 @@ describe('leads import: real CRM exports', () => {
     await importFile(MAUTIC);
     await importFile(PIPEDRIVE);
     await importFile(MARKETO);
+    await importFile(ACTIVECAMPAIGN);
   }, 120_000);
   afterAll(() => ws.cleanup());
 
@@ -56,13 +58,14 @@ describe('leads import: real CRM exports', () => {
     [MAUTIC, 'Mautic'],
     [PIPEDRIVE, 'Pipedrive'],
     [MARKETO, 'Marketo'],
+    [ACTIVECAMPAIGN, 'ActiveCampaign'],
   ])('imports %# (%s) with no rejected row and says which preset it used', (file, label) => {
     const result = results.get(file.name)!;
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const rows = file.lines.length - 1;
     expect(result.stdout).toContain(`${file.name}: ${rows} rows read, ${rows} stored (${rows} new, 0 updated), 0 rejected`);
-    expect(result.stdout).toContain(`${file.name}: read as a ${label} export (detected from its headers)`);
+    expect(result.stdout).toContain(`${file.name}: read as ${label === 'ActiveCampaign' ? 'an' : 'a'} ${label} export (detected from its headers)`);
   });
 
   it('lists the columns it kept as attributes, once per import, and nothing it understood', () => {
@@ -149,9 +152,14 @@ describe('leads import: real CRM exports', () => {
       'alan@enigma.example', // Pipedrive: Unsubscribed
       'linus@archived.example', // Pipedrive: Archived
       'eva@vltava.example', // Marketo: Black Listed
+      'tom.berg@fjord-bi.example', // ActiveCampaign: List Status Unsubscribed
     ];
     for (const email of optedOut) expect(lead(email), email).toMatchObject({ consent: 'unsubscribed', suppressed_reason: 'unsubscribed' });
     expect(lead('omar@cedar-cloud.example').suppressed_reason).toBe('bounced'); // Marketo: Email Invalid
+    // ActiveCampaign's "Bounced" list status is a dead address, not an opt-out: suppressed as bounced, consent untouched.
+    expect(lead('lena@bounce-works.example')).toMatchObject({ consent: 'none', suppressed_reason: 'bounced' });
+    expect(lead('sofia.russo@laguna-data.example')).toMatchObject({ first_name: 'Sofia', company: 'Laguna Data', job_title: 'Head of Demand Generation', country: 'IT', timezone: 'Europe/Rome', suppressed_reason: null });
+    expect(JSON.parse(lead('sofia.russo@laguna-data.example').attributes)).toMatchObject({ contact_id: '1201', tags: 'webinar-2026, trial' });
     expect(lead('raj@lumen-analytics.example')).toMatchObject({ consent: 'confirmed', suppressed_reason: null });
     expect(
       ws.query(

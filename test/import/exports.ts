@@ -1,7 +1,7 @@
 /**
  * Contact exports in each CRM's own header layout, as their export screens and tools write them
  * (HubSpot: property labels; Salesforce: Data Loader API names, quoted; Mautic: field aliases;
- * Pipedrive: "Person - " labels; Marketo: field labels). `bom` and `crlf` follow what each tool
+ * Pipedrive: "Person - " labels; Marketo: field labels; ActiveCampaign: every field quoted). `bom` and `crlf` follow what each tool
  * (or Excel, re-saving it) does to the bytes.
  */
 export interface ExportFile {
@@ -94,5 +94,18 @@ export const MARKETO: ExportFile = {
     '5001,Kim,Park,kim.park@hanriver.example,Han River Soft,Head of Marketing,SaaS,South Korea,,Seoul,false,false,false,MQL',
     '5002,Omar,Haddad,omar@cedar-cloud.example,Cedar Cloud,VP Marketing,SaaS,United Arab Emirates,,Dubai,false,true,false,MQL',
     '5003,Eva,Novak,eva@vltava.example,Vltava Data,Marketing Director,SaaS,Czechia,,Prague,false,false,true,MQL',
+  ],
+};
+
+/** ActiveCampaign's contact export: every field quoted, list status per contact, tags comma-joined. */
+export const ACTIVECAMPAIGN: ExportFile = {
+  name: 'activecampaign-contacts.csv',
+  bom: false,
+  crlf: false,
+  lines: [
+    '"Contact ID","Email","First Name","Last Name","Phone","Account","Job Title","Country","Tags","Date Created","List Status"',
+    '"1201","sofia.russo@laguna-data.example","Sofia","Russo","+39 02 555 0101","Laguna Data","Head of Demand Generation","Italy","webinar-2026, trial","2026-09-14 10:22:05","Active"',
+    '"1202","tom.berg@fjord-bi.example","Tom","Berg","","Fjord BI","Marketing Manager","Norway","newsletter","2026-08-02 08:01:44","Unsubscribed"',
+    '"1203","lena@bounce-works.example","Lena","Vogt","","Bounce Works","CMO","Austria","","2026-07-19 16:40:10","Bounced"',
   ],
 };

@@ -133,7 +133,7 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       ]);
       expect(two!.sends[1]).toEqual({
         id: 2, leadId: 2, enrollmentId: 1, sequenceId: 'welcome', stepId: 'future', status: 'planned', at: T + 24 * HOUR,
-        attempts: 0, plannedAt: T + 24 * HOUR, reason: 'wait P3D', variant: 'short',
+        attempts: 0, plannedAt: T + 24 * HOUR, dueAt: T + 24 * HOUR, reason: 'wait P3D', variant: 'short',
       });
       expect(two!.sends[0]!.variant).toBeNull();
       expect(three!.state.suppressed).toBe(true);

@@ -101,6 +101,19 @@ describe('Mailgun webhooks, over real HTTP to nurture serve', () => {
     // C's Message-ID does not belong to E: the click is tied to E's own last send instead.
     expect(clicked).toMatchObject({ type: 'email_clicked', properties: { bot: 'google', matchedBy: 'recipient-time', send: String(f.sendOf(E).id) } });
     expect(JSON.stringify(clicked)).not.toContain('198.51.100.7');
+    expect(f.signals(E)).toEqual([{ type: 'email_clicked', signal: 'human', reason: 'Mailgun: Gmail image proxy (client-info.bot: google) fetches when the reader opens' }]);
+  });
+
+  it("classifies an open Mailgun names Apple's bot as a machine, and keeps the reader's user agent", async () => {
+    const ua = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const open = (id: string, bot: string, at: number) => webhook({ event: 'opened', id, timestamp: at, recipient: A, 'client-info': { 'client-type': 'browser', 'user-agent': ua, bot } });
+    expect((await f.post('/webhooks/mailgun', open('mg-open-apple', 'apple', t + 100))).status).toBe(200);
+    expect((await f.post('/webhooks/mailgun', open('mg-open-person', '', t + 200))).status).toBe(200);
+    expect(f.signals(A)).toEqual([
+      { type: 'email_opened', signal: 'machine', reason: 'Mailgun flagged a bot (client-info.bot: apple)' },
+      { type: 'email_opened', signal: 'human', reason: 'opened by a person (no machine pattern)' },
+    ]);
+    expect(f.events(A).filter((e) => e.type === 'email_opened')[1]!.properties).toMatchObject({ provider: 'mailgun', ua });
   });
 
   it('answers 200 to an event it does not record, and reports a malformed one without storing it', async () => {

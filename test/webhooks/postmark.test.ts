@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFixture } from './support.js';
 
-const [A, B, C, D, E] = ['ari@acme-analytics.com', 'bo@acme-analytics.com', 'cy@acme-analytics.com', 'di@acme-analytics.com', 'ed@acme-analytics.com'];
+const [A, B, C, D, E, F] = ['ari@acme-analytics.com', 'bo@acme-analytics.com', 'cy@acme-analytics.com', 'di@acme-analytics.com', 'ed@acme-analytics.com', 'flo@acme-analytics.com'];
 const SECRET = 'pm-7c1e0b3a9f';
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
@@ -29,10 +29,30 @@ const bounce = (email: string, type: string, id: number) =>
     Subject: 'Hello',
   });
 
+/** Open and Click records in the shape of Postmark's webhook documentation (Geo and IP included: never stored). */
+const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const GMAIL_PROXY = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
+const tracking = (record: 'Open' | 'Click', userAgent: string, receivedAt: string, link = '') =>
+  JSON.stringify({
+    RecordType: record,
+    MessageStream: 'outbound',
+    ...(record === 'Open' ? { FirstOpen: true, ReadSeconds: 5 } : { ClickLocation: 'HTML', OriginalLink: link }),
+    Client: { Name: 'Chrome 131.0', Company: 'Google', Family: 'Chrome' },
+    OS: { Name: 'Windows 10', Company: 'Microsoft Corporation', Family: 'Windows' },
+    Platform: 'Desktop',
+    UserAgent: userAgent,
+    Geo: { CountryISOCode: 'DE', Country: 'Germany', City: 'Berlin', IP: '203.0.113.77' },
+    MessageID: '6a4b2e1c-93d0-4b8f-a1e5-0c7d9f2b3a41',
+    Metadata: {},
+    ReceivedAt: receivedAt,
+    Tag: 'nurture',
+    Recipient: F,
+  });
+
 describe('Postmark webhooks (Basic auth or a secret in the URL), over real HTTP to nurture serve', () => {
   let f: Awaited<ReturnType<typeof serveFixture>>;
   beforeAll(async () => {
-    f = await serveFixture([A, B, C, D, E], 'webhooks:\n  postmark: { secret: env:POSTMARK_WEBHOOK_SECRET, user: postmark }', { POSTMARK_WEBHOOK_SECRET: SECRET });
+    f = await serveFixture([A, B, C, D, E, F], 'webhooks:\n  postmark: { secret: env:POSTMARK_WEBHOOK_SECRET, user: postmark }', { POSTMARK_WEBHOOK_SECRET: SECRET });
   });
   afterAll(() => f.stop());
 
@@ -111,5 +131,39 @@ describe('Postmark webhooks (Basic auth or a secret in the URL), over real HTTP 
     const garbage = await f.post(`/webhooks/postmark/${SECRET}`, 'RecordType=Bounce');
     expect(garbage.status).toBe(400);
     expect(await garbage.json()).toEqual({ error: 'the body is not JSON' });
+  });
+
+  it("records opens and clicks with the reader's user agent, classified: Apple's proxy a machine, Gmail's proxy and a browser people, a gateway's scan a machine", async () => {
+    const posts = [
+      tracking('Open', 'Mozilla/5.0', '2026-11-24T15:51:02.1200000Z'),
+      tracking('Open', GMAIL_PROXY, '2026-11-24T15:53:10Z'),
+      tracking('Click', 'Mimecast Security Scanner/2.0', '2026-11-24T15:53:40Z', 'https://tidewater.example/pricing'),
+      tracking('Click', CHROME, '2026-11-24T15:54:12Z', 'https://tidewater.example/pricing'),
+    ];
+    for (const body of posts) {
+      const response = await f.post(`/webhooks/postmark/${SECRET}`, body);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ stored: 1 });
+    }
+    // Postmark retries: the same record again is a duplicate, not a second click.
+    expect(await (await f.post(`/webhooks/postmark/${SECRET}`, posts[3]!)).json()).toMatchObject({ stored: 0, duplicates: 1 });
+    expect(f.signals(F)).toEqual([
+      { type: 'email_opened', signal: 'machine', reason: 'Apple Mail Privacy Protection proxy (fetches every image, read or not)' },
+      { type: 'email_opened', signal: 'human', reason: 'Gmail image proxy (fetches when the reader opens)' },
+      { type: 'email_clicked', signal: 'machine', reason: 'link scanner: Mimecast user agent' },
+      { type: 'email_clicked', signal: 'human', reason: 'clicked by a person (no machine pattern)' },
+    ]);
+    const events = f.events(F);
+    expect(events[3]).toMatchObject({ type: 'email_clicked', properties: { provider: 'postmark', ua: CHROME, platform: 'Desktop', matchedBy: 'recipient-time', send: String(f.sendOf(F).id) } });
+    expect(JSON.stringify(events)).not.toContain('203.0.113.77');
+    expect(JSON.stringify(events)).not.toContain('Berlin');
+    expect(f.lead(F)).toEqual({ consent: 'confirmed', suppressed: null });
+  });
+
+  it('rejects an open or click without a recipient, a time or (for a click) a link, naming the field', async () => {
+    const noLink = JSON.parse(tracking('Click', CHROME, '2026-11-24T15:55:00Z')) as Record<string, unknown>;
+    expect(await (await f.post(`/webhooks/postmark/${SECRET}`, JSON.stringify(noLink))).json()).toMatchObject({ stored: 0, rejected: [{ item: '1', reason: 'OriginalLink: missing' }] });
+    const noTime = { ...(JSON.parse(tracking('Open', CHROME, 'x')) as Record<string, unknown>) };
+    expect(await (await f.post(`/webhooks/postmark/${SECRET}`, JSON.stringify(noTime))).json()).toMatchObject({ rejected: [{ reason: 'ReceivedAt: "x" is not an ISO 8601 date-time' }] });
   });
 });

@@ -100,6 +100,11 @@ describe('SendGrid signed event webhook, over real HTTP to nurture serve', () =>
     expect(events.map((e) => e.type)).toEqual(['email_opened', 'email_clicked']);
     expect(events[0]!.properties).toMatchObject({ machineOpen: 'true', matchedBy: 'recipient-time', send: String(f.sendOf(C).id) });
     expect(JSON.stringify(events)).not.toContain('203.0.113.9');
+    // SendGrid's flag decides the open; the click, with no flag and no agent pattern, is a person.
+    expect(f.signals(C)).toEqual([
+      { type: 'email_opened', signal: 'machine', reason: 'SendGrid flagged a machine open (sg_machine_open)' },
+      { type: 'email_clicked', signal: 'human', reason: 'clicked by a person (no machine pattern)' },
+    ]);
     const click = f.db.prepare("SELECT url FROM events WHERE type = 'email_clicked'").get() as { url: string };
     expect(click.url).toBe('https://tidewater.example/pricing');
   });

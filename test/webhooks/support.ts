@@ -60,6 +60,11 @@ export async function serveFixture(leads: string[], webhooksYaml: string, env: R
           .prepare('SELECT e.type, e.occurred_at AS occurredAt, e.properties, e.source FROM events e JOIN leads l ON l.id = e.lead_id WHERE l.email = ? ORDER BY e.id')
           .all(email) as { type: string; occurredAt: number; properties: string; source: string }[]
       ).map((e) => ({ ...e, properties: JSON.parse(e.properties) as Record<string, string> })),
+    /** How each stored open and click of a lead was classified, in order. */
+    signals: (email: string) =>
+      db
+        .prepare("SELECT e.type, e.signal, e.signal_reason AS reason FROM events e JOIN leads l ON l.id = e.lead_id WHERE l.email = ? AND e.type IN ('email_opened', 'email_clicked') ORDER BY e.id")
+        .all(email) as { type: string; signal: string; reason: string }[],
     eventCount: () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n,
     quarantined: () => db.prepare('SELECT email, type FROM quarantined_events ORDER BY id').all() as { email: string; type: string }[],
     post: (path: string, body: string, headers: Record<string, string> = {}) =>

@@ -45,7 +45,7 @@ function explain(app: App, lead: LeadRow, now: number) {
   const score = scoreBody(app.workspace.scoring, loaded, scoreLoaded(app.workspace.scoring, loaded, now), now);
   const upcomingSkips: TouchItem[] = [];
   const upcoming = forecastLead(
-    planContext(withAllocations(app.conn.sqlite, app.workspace, now), app.conn.sqlite),
+    planContext(withAllocations(app.conn.sqlite, app.workspace, now), app.conn.sqlite, now),
     structuredClone(loaded.state),
     now,
     now + 120 * DAY_MS,

@@ -33,7 +33,7 @@ function summary(kind: 'leads' | 'events', file: string, report: ImportReport, d
   out.push(`${file}: ${report.rows} rows read, ${stored}, ${report.rejected.length} rejected${quarantined}`);
   if (report.preset) {
     const label = PRESETS.find((p) => p.id === report.preset!.id)?.label ?? report.preset.id;
-    out.push(`${file}: read as a ${label} export (${report.preset.detected ? 'detected from its headers' : 'preset given'})`);
+    out.push(`${file}: read as ${/^[AEIOU]/.test(label) ? 'an' : 'a'} ${label} export (${report.preset.detected ? 'detected from its headers' : 'preset given'})`);
   }
   if (report.attributes.length > 0) {
     const what = kind === 'leads' ? 'attributes' : 'event properties';

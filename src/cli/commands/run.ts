@@ -12,6 +12,8 @@ import { parseAt } from '../time-options.js';
 export interface RunCommandOptions {
   at?: string;
   dryRun?: boolean;
+  /** Replan every lead (issue 16). */
+  full?: boolean;
 }
 
 export async function runCommand(
@@ -40,7 +42,7 @@ export async function runWithApp(
   try {
     return await runOnce(
       { ...runDeps(app), onProgress: (d, t) => bar.update(d, t), signal: signal ?? io.signal },
-      { at, dryRun: options.dryRun ?? false, listPlanned: globals.json ?? false },
+      { at, dryRun: options.dryRun ?? false, listPlanned: globals.json ?? false, full: options.full ?? false },
     );
   } catch (error) {
     if (error instanceof RunLockedError) throw new UserError(error.message);
@@ -57,6 +59,8 @@ export function printRun(io: CliIo, report: RunReport): void {
       `${report.sent.length} sent, ${c.planned} planned, ${report.skipped.length} skipped, ` +
       `${report.failed.length} failed, ${c.exited} exited, ${c.completed} completed`,
   );
+  if (report.replan.mode === 'incremental' && (c.asleep ?? 0) > 0)
+    io.stdout(`${c.asleep} lead(s) asleep: not due and no new input since they were planned (run --full replans them)`);
   const idle = Object.entries(report.idle);
   if (report.dryRun && idle.length > 0)
     io.stdout(

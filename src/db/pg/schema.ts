@@ -55,9 +55,18 @@ export const leads = pgTable(
     scoredAt: ms('scored_at'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
+    /** As in SQLite (src/db/schema.ts): the next moment the lead's plan can change with no new input. */
+    wakeAt: ms('wake_at').notNull().default(0),
+    inputVersion: integer('input_version').notNull().default(0),
   },
   (t) => [uniqueIndex('leads_email').on(t.email)],
 );
+
+/** What the last complete run planned with (see src/db/schema.ts). */
+export const planState = pgTable('plan_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
 
 export const consentLog = pgTable(
   'consent_log',

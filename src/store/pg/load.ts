@@ -33,7 +33,7 @@ export async function loadBatchPg(client: pg.PoolClient, batch: LeadBatch, limit
   );
   const sends = await client.query<StoredSend>(
     `SELECT id, lead_id AS "leadId", enrollment_id AS "enrollmentId", sequence_id AS "sequenceId", step_id AS "stepId",
-        status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS "plannedAt", reason, variant
+        status, coalesce(sent_at, planned_at) AS at, attempts, planned_at AS "plannedAt", due_at AS "dueAt", reason, variant
        FROM sends WHERE lead_id BETWEEN $1 AND $2 ORDER BY lead_id, id`,
     range,
   );

@@ -1,3 +1,4 @@
+import { RUN_SCORE_STEP } from '../../domain/score-moves.js';
 import type pg from 'pg';
 import type { PlanWrite } from '../../run/batch-plan.js';
 import type { PlanRows, WrittenBatch } from '../types.js';
@@ -8,8 +9,9 @@ const key = (leadId: number, sequenceId: string) => `${leadId}:${sequenceId}`;
 /**
  * run/batch-write.ts's writePlan on PostgreSQL, in the caller's transaction and in the same
  * order (enrolments, ended enrolments and their dropped touches, planned rows, scores), with one
- * statement per kind of row instead of one per row. A planned row whose time and reason did not
- * change (nor its variant) is not rewritten (`IS DISTINCT FROM`): an unchanged hourly rerun leaves no dead tuples.
+ * statement per kind of row instead of one per row. A planned row whose times did not change (nor
+ * its variant) is not rewritten (`IS DISTINCT FROM`): an unchanged hourly rerun leaves no dead
+ * tuples. Its reason is the one given when its time was set (see run/batch-plan.ts).
  */
 export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch> {
   const enrollmentIds = new Map<string, number>();
@@ -54,8 +56,8 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
          ON CONFLICT (enrollment_id, step_id) DO UPDATE SET planned_at = excluded.planned_at, due_at = excluded.due_at,
            reason = excluded.reason, run_id = excluded.run_id, updated_at = excluded.updated_at, variant = excluded.variant
          WHERE sends.status = 'planned'
-           AND (sends.planned_at, sends.due_at, sends.reason, sends.variant)
-             IS DISTINCT FROM (excluded.planned_at, excluded.due_at, excluded.reason, excluded.variant)`,
+           AND (sends.planned_at, sends.due_at, sends.variant)
+             IS DISTINCT FROM (excluded.planned_at, excluded.due_at, excluded.variant)`,
       [
         ...rowKeys(list),
         list.map((p) => p.plannedAt),
@@ -67,7 +69,24 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
       ],
     );
   }
-  if (plan.scores.length > 0) await recordScoresPg(client, plan.scores, now, { cause: 'run', minDelta: 1 });
+  if (plan.scores.length > 0) await recordScoresPg(client, plan.scores, now, { cause: 'run', minDelta: RUN_SCORE_STEP, onlyWhenMoved: true });
+  const wakes = plan.wakes ?? [];
+  if (wakes.length > 0) {
+    // As SQLite's setWakes: kept only where no input arrived since the lead was read, written only where it moved.
+    const ids: number[] = [];
+    const at: number[] = [];
+    const versions: number[] = [];
+    for (let i = 0; i < wakes.length; i += 3) {
+      ids.push(wakes[i]!);
+      at.push(wakes[i + 1]!);
+      versions.push(wakes[i + 2]!);
+    }
+    await client.query(
+      `UPDATE leads SET wake_at = u.w FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS u(id, w, v)
+         WHERE leads.id = u.id AND leads.input_version = u.v AND leads.wake_at IS DISTINCT FROM u.w`,
+      [ids, at, versions],
+    );
+  }
 
   let sendIds: number[] = [];
   if (plan.sends.length > 0) {

@@ -1,3 +1,4 @@
+import { scoreWrite } from '../../domain/score-moves.js';
 import type pg from 'pg';
 import type { RecordOptions, SavedScore, ScoreRow } from '../../db/scores.js';
 
@@ -29,9 +30,9 @@ export async function recordScoresPg(
   for (const r of rows) {
     const before = r.before ?? saved.get(r.id);
     if (!before) continue;
-    const same = before.score === r.score && before.stage === r.stage && before.fit === r.fit && before.engagement === r.engagement;
-    if (!same) changed.push(r);
-    if (before.score === null || before.stage !== r.stage || Math.abs(r.score - before.score) >= options.minDelta - 1e-9) moved.push(r);
+    const write = scoreWrite(before, r, options.minDelta, options.onlyWhenMoved ?? false);
+    if (write.save) changed.push(r);
+    if (write.history) moved.push(r);
     if (r.stage === 'sales-ready') ready.push(r);
   }
   const columns = (list: readonly ScoreRow[]) => [

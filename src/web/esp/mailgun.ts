@@ -73,7 +73,7 @@ export function parseMailgun(body: unknown): EspItem[] | string {
             ...base,
             type: event === 'opened' ? 'email_opened' : 'email_clicked',
             url: event === 'clicked' ? text(data.url) : '',
-            properties: props({ provider: 'mailgun', bot: text(clientInfo.bot) }),
+            properties: props({ provider: 'mailgun', bot: text(clientInfo.bot), ua: text(clientInfo['user-agent']) }),
           },
         },
       ];

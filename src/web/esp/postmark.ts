@@ -21,6 +21,9 @@ export function parsePostmark(body: unknown): EspItem[] | string {
       return [bounce(body, item, record)];
     case 'SubscriptionChange':
       return [subscriptionChange(body, item)];
+    case 'Open':
+    case 'Click':
+      return [openOrClick(body, item, record)];
     case '':
       return [{ kind: 'bad', item, reason: 'RecordType: missing' }];
     default:
@@ -76,6 +79,42 @@ function subscriptionChange(body: Record<string, unknown>, item: string): EspIte
         suppressionReason: reason,
         origin: text(body.Origin),
         bounceType: type === 'bounced' ? 'hard' : undefined,
+      }),
+    },
+  };
+}
+
+/**
+ * An open or a click. Postmark gives no event id, so the message, the moment and (for a click)
+ * the link make one. Its user agent is kept as `ua` for the classifier (Apple's privacy proxy,
+ * gateways' prefetch and link scanners); Postmark's Geo and IP are not stored.
+ */
+function openOrClick(body: Record<string, unknown>, item: string, record: 'Open' | 'Click'): EspItem {
+  const email = address(body.Recipient);
+  if (!email) return { kind: 'bad', item, reason: `Recipient: ${JSON.stringify(body.Recipient ?? null)} is not an address` };
+  const occurredAt = fromIso(body.ReceivedAt);
+  if (occurredAt === undefined) return { kind: 'bad', item, reason: `ReceivedAt: ${JSON.stringify(body.ReceivedAt ?? null)} is not an ISO 8601 date-time` };
+  const messageId = text(body.MessageID);
+  if (!messageId) return { kind: 'bad', item, reason: 'MessageID: missing' };
+  const url = record === 'Click' ? text(body.OriginalLink) : '';
+  if (record === 'Click' && !url) return { kind: 'bad', item, reason: 'OriginalLink: missing' };
+  const client = isObject(body.Client) ? text(body.Client.Name) : '';
+  return {
+    kind: 'event',
+    item,
+    event: {
+      eventId: `${record.toLowerCase()}:${messageId}:${text(body.ReceivedAt)}${url ? `:${url}` : ''}`,
+      email,
+      occurredAt,
+      url,
+      type: record === 'Open' ? 'email_opened' : 'email_clicked',
+      properties: props({
+        provider: 'postmark',
+        postmarkMessageId: messageId,
+        ua: text(body.UserAgent),
+        platform: text(body.Platform),
+        client,
+        firstOpen: typeof body.FirstOpen === 'boolean' ? String(body.FirstOpen) : undefined,
       }),
     },
   };

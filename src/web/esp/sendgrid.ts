@@ -64,10 +64,10 @@ export function parseSendgrid(body: unknown): EspItem[] | string {
         return {
           kind: 'event',
           item,
-          event: { ...base, type: 'email_opened', properties: props({ ...common, machineOpen: typeof raw.sg_machine_open === 'boolean' ? String(raw.sg_machine_open) : undefined }) },
+          event: { ...base, type: 'email_opened', properties: props({ ...common, ua: text(raw.useragent), machineOpen: typeof raw.sg_machine_open === 'boolean' ? String(raw.sg_machine_open) : undefined }) },
         };
       case 'click':
-        return { kind: 'event', item, event: { ...base, type: 'email_clicked', url: text(raw.url), properties: props(common) } };
+        return { kind: 'event', item, event: { ...base, type: 'email_clicked', url: text(raw.url), properties: props({ ...common, ua: text(raw.useragent) }) } };
       default:
         return { kind: 'ignored', item, reason: `event "${event}" is not recorded` };
     }

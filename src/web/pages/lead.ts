@@ -27,7 +27,7 @@ export function leadPage(app: App, email: string, now: number, days: number): st
   const seq = (id: string) => `${swatch(colourOf(colours, id))} ${e(id)}`;
   const score = scoreLead(app.workspace.scoring, lead, loaded.state.events, now);
   const skips: TouchItem[] = [];
-  const upcoming = forecastLead(planContext(withAllocations(app.conn.sqlite, app.workspace, now), app.conn.sqlite), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
+  const upcoming = forecastLead(planContext(withAllocations(app.conn.sqlite, app.workspace, now), app.conn.sqlite, now), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
   const entered = app.stores.outbox.entryReasons(lead.id);
   const next = upcoming[0];
   const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
