@@ -18,7 +18,7 @@ import { AT, generate, writeSequences } from './planning.js';
 import { benchWorkspace } from './workspace.js';
 
 /** The first step of every generated sequence gets two variants (a subject line under test). */
-function addExperiments(dir: string): void {
+export function addExperiments(dir: string): void {
   const folder = join(dir, 'sequences');
   for (const file of readdirSync(folder).filter((f) => f.startsWith('bench-'))) {
     const i = Number(/bench-(\d+)/.exec(file)?.[1] ?? 0);

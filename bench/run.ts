@@ -8,6 +8,7 @@ import { benchDelivery } from './delivery.js';
 import { benchExperiments } from './experiments.js';
 import { benchIncremental } from './incremental.js';
 import { benchForecast } from './forecast.js';
+import { benchLearning } from './learning.js';
 import { benchPgWorkers } from './pg-workers.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
@@ -16,7 +17,10 @@ import { benchSegments } from './segments.js';
 import { benchSendTime } from './send-time.js';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
-/** BENCH_ONLY=delivery (or planning, incremental, send-time, forecast, scoring): one section alone, e.g. to repeat it on a shared machine. */
+/**
+ * BENCH_ONLY=delivery (or planning, incremental, segments, send-time, experiments, learning,
+ * forecast, scoring, report): one section alone, e.g. to repeat it on a shared machine.
+ */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
 const PLANNING_LEADS = Number(process.env.BENCH_PLANNING_LEADS ?? process.env.BENCH_LEADS ?? 1_000_000);
@@ -35,7 +39,7 @@ if (section('segments')) {
 }
 if (section('send-time')) {
   console.log('\n## planning with send-time optimisation');
-  await benchSendTime(PLANNING_LEADS);
+  await benchSendTime(PLANNING_LEADS, Number(process.env.BENCH_SEND_TIME_REPEATS ?? 2));
 }
 if (section('delivery')) {
   console.log('\n## delivery');
@@ -56,6 +60,10 @@ if (section('report')) {
 if (section('experiments')) {
   console.log('\n## planning with experiments');
   await benchExperiments(PLANNING_LEADS);
+}
+if (section('learning')) {
+  console.log('\n## planning with send-time optimisation and experiments together (issue 15)');
+  await benchLearning(PLANNING_LEADS, Number(process.env.BENCH_LEARNING_REPEATS ?? 3));
 }
 if (section('pg-workers')) {
   console.log('\n## PostgreSQL: several workers against SQLite');

@@ -140,7 +140,13 @@ export function placeStep(input: TouchInput): Decision {
   };
   let placement = placeTouch(touch);
   if (ctx.sendTime)
-    placement = sendTimePlacement(ctx.sendTime, touch, placement, { email: input.state.profile.email, sequenceId: sequence.id, stepId: step.id, events: input.state.events });
+    placement = sendTimePlacement(ctx.sendTime, touch, placement, {
+      email: input.state.profile.email,
+      profile: input.state.profile,
+      sequenceId: sequence.id,
+      stepId: step.id,
+      events: input.state.events,
+    });
   const moved = placement.reasons.filter((r) => r.rule !== 'due' || reasons.length === 0);
   const all = [...reasons, ...moved];
   if (placement.sendNow) return { kind: 'send', sequence, step, at: now, reasons: all };

@@ -49,8 +49,9 @@ export function planRulesFrom(config: ConfigFile, sequences: SequenceFile[], all
 
 /**
  * One planning context per run: the zone-day and holiday caches live as long as it does. With
- * `sendTime.optimize`, the database's opens and clicks are read once here for the send-time model,
- * as of the snapshot of `at`'s day (run/plan-snapshot.ts; without `at`: every stored event).
+ * `sendTime.optimize`, the database's opens and clicks (by workspace, segment and domain) are read
+ * once here for the send-time model, as of the snapshot of `at`'s day (run/plan-snapshot.ts;
+ * without `at`: every stored event).
  */
 export function planContext(
   workspace: PlanRules,
@@ -71,7 +72,14 @@ export function planContext(
       holidays: policy.holidays ? new HolidayCalendar(policy.holidayRules) : null,
       zoneDays,
     },
-    ...(policy.sendTime && sqlite ? { sendTime: new SendTimeModel(policy.sendTime, readSendTimeCounts(sqlite, zoneDays, policy.defaultZone, at === undefined ? undefined : sendTimeMark(sqlite, at, false))) } : {}),
+    ...(policy.sendTime && sqlite
+      ? {
+          sendTime: new SendTimeModel(
+            policy.sendTime,
+            readSendTimeCounts(sqlite, zoneDays, policy.defaultZone, policy.sendTime.segments, at === undefined ? undefined : sendTimeMark(sqlite, at, false)),
+          ),
+        }
+      : {}),
     ...(policy.sendTime && !sqlite && read ? { sendTime: new SendTimeModel(policy.sendTime, read(zoneDays)) } : {}),
   };
 }

@@ -25,6 +25,9 @@ export function planDigest(workspace: Pick<Workspace, 'config' | 'sequenceDefini
   if (counts) {
     hash.update(JSON.stringify(counts.workspace));
     for (const domain of [...counts.domains.keys()].sort()) hash.update(`${domain}:${counts.domains.get(domain)!.bins.join(',')}`);
+    // Segment pools follow the engaged leads' fields, which an import may change within the day.
+    for (const g of [...(counts.segmentGroups ?? [])].sort((a, b) => a.segments.join('+').localeCompare(b.segments.join('+'))))
+      hash.update(`${g.segments.join('+')}:${g.leads}:${g.counts.bins.join(',')}`);
   }
   return hash.digest('hex');
 }

@@ -1,4 +1,5 @@
-import { countSendTimes, type SendTimeSignal } from '../db/send-time-counts.js';
+import { countSendTimes, type ProfileRow, segmentGroupsOf, type SendTimeSignal } from '../db/send-time-counts.js';
+import type { ZoneDays } from '../time/zone-days.js';
 import type { ExperimentOutcome } from '../domain/experiments/types.js';
 import type { PlanContext } from '../domain/lead-plan.js';
 import type { Sequence } from '../domain/types.js';
@@ -12,8 +13,11 @@ import { allocationsOf, type ExperimentReads, experimentStates, experimentSteps 
 export interface TickReads {
   experimentReads(rules: { sequences: readonly Sequence[]; goals: readonly GoalFile[] }, now: number): Promise<ExperimentReads>;
   recordDecision(experiment: string, outcome: ExperimentOutcome, at: number): Promise<void>;
-  /** The human opens and clicks stored up to the mark of `now`'s day (run/plan-snapshot.ts), kept by the day's first tick. */
-  sendTimeSignals(now: number): Promise<SendTimeSignal[]>;
+  /**
+   * The human opens and clicks stored up to the mark of `now`'s day (run/plan-snapshot.ts), kept by
+   * the day's first tick, and with `profiles` the engaged leads' profiles (send-time segments).
+   */
+  sendTimeSignals(now: number, profiles: boolean): Promise<{ signals: SendTimeSignal[]; profiles: ProfileRow[] }>;
 }
 
 export interface TickContext {
@@ -48,7 +52,13 @@ export async function tickContext(db: TickReads, workspace: Workspace, now: numb
       }
     };
   }
-  const signals = workspace.policy.sendTime ? await db.sendTimeSignals(now) : undefined;
-  const ctx = planContext(rules, undefined, undefined, signals ? (zoneDays) => countSendTimes(signals, zoneDays, workspace.policy.defaultZone) : undefined);
+  const sendTime = workspace.policy.sendTime;
+  const segments = sendTime?.segments ?? [];
+  const read = sendTime ? await db.sendTimeSignals(now, segments.length > 0) : undefined;
+  const counts = read
+    ? (zoneDays: ZoneDays) =>
+        countSendTimes(read.signals, zoneDays, workspace.policy.defaultZone, segments.length > 0 ? segmentGroupsOf(read.profiles, segments) : undefined)
+    : undefined;
+  const ctx = planContext(rules, undefined, undefined, counts);
   return { ctx, recordDecisions };
 }

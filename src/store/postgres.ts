@@ -7,7 +7,7 @@ import { claimAndRecordPg, claimSendsPg, recordOutcomesPg, uncertainPg } from '.
 import { eventsForPg, failureHistoryPg, finishSharePg, leadCountPg, sendStatusPg, waitingCountPg } from './pg/tick-reads.js';
 import { inTransaction } from './pg/transaction.js';
 import type { ScoredEvent } from '../domain/scoring-rules.js';
-import { SEND_TIME_SIGNALS_SQL, type SendTimeSignal } from '../db/send-time-counts.js';
+import { ENGAGED_PROFILES_SQL, type ProfileRow, SEND_TIME_SIGNALS_SQL, type SendTimeSignal } from '../db/send-time-counts.js';
 import type { ExperimentOutcome } from '../domain/experiments/types.js';
 import type { Sequence } from '../domain/types.js';
 import type { ExperimentReads } from '../run/experiment-state.js';
@@ -235,10 +235,12 @@ export class PgBatchStore implements TickStore {
     return recordDecisionPg(this.pool, experiment, outcome, at);
   }
 
-  async sendTimeSignals(now: number): Promise<SendTimeSignal[]> {
+  async sendTimeSignals(now: number, profiles: boolean): Promise<{ signals: SendTimeSignal[]; profiles: ProfileRow[] }> {
     const mark = await sendTimeMarkPg(this.pool, now);
     const { rows } = await this.pool.query<SendTimeSignal>({ text: `${SEND_TIME_SIGNALS_SQL} AND e.id <= $1`, values: [mark], rowMode: 'array' });
-    return rows;
+    if (!profiles) return { signals: rows, profiles: [] };
+    const engaged = await this.pool.query<unknown[]>({ text: ENGAGED_PROFILES_SQL.replace('?', '$1'), values: [mark], rowMode: 'array' });
+    return { signals: rows, profiles: engaged.rows as unknown as ProfileRow[] };
   }
 
   async writePlan(plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch> {

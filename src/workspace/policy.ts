@@ -28,7 +28,7 @@ export function policyFrom(config: ConfigFile): Policy {
     runEveryMs: ms(config.schedule.every),
     ...cadencePolicy(config),
     ...(config.holdout ? { holdout: config.holdout } : {}),
-    ...(config.sendTime?.optimize ? { sendTime: sendTimeSettings(config.sendTime) } : {}),
+    ...(config.sendTime?.optimize ? { sendTime: sendTimeSettings(config.sendTime, config.segments) } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import type { SendTimeSettings } from '../domain/send-time/types.js';
+import { readsOnlyFields } from '../domain/send-time/segments.js';
+import type { SendTimeSegment, SendTimeSettings } from '../domain/send-time/types.js';
 import { parseDuration } from '../time/duration.js';
+import { ConditionCompiler, type SegmentFiles } from './conditions/compile.js';
 import { holdoutSchema } from './reporting-schema.js';
 import { shareSchema, strict } from './schema-parts.js';
 
@@ -29,14 +31,19 @@ export const sendTimeSchema = strict({
 
 export type SendTimeFile = z.infer<typeof sendTimeSchema>;
 
-/** The planner's settings from the validated key. */
-export function sendTimeSettings(file: SendTimeFile): SendTimeSettings {
+/** The planner's settings from the validated key, with the named segments that pool hours. */
+export function sendTimeSettings(file: SendTimeFile, segmentFiles: SegmentFiles = {}): SendTimeSettings {
   const d = parseDuration(file.maxDelay)!;
+  const compiler = new ConditionCompiler(segmentFiles);
+  const segments: SendTimeSegment[] = Object.keys(segmentFiles)
+    .map((name) => ({ name, condition: compiler.segment(name) }))
+    .filter((s) => readsOnlyFields(s.condition));
   return {
     optimize: file.optimize,
     maxDelay: d.calendar.days > 0 ? { businessDays: d.calendar.days } : { ms: d.fixedMs },
     maxDelayText: file.maxDelay,
     explore: file.explore,
     holdout: file.holdout,
+    ...(segments.length > 0 ? { segments } : {}),
   };
 }

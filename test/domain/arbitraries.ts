@@ -1,5 +1,5 @@
 import { emptyCounts } from '../../src/domain/send-time/model.js';
-import type { SendTimeCounts, SendTimeSettings } from '../../src/domain/send-time/types.js';
+import type { SegmentGroupCounts, SendTimeCounts, SendTimeSegment, SendTimeSettings } from '../../src/domain/send-time/types.js';
 import fc from 'fast-check';
 import type { LeadState } from '../../src/domain/lead-plan.js';
 import {
@@ -230,3 +230,24 @@ export const sendTimeArb: fc.Arbitrary<{ settings: SendTimeSettings; counts: Sen
     }),
   { freq: 2 },
 );
+
+/**
+ * A send-time segment on some countries (so some leads are in it), with counts peaked at random
+ * hours, added to sendTimeArb's draw: kept apart so that sendTimeArb's shape, and the replay
+ * paths pinned from it, stay as they were.
+ */
+export const segmentArb: fc.Arbitrary<{ segment: SendTimeSegment; groups: SegmentGroupCounts[] }> = fc
+  .record({
+    countries: fc.subarray([...COUNTRIES]),
+    cells: fc.array(cellArb(20), { maxLength: 10 }),
+    leads: fc.integer({ min: 1, max: 40 }),
+  })
+  .map((r) => {
+    const c = emptyCounts();
+    for (const { bin, n } of r.cells) {
+      c.bins[bin]! += n;
+      c.total += n;
+    }
+    const condition = { kind: 'field' as const, field: 'country', in: new Set(r.countries.map((x) => x.toLowerCase())), label: 'country' };
+    return { segment: { name: 'here', condition }, groups: r.cells.length > 0 ? [{ segments: ['here'], leads: r.leads, counts: c }] : [] };
+  });

@@ -14,6 +14,7 @@ import {
   leadArb,
   leadFrom,
   policyArb,
+  segmentArb,
   sendTimeArb,
   sequencesArb,
   startArb,
@@ -227,11 +228,11 @@ describe('send-time optimisation inside every rule', () => {
   /** Send-time always on, for a lead that may be mailed: many touches placed by it. */
   const sendTimeWorld = (withFutureEvents: boolean) =>
     fc
-      .tuple(worldArb(withFutureEvents), sendTimeArb.filter((x) => x !== null && x !== undefined))
-      .map(([w, st]) => ({
+      .tuple(worldArb(withFutureEvents), sendTimeArb.filter((x) => x !== null && x !== undefined), segmentArb)
+      .map(([w, st, seg]) => ({
         ...w,
-        policy: { ...w.policy, consent: 'single' as const, sendTime: st!.settings },
-        counts: st!.counts,
+        policy: { ...w.policy, consent: 'single' as const, sendTime: { ...st!.settings, segments: [seg.segment] } },
+        counts: { ...st!.counts, segmentGroups: seg.groups },
         spec: { ...w.spec, consent: 'confirmed' as const, suppressed: false },
       }));
 

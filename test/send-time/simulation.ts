@@ -42,7 +42,7 @@ export interface SimulationResult {
   holdout: ArmCounts;
 }
 
-const START = Date.parse('2026-03-02T00:00:00Z');
+export const START = Date.parse('2026-03-02T00:00:00Z');
 const WEEKS = 5;
 
 /**
@@ -104,7 +104,7 @@ export function simulateSendTime(seed: number, leads: number, settings: Omit<Sen
 }
 
 /** The truth: when (if at all) a message delivered at `at` is opened — always at the reader's hour. */
-function openAt(zone: string, at: number, readingHour: number, random: () => number): number | undefined {
+export function openAt(zone: string, at: number, readingHour: number, random: () => number): number | undefined {
   const { minute } = localDayAndMinute(zone, at);
   const hour = Math.floor(minute / 60);
   const readAt = at + (readingHour * 60 + 20 - minute) * 60_000;

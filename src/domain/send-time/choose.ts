@@ -1,10 +1,11 @@
 import { reason, type Reason } from '../placement.js';
 import type { Where, WindowContext } from '../send-window.js';
-import type { LeadEvent } from '../types.js';
-import { hourOfWeekLabel } from './hour-of-week.js';
+import type { LeadEvent, LeadProfile } from '../types.js';
+import { hourLabel, hourOfWeekLabel } from './hour-of-week.js';
 import { keyedUnit } from './keyed-hash.js';
 import { leadHourCounts, type SendTimeModel } from './model.js';
-import { candidateSlots } from './slots.js';
+import { candidateSlots, type Slot } from './slots.js';
+import type { Propensity } from './types.js';
 
 /** The prefix of the evidence of a lead in the send-time control group (the report splits on it). */
 export const SEND_TIME_HOLDOUT = 'holdout';
@@ -12,6 +13,8 @@ export const SEND_TIME_HOLDOUT = 'holdout';
 export interface SlotChoiceInput {
   model: SendTimeModel;
   email: string;
+  /** The lead's fields, for its segments (none given: no segment level). */
+  profile?: LeadProfile;
   sequenceId: string;
   stepId: string;
   /** The lead's events (human opens and clicks only: the planner never loads machine ones). */
@@ -75,16 +78,35 @@ export function chooseSlot(input: SlotChoiceInput): SlotChoice {
     return { at: slot.at, reason: sharedReason(model, 'explore', slot.bin, why) };
   }
   const own = leadHourCounts(input.windows.zoneDays, input.where.zone, input.events, input.now, model.scratch.counts);
-  const propensity = model.propensity(input.email, own, true);
+  const propensity = model.propensity(input.email, own, true, input.profile);
+  if (propensity.level === 'lead') return bestSlot(model, slots, propensity);
+  // Leads with no opens of their own share their level's shares: one choice per slot list.
+  let byShares = sharedChoices.get(slots);
+  if (!byShares) sharedChoices.set(slots, (byShares = new Map()));
+  let choice = byShares.get(propensity.theta);
+  if (!choice) byShares.set(propensity.theta, (choice = bestSlot(model, slots, propensity)));
+  return choice;
+}
+
+/** By slot list (slots.ts memoises them per zone and first open moment), then by the shares of the level above the lead. */
+const sharedChoices = new WeakMap<readonly Slot[], Map<ArrayLike<number>, SlotChoice>>();
+
+/** The slot of highest share, the earliest on a tie, with the evidence of the level that decided. */
+function bestSlot(model: SendTimeModel, slots: readonly Slot[], propensity: Propensity): SlotChoice {
   const theta = propensity.theta;
   let best = slots[0]!;
   for (const s of slots) if (theta[s.bin]! > theta[best.bin]!) best = s;
   const evidence = model.evidenceFor(propensity, best.bin);
   const label = () => hourOfWeekLabel(best.bin);
-  const counted = () => `${evidence.count} of ${evidence.total} human opens and clicks`;
+  const counted = () => `${evidence.count} of ${evidence.total} human opens and clicks${evidence.anyDay ? ` at ${hourLabel(best.bin)} on any day` : ''}`;
   if (evidence.total === 0) return { at: best.at, reason: sharedReason(model, 'none', 0, () => 'workspace prior: no human opens or clicks yet, first open moment') };
   if (evidence.level === 'lead') return { at: best.at, reason: reason('send-time', `${label()}: ${counted()}`) };
   if (evidence.level === 'domain')
     return { at: best.at, reason: sharedReason(model, `domain ${propensity.domain}`, best.bin, () => `${label()}: ${counted()} at ${propensity.domain}`) };
+  if (evidence.level === 'segment') {
+    const pool = propensity.segment!.label;
+    const named = pool.includes(' + ') ? `segments ${pool}` : `segment ${pool}`;
+    return { at: best.at, reason: sharedReason(model, `segment ${pool}`, best.bin, () => `${label()}: ${counted()} in ${named}`) };
+  }
   return { at: best.at, reason: sharedReason(model, 'workspace', best.bin, () => `workspace prior: ${label()}: ${counted()}`) };
 }

@@ -19,6 +19,11 @@ const two = (n: number) => String(n).padStart(2, '0');
 
 /** "Tue 08:00–09:00". */
 export function hourOfWeekLabel(bin: number): string {
+  return `${DAY_NAMES[Math.floor(bin / 24)]} ${hourLabel(bin)}`;
+}
+
+/** "08:00–09:00": the hour of the day of a bin. */
+export function hourLabel(bin: number): string {
   const hour = bin % 24;
-  return `${DAY_NAMES[Math.floor(bin / 24)]} ${two(hour)}:00–${two((hour + 1) % 24)}:00`;
+  return `${two(hour)}:00–${two((hour + 1) % 24)}:00`;
 }

@@ -1,10 +1,12 @@
 import { type Placement, type PlacementInput, placeTouch, reason } from '../placement.js';
-import type { LeadEvent } from '../types.js';
+import type { LeadEvent, LeadProfile } from '../types.js';
 import { chooseSlot, SEND_TIME_HOLDOUT } from './choose.js';
 import type { SendTimeModel } from './model.js';
 
 export interface SendTimeLead {
   email: string;
+  /** For the lead's segments (send-time/segments.ts). */
+  profile?: LeadProfile;
   sequenceId: string;
   stepId: string;
   events: readonly LeadEvent[];
