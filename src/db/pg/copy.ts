@@ -52,6 +52,9 @@ export async function copySqliteToPostgres(
   const copied: CopiedTable[] = [];
   await client.query('BEGIN');
   try {
+    // The rows arrive as they were: the input triggers (migrations/pg 0002) would wake every copied
+    // lead and count an input per event. Disabled inside this transaction only (the tables' owner may).
+    for (const table of order) await client.query(`ALTER TABLE ${quote(table)} DISABLE TRIGGER USER`);
     for (const table of order) {
       const columns = columnsOf(table);
       const booleans = columns.map((c) => target.get(table)!.get(c) === 'boolean');
@@ -83,6 +86,7 @@ export async function copySqliteToPostgres(
       onTable({ table, rows: expected });
     }
     await syncIdentities(client);
+    for (const table of order) await client.query(`ALTER TABLE ${quote(table)} ENABLE TRIGGER USER`);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
