@@ -7,6 +7,19 @@ import type { Condition } from './types.js';
  * leaves a window — e.g. `didNot: [{ event: page_viewed, urlContains: /pricing, within: P30D }]`
  * starts to hold 30 days after the last pricing visit, and the hourly runs enrol the lead then.
  */
+/** Every condition the sequences hold: audiences, exits, entries, and each step's when/unless. */
+function* sequenceConditions(sequences: readonly Sequence[]): Generator<Condition | undefined> {
+  for (const s of sequences) {
+    yield s.audience.condition;
+    yield s.exitWhen;
+    yield s.enterOn;
+    for (const step of s.steps) {
+      yield step.when;
+      yield step.unless;
+    }
+  }
+}
+
 const windowsOf = new WeakMap<readonly Sequence[], number[]>();
 
 export function conditionWindows(sequences: readonly Sequence[]): number[] {
@@ -20,15 +33,7 @@ export function conditionWindows(sequences: readonly Sequence[]): number[] {
     } else if (c.kind === 'all' || c.kind === 'any') c.of.forEach(visit);
     else if (c.kind === 'not' || c.kind === 'segment') visit(c.of);
   };
-  for (const s of sequences) {
-    visit(s.audience.condition);
-    visit(s.exitWhen);
-    visit(s.enterOn);
-    for (const step of s.steps) {
-      visit(step.when);
-      visit(step.unless);
-    }
-  }
+  for (const c of sequenceConditions(sequences)) visit(c);
   known = [...found];
   windowsOf.set(sequences, known);
   return known;
@@ -65,15 +70,7 @@ export function conditionScoreLimits(sequences: readonly Sequence[]): ScoreLimit
     } else if (c.kind === 'all' || c.kind === 'any') c.of.forEach(visit);
     else if (c.kind === 'not' || c.kind === 'segment') visit(c.of);
   };
-  for (const s of sequences) {
-    visit(s.audience.condition);
-    visit(s.exitWhen);
-    visit(s.enterOn);
-    for (const step of s.steps) {
-      visit(step.when);
-      visit(step.unless);
-    }
-  }
+  for (const c of sequenceConditions(sequences)) visit(c);
   known = [...found.values()];
   limitsOf.set(sequences, known);
   return known;
