@@ -81,7 +81,7 @@ async function pgTick(url: string, at: number): Promise<number> {
   try {
     await store.waitForEarlierRun(at);
     const start = Date.now();
-    const tick = await store.electTick(at, start, 1000);
+    const tick = await store.electTick(at, start, 1000, () => ({ mode: 'full', why: 'asked (--full)', digest: '' }));
     if (!tick.elected) throw new Error(`the tick at ${new Date(at).toISOString()} was already run`);
     while ((await store.runStatus(tick.runId)) === 'running') await new Promise((r) => setTimeout(r, 20));
     const { rows } = await store.pool.query<{ finishedAt: number }>('SELECT finished_at AS "finishedAt" FROM runs WHERE id = $1', [tick.runId]);
