@@ -245,6 +245,16 @@ export class LeadStore {
     return (due.all(afterId, dueBy, limit) as RawLead[]).map(toLeadRow);
   }
 
+  /**
+   * The due leads of (afterId, lastId], ascending, however many: a range fixed before the run
+   * read it may gain due leads meanwhile (a webhook's event wakes one), and a LIMIT would then
+   * cut off its last one while the next range starts after `lastId`.
+   */
+  dueInRange(afterId: number, lastId: number, dueBy: number): LeadRow[] {
+    const due = this.statements.get(`SELECT ${LEAD_COLUMNS} FROM leads WHERE id > ? AND id <= ? AND wake_at <= ? ORDER BY id`).raw();
+    return (due.all(afterId, lastId, dueBy) as RawLead[]).map(toLeadRow);
+  }
+
   /** The id of the `n`-th lead after `afterId` (in id order; with `dueBy`, of those due), or undefined when fewer follow. */
   idAfter(afterId: number, n: number, dueBy?: number): number | undefined {
     if (dueBy === undefined) return this.nthIdAfter.get(afterId, n - 1) as number | undefined;

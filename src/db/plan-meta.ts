@@ -14,6 +14,10 @@ export class PlanMeta {
       .run(key, value);
   }
 
+  delete(key: string): void {
+    this.sqlite.prepare('DELETE FROM plan_state WHERE key = ?').run(key);
+  }
+
   /** The newest event's id (0 with none): events are numbered in the order they were stored. */
   lastEventId(): number {
     return (this.sqlite.prepare('SELECT max(id) FROM events').pluck().get() as number | null) ?? 0;

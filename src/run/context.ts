@@ -119,9 +119,12 @@ export function* leadRanges(stores: Stores, batchSize: number, dueBy?: number): 
   }
 }
 
-/** The leads of one range (at most `batchSize`), loaded as `leadBatches` loads them. */
+/** The leads of one range (at most `batchSize`; with `dueBy`, every due one), loaded as `leadBatches` loads them. */
 export function leadsInRange(stores: Stores, range: LeadRange, batchSize: number, dueBy?: number): LoadedLead[] {
-  const leads = stores.leads.page(range.afterId, batchSize, dueBy).filter((lead) => lead.id <= range.lastId);
+  const leads =
+    dueBy === undefined
+      ? stores.leads.page(range.afterId, batchSize).filter((lead) => lead.id <= range.lastId)
+      : stores.leads.dueInRange(range.afterId, range.lastId, dueBy);
   return leads.length === 0 ? [] : loadLeads(stores, leads);
 }
 

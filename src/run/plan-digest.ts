@@ -39,7 +39,7 @@ export const DIGEST_KEY = 'plan_digest';
 export function replanFor(dryRun: boolean, full: boolean, stored: string | undefined, digest: string): { mode: 'full' | 'incremental'; why: string } {
   if (dryRun) return { mode: 'full', why: 'a dry run plans every lead' };
   if (full) return { mode: 'full', why: 'asked (--full)' };
-  if (stored === undefined) return { mode: 'full', why: 'first run' };
+  if (stored === undefined) return { mode: 'full', why: 'no full run has completed since the rules were last read (first run, or one stopped halfway)' };
   if (stored !== digest) return { mode: 'full', why: "the planning rules or the day's snapshot changed" };
   return { mode: 'incremental', why: 'leads due or with new input' };
 }

@@ -16,7 +16,8 @@ export function snapshotAt(now: number): number {
   return Math.floor(now / DAY_MS) * DAY_MS;
 }
 
-export const SEND_TIME_MARK = 'send_time_events';
+/** The plan_state key of a day's send-time mark: one per day, so a replay (`run --at` another day) leaves today's alone. */
+export const sendTimeMarkKey = (now: number): string => `send_time_events:${snapshotAt(now)}`;
 
 /**
  * The last event id the send-time counts read at `now`: the mark of `now`'s day when a run has
@@ -24,10 +25,10 @@ export const SEND_TIME_MARK = 'send_time_events';
  */
 export function sendTimeMark(sqlite: Database, now: number, store: boolean): number {
   const meta = new PlanMeta(sqlite);
-  const day = String(snapshotAt(now));
-  const stored = meta.get(SEND_TIME_MARK)?.split(':');
-  if (stored && stored[0] === day) return Number(stored[1]);
+  const key = sendTimeMarkKey(now);
+  const stored = meta.get(key);
+  if (stored !== undefined) return Number(stored);
   const mark = meta.lastEventId();
-  if (store) meta.set(SEND_TIME_MARK, `${day}:${mark}`);
+  if (store) meta.set(key, String(mark));
   return mark;
 }

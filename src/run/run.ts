@@ -152,6 +152,9 @@ export async function runOnce(deps: RunDeps, options: RunOptions): Promise<RunRe
     const digest = planDigest(workspace, ctx);
     const meta = new PlanMeta(conn.sqlite);
     report.replan = replanFor(dryRun, options.full ?? false, meta.get(DIGEST_KEY), digest);
+    // A full run that stops halfway leaves some leads planned by the new rules: until one
+    // completes, no run may trust the old digest (reverting the edit would let them sleep).
+    if (!dryRun && report.replan.mode === 'full') meta.delete(DIGEST_KEY);
     const dueBy = report.replan.mode === 'incremental' ? now : undefined;
     for (const u of stores.outbox.uncertain()) {
       const zone = u.timezone || workspace.policy.defaultZone;

@@ -1,13 +1,15 @@
 import type { LeadState, PlanContext } from '../domain/lead-plan.js';
 import { nextTick } from '../domain/placement.js';
-import { stageScorer } from '../domain/scoring.js';
+import { conditionScoreLimits } from '../domain/conditions/edges.js';
+import { fitScore, stageScorer } from '../domain/scoring.js';
 import type { Stage } from '../domain/types.js';
 import { DAY_MS } from '../time/clock.js';
 
 // When decay alone changes a lead's stage between two forecast visits: the scan forecast.ts runs.
 
 /**
- * The first run tick in (from, to) at which the lead's stage differs from its stage at `from`.
+ * The first run tick in (from, to) at which the lead's stage differs from its stage at `from`, or
+ * its score crosses a limit one of the sequences' conditions tests (`score: { lte: 20 }`).
  * Decay alone moves a score one way between events, so a day-by-day scan plus bisection finds
  * the change; but contributions are rounded one by one, so a score within a few hundredths of a
  * threshold can flicker across it for an hour — those days are scanned tick by tick.
@@ -21,10 +23,16 @@ export function nextStageChange(
 ): number | undefined {
   if (state.events.length === 0) return undefined;
   const every = ctx.policy.runEveryMs;
-  const thresholds = Object.values(ctx.scoring.stages);
+  // Conditions' score limits split the score line like stage thresholds (engagement = score - fit).
+  const limits = conditionScoreLimits(ctx.sequences);
+  const fit = limits.some((l) => l.measure === 'engagement') ? fitScore(ctx.scoring, state.profile) : 0;
+  const cuts = limits.map((l) => (l.measure === 'score' ? l.value : l.value + fit));
+  const thresholds = [...Object.values(ctx.scoring.stages), ...cuts];
+  const classOf = (s: { score: number; stage: Stage }): string =>
+    cuts.length === 0 ? s.stage : `${s.stage}:${cuts.map((c) => (s.score < c ? 0 : s.score === c ? 1 : 2)).join('')}`;
   const margin = 0.01 * (ctx.scoring.engagement.length + ctx.scoring.fit.length + 2);
   const first = scoreAt(from);
-  const initial = first.stage;
+  const initial = classOf(first);
   let lo = from;
   let loNear = near(thresholds, margin, first.score);
   // The last run before `to` is sampled too: a change in the final partial day still counts.
@@ -33,7 +41,7 @@ export function nextStageChange(
   // Rounding moves a computed score at most 0.005 per rounded term from the exact one (fit is
   // rounded once and is the same at every moment): two samples are within `band` of the curve.
   const band = 0.01 * (ctx.scoring.engagement.length + 2) + 1e-6;
-  if (steadyBetween(state, scoreAt, thresholds, band, from, lastTick)) return undefined;
+  if (steadyBetween(state, scoreAt, classOf, thresholds, band, from, lastTick)) return undefined;
   let day = nextTick(from + 1, every);
   if (every <= DAY_MS) {
     // Jump over the days the scan below would pass with nothing found: the last day sample `k`
@@ -42,7 +50,7 @@ export function nextStageChange(
     let bad = Math.ceil((lastTick - day) / DAY_MS);
     while (bad - good > 1) {
       const k = Math.floor((good + bad) / 2);
-      if (steadyBetween(state, scoreAt, thresholds, band, from, daySample(day, k, every, lastTick))) good = k;
+      if (steadyBetween(state, scoreAt, classOf, thresholds, band, from, daySample(day, k, every, lastTick))) good = k;
       else bad = k;
     }
     if (good >= 0) {
@@ -56,15 +64,15 @@ export function nextStageChange(
     if (hi <= lo) break;
     const s = scoreAt(hi);
     const hiNear = near(thresholds, margin, s.score);
-    if ((loNear || hiNear) && !steadyBetween(state, scoreAt, thresholds, band, lo, hi)) {
-      for (let t = nextTick(lo + 1, every); t < hi; t += every) if (scoreAt(t).stage !== initial) return t;
+    if ((loNear || hiNear) && !steadyBetween(state, scoreAt, classOf, thresholds, band, lo, hi)) {
+      for (let t = nextTick(lo + 1, every); t < hi; t += every) if (classOf(scoreAt(t)) !== initial) return t;
     }
-    if (s.stage === initial) {
+    if (classOf(s) === initial) {
       lo = hi;
       loNear = hiNear;
       continue;
     }
-    return loNear || hiNear ? hi : bisect(lo, hi, every, (t) => scoreAt(t).stage === initial);
+    return loNear || hiNear ? hi : bisect(lo, hi, every, (t) => classOf(scoreAt(t)) === initial);
   }
   return undefined;
 }
@@ -89,6 +97,7 @@ function near(thresholds: readonly number[], margin: number, score: number): boo
 function steadyBetween(
   state: LeadState,
   scoreAt: ScoreAt,
+  classOf: (s: { score: number; stage: Stage }) => string,
   thresholds: readonly number[],
   band: number,
   from: number,
@@ -98,7 +107,7 @@ function steadyBetween(
   if (state.sends.some((s) => s.at > from && s.at <= last)) return false;
   const a = scoreAt(from);
   const b = scoreAt(last);
-  if (a.stage !== b.stage) return false;
+  if (classOf(a) !== classOf(b)) return false;
   const low = Math.min(a.score, b.score) - band;
   const high = Math.max(a.score, b.score) + band;
   return !thresholds.some((th) => th >= low && th <= high);

@@ -65,7 +65,7 @@ export interface ClaimedBatch {
   readonly batch: LeadBatch;
   /**
    * The batch's leads (at most `limit`, in id order) with their events, enrolments and sends;
-   * with `dueBy` (an incremental tick), only those with `wake_at <= dueBy`.
+   * with `dueBy` (an incremental tick), every lead of the range with `wake_at <= dueBy`, whatever `limit`.
    */
   load(limit: number, dueBy?: number): Promise<LoadedLead[]>;
   /** Leads of the batch's range the last `load` with `dueBy` left asleep (`wake_at > dueBy`); 0 after a full load. */

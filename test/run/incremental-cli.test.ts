@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/connection.js';
 import { LeadStore } from '../../src/db/leads.js';
+import { PlanMeta } from '../../src/db/plan-meta.js';
+import { openApp, runDeps } from '../../src/app.js';
+import { DIGEST_KEY } from '../../src/run/plan-digest.js';
+import { runOnce } from '../../src/run/run.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
 /**
@@ -36,7 +40,7 @@ describe('incremental runs: wakes and run --full', () => {
   it('plans everyone first, then only the leads due or changed; --full replans everyone', async () => {
     const { run, cli } = await workspace();
     const first = await run(AT);
-    expect(first.replan).toEqual({ mode: 'full', why: 'first run' });
+    expect(first.replan).toEqual({ mode: 'full', why: 'no full run has completed since the rules were last read (first run, or one stopped halfway)' });
     expect(first.counts.leads).toBe(300);
     expect(first.counts.asleep).toBe(0);
     const second = await run(AT + HOUR);
@@ -49,6 +53,31 @@ describe('incremental runs: wakes and run --full', () => {
     const help = await cli('run', '--help');
     expect(help.stdout).toContain('--full');
     expect(help.stdout).toContain('replan every lead');
+  });
+
+  it('a full run stopped halfway leaves no digest behind: reverting the edit still replans everyone', async () => {
+    const { ws, run, clock } = await workspace();
+    await run(AT);
+    const path = join(ws.dir, 'nurture.yaml');
+    const original = readFileSync(path, 'utf8');
+    writeFileSync(path, original.replace('{ max: 3, per: P7D }', '{ max: 2, per: P7D }'));
+    // The edited rules' full run, stopped (SIGTERM) after its first batch: some leads are planned by them.
+    clock.set(AT + HOUR);
+    const app = openApp({ workspaceDir: ws.dir, env: {}, clock });
+    const stop = new AbortController();
+    try {
+      const partial = await runOnce({ ...runDeps(app), signal: stop.signal, onProgress: () => stop.abort() }, { at: AT + HOUR, batchSize: 50 });
+      expect(partial.replan.mode).toBe('full');
+      expect(partial.counts.leads).toBeLessThan(300);
+      expect(new PlanMeta(app.conn.sqlite).get(DIGEST_KEY)).toBeUndefined();
+    } finally {
+      app.close();
+    }
+    writeFileSync(path, original);
+    const reverted = await run(AT + 2 * HOUR);
+    expect(reverted.replan.mode).toBe('full');
+    expect(reverted.counts.leads).toBe(300);
+    expect((await run(AT + 3 * HOUR)).replan.mode).toBe('incremental');
   });
 
   it('a workspace edit replans everyone once', async () => {

@@ -57,6 +57,33 @@ describe('wake times (issue 16)', () => {
     expectWakeExact(ctx, state, now, wake);
   });
 
+  it('a decaying score crossing a limit an audience tests (score: lte), and an engagement limit an exit tests', () => {
+    // "Cooling leads": enrolled once their score has decayed to 12 or less. Three fresh opens give
+    // 15 points (awareness); with a 14-day half-life they cool to 12 in about 4.5 days, and no
+    // stage threshold lies on the way.
+    const cooling = sequence('cooling', ['P0D', 'P30D'], {
+      audience: { stages: ['awareness', 'interest', 'desire'], condition: { kind: 'score', measure: 'score', lte: 12, label: 'score <= 12' } },
+    });
+    const ctx = planContext(policy({ cadence: STEADY }), [cooling]);
+    const state = leadState({}, [0, 1, 2].map((k) => open(now - k * HOUR)));
+    const wake = plannedWake(ctx, state, now);
+    expect(wake - now).toBeGreaterThan(3 * DAY);
+    expect(wake - now).toBeLessThan(MAX_SLEEP_MS);
+    expectWakeExact(ctx, state, now, wake);
+
+    // Enrolled in a sequence that ends when engagement decays to 12 or less (the same 4.5 days).
+    const warm = sequence('warm', ['P0D', 'P60D'], { exitWhen: { kind: 'score', measure: 'engagement', lte: 12, label: 'engagement <= 12' } });
+    const ctx2 = planContext(policy({ cadence: STEADY }), [warm]);
+    const lead = leadState({}, [0, 1, 2].map((k) => open(now - k * HOUR)));
+    const first = advanceLead(ctx2, lead, now);
+    expect(first.outcome.kind).toBe('send');
+    applyDecision(lead, first.outcome, now);
+    const exitWake = plannedWake(ctx2, lead, now + HOUR);
+    expect(exitWake - now).toBeGreaterThan(3 * DAY);
+    expect(exitWake - now).toBeLessThan(MAX_SLEEP_MS);
+    expectWakeExact(ctx2, lead, now + HOUR, exitWake);
+  });
+
   it('the saved score drifting by a point', () => {
     const ctx = planContext(policy({ cadence: STEADY }), []);
     const state = leadState({}, [0, 1, 2, 3].map((k) => open(now - k * HOUR)));

@@ -34,6 +34,51 @@ export function conditionWindows(sequences: readonly Sequence[]): number[] {
   return known;
 }
 
+/** A limit a score condition tests: `score: { lte: 30 }` is `{ measure: 'score', value: 30 }`. */
+export interface ScoreLimit {
+  measure: 'score' | 'engagement';
+  value: number;
+}
+
+const limitsOf = new WeakMap<readonly Sequence[], ScoreLimit[]>();
+
+/**
+ * The score and engagement limits the sequences' conditions test (audiences, segments, exits,
+ * steps), collected once per set of sequences. Decay alone carries a lead across them, as across
+ * a stage threshold: `audience: { score: { lte: 20 } }` starts to hold the hour the decaying
+ * score reaches 20, so the runs (and the forecast) must visit the lead then. Fit never moves with
+ * time alone, so its limits are left out.
+ */
+export function conditionScoreLimits(sequences: readonly Sequence[]): ScoreLimit[] {
+  let known = limitsOf.get(sequences);
+  if (known) return known;
+  const found = new Map<string, ScoreLimit>();
+  const add = (measure: ScoreLimit['measure'], value: number | undefined) => {
+    if (value !== undefined) found.set(`${measure}:${value}`, { measure, value });
+  };
+  const visit = (c: Condition | undefined): void => {
+    if (!c) return;
+    if (c.kind === 'score') {
+      if (c.measure === 'fit') return;
+      add(c.measure, c.gte);
+      add(c.measure, c.lte);
+    } else if (c.kind === 'all' || c.kind === 'any') c.of.forEach(visit);
+    else if (c.kind === 'not' || c.kind === 'segment') visit(c.of);
+  };
+  for (const s of sequences) {
+    visit(s.audience.condition);
+    visit(s.exitWhen);
+    visit(s.enterOn);
+    for (const step of s.steps) {
+      visit(step.when);
+      visit(step.unless);
+    }
+  }
+  known = [...found.values()];
+  limitsOf.set(sequences, known);
+  return known;
+}
+
 /** The first instant after `t` at which one of the lead's events leaves a condition window. */
 export function nextWindowEdge(sequences: readonly Sequence[], events: readonly LeadEvent[], t: number): number | undefined {
   const windows = conditionWindows(sequences);

@@ -21,11 +21,16 @@ export async function asleepInPg(client: pg.PoolClient, batch: LeadBatch, dueBy:
  * (toLeadRow, groupByLead), so both stores hand the planner identical values.
  */
 export async function loadBatchPg(client: pg.PoolClient, batch: LeadBatch, limit: number, dueBy?: number): Promise<LoadedLead[]> {
-  const due = dueBy === undefined ? '' : ' AND wake_at <= $4';
+  // With `dueBy`, every due lead of the range, however many: the range was laid out before a lead
+  // woke (a webhook's event), and a LIMIT would cut off its last one while the next range starts
+  // after it (db/leads.ts dueInRange).
   const leads = (
     await client.query<RawLead>({
-      text: `SELECT ${LEAD_COLUMNS} FROM leads WHERE id > $1 AND id <= $2${due} ORDER BY id LIMIT $3`,
-      values: dueBy === undefined ? [batch.afterId, batch.lastId, limit] : [batch.afterId, batch.lastId, limit, dueBy],
+      text:
+        dueBy === undefined
+          ? `SELECT ${LEAD_COLUMNS} FROM leads WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3`
+          : `SELECT ${LEAD_COLUMNS} FROM leads WHERE id > $1 AND id <= $2 AND wake_at <= $3 ORDER BY id`,
+      values: [batch.afterId, batch.lastId, dueBy === undefined ? limit : dueBy],
       rowMode: 'array',
     })
   ).rows.map(toLeadRow);

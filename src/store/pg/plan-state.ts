@@ -1,23 +1,21 @@
 import type pg from 'pg';
 import { DIGEST_KEY } from '../../run/plan-digest.js';
-import { SEND_TIME_MARK, snapshotAt } from '../../run/plan-snapshot.js';
+import { sendTimeMarkKey } from '../../run/plan-snapshot.js';
 import type { TickReplan } from '../types.js';
 
 /**
  * run/plan-snapshot.ts's sendTimeMark on PostgreSQL: the last event id the send-time counts read
  * on `now`'s day. The day's first tick keeps the newest event's id; several workers starting that
- * tick at once all get the one mark (the upsert's row lock orders them, and the later ones find
- * the day already marked).
+ * tick at once all get the one mark (the first insert wins, the others find it).
  */
 export async function sendTimeMarkPg(pool: pg.Pool, now: number): Promise<number> {
-  const day = String(snapshotAt(now));
+  const key = sendTimeMarkKey(now);
   await pool.query(
-    `INSERT INTO plan_state (key, value) SELECT $1::text, $2::text || ':' || coalesce(max(id), 0)::text FROM events
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE split_part(plan_state.value, ':', 1) <> $2::text`,
-    [SEND_TIME_MARK, day],
+    `INSERT INTO plan_state (key, value) SELECT $1::text, coalesce(max(id), 0)::text FROM events ON CONFLICT (key) DO NOTHING`,
+    [key],
   );
-  const { rows } = await pool.query<{ value: string }>('SELECT value FROM plan_state WHERE key = $1', [SEND_TIME_MARK]);
-  return Number(rows[0]!.value.split(':')[1]);
+  const { rows } = await pool.query<{ value: string }>('SELECT value FROM plan_state WHERE key = $1', [key]);
+  return Number(rows[0]!.value);
 }
 
 /** The plan_state key of a run's replan decision (dropped when the run closes). */
@@ -28,7 +26,13 @@ export async function storedDigestPg(db: pg.Pool | pg.PoolClient): Promise<strin
   return rows[0]?.value;
 }
 
+/**
+ * Keeps the elected worker's decision with the run. A full tick also drops the stored digest until
+ * it completes (as runOnce does): one stopped halfway leaves leads planned by the new rules, and
+ * reverting the edit must not let them sleep on the old digest.
+ */
 export async function saveReplanPg(db: pg.Pool | pg.PoolClient, runId: number, replan: TickReplan): Promise<void> {
+  if (replan.mode === 'full') await db.query('DELETE FROM plan_state WHERE key = $1', [DIGEST_KEY]);
   await db.query('INSERT INTO plan_state (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
     replanKey(runId),
     JSON.stringify(replan),
