@@ -3,6 +3,7 @@ import Database from 'better-sqlite3';
 import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPool } from '../../src/db/pg/connection.js';
+import { PgBatchStore } from '../../src/store/postgres.js';
 import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
@@ -128,6 +129,21 @@ it.runIf(PG_TESTS)(
         expect(after.leads.updated - before.leads.updated).toBe(moved);
         console.log(`rerun ${full ? 'full' : 'incremental'}: ${report.counts.leads} planned, ${report.counts.asleep} asleep, leads n_tup_upd +${after.leads.updated - before.leads.updated} (${moved} wakes moved), sends n_tup_upd +${after.sends.updated - before.sends.updated}, n_dead_tup ${after.sends.dead}`);
       }
+
+      // The decisions are dropped as the runs close; the full rerun left its digest.
+      const state = async () => (await pool.query<{ key: string }>(`SELECT key FROM plan_state WHERE key = 'plan_digest' OR key LIKE 'replan:%'`)).rows.map((r) => r.key);
+      expect(await state()).toEqual(['plan_digest']);
+      // A full tick drops the digest when it is elected, and stores it again only when it closes:
+      // one stopped halfway must not let the next ticks trust the old digest.
+      const store = new PgBatchStore(pool, false);
+      const elected = await store.electTick(LAST + 3, LAST + 3, 64, () => ({ mode: 'full', why: 'asked (--full)', digest: 'pending' }));
+      expect(elected.elected).toBe(true);
+      expect(await state()).toEqual([`replan:${elected.runId}`]);
+      const joined = await postgres.cli('--db', url, 'run', '--json', '--at', new Date(LAST + 3).toISOString());
+      expect(joined.status, joined.stderr).toBe(0);
+      expect((JSON.parse(joined.stdout) as { replan: { mode: string } }).replan.mode).toBe('full');
+      expect(await store.runStatus(elected.runId)).toBe('finished');
+      expect((await pool.query(`SELECT value FROM plan_state WHERE key = 'plan_digest'`)).rows).toEqual([{ value: 'pending' }]);
     } finally {
       db.close();
       await pool.end();
