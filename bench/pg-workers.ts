@@ -16,6 +16,9 @@ import { copySqliteToPostgres } from '../src/db/pg/copy.js';
 import { migratePostgres } from '../src/db/pg/migrate.js';
 import { runOnce } from '../src/run/run.js';
 import { runTick } from '../src/run/tick.js';
+import { tickContext } from '../src/run/tick-context.js';
+import { planDigest, replanFor } from '../src/run/plan-digest.js';
+import type { Workspace } from '../src/workspace/load.js';
 import { PgBatchStore } from '../src/store/postgres.js';
 import { spareCores } from '../src/run/threads.js';
 import { TestClock } from '../src/time/clock.js';
@@ -73,19 +76,21 @@ async function startWorkers(dir: string, url: string): Promise<{ stop: () => Pro
 }
 
 /**
- * One tick over the idle workers: this process elects it (lays its batches out and NOTIFYs), the
- * workers wake and plan it. Returns its seconds from the election to the close.
+ * One tick over the idle workers: this process elects it (decides full or incremental as a
+ * worker's runTick does, lays its batches out and NOTIFYs), the workers wake and plan it. Returns
+ * its seconds from the election to the close, and its counts.
  */
-async function pgTick(url: string, at: number): Promise<number> {
+async function pgTick(url: string, at: number, workspace: Workspace, full: boolean): Promise<{ seconds: number; counts: Record<string, number> }> {
   const store = await PgBatchStore.open(url, 2);
   try {
     await store.waitForEarlierRun(at);
     const start = Date.now();
-    const tick = await store.electTick(at, start, 1000);
+    const digest = planDigest(workspace, (await tickContext(store, workspace, at)).ctx);
+    const tick = await store.electTick(at, start, 1000, (stored) => ({ ...replanFor(false, full, stored, digest), digest }));
     if (!tick.elected) throw new Error(`the tick at ${new Date(at).toISOString()} was already run`);
     while ((await store.runStatus(tick.runId)) === 'running') await new Promise((r) => setTimeout(r, 20));
-    const { rows } = await store.pool.query<{ finishedAt: number }>('SELECT finished_at AS "finishedAt" FROM runs WHERE id = $1', [tick.runId]);
-    return (rows[0]!.finishedAt - start) / 1000;
+    const { rows } = await store.pool.query<{ finishedAt: number; counts: string }>('SELECT finished_at AS "finishedAt", counts FROM runs WHERE id = $1', [tick.runId]);
+    return { seconds: (rows[0]!.finishedAt - start) / 1000, counts: JSON.parse(rows[0]!.counts) as Record<string, number> };
   } finally {
     await store.close();
   }
@@ -112,30 +117,42 @@ async function planning(cluster: Awaited<ReturnType<typeof startPgCluster>>, lea
     const report = await runOnce(runDeps(app), { at: AT, planThread: threaded });
     const sqliteSeconds = seconds(start);
     const workers = await startWorkers(dir, url);
+    let dead: { dead: number; live: number }[];
     let pgSeconds: number;
+    let pgCounts: Record<string, number>;
     let rerunSeconds: number;
+    let incremental: { seconds: number; counts: Record<string, number> };
     try {
-      pgSeconds = await pgTick(url, AT);
+      ({ seconds: pgSeconds, counts: pgCounts } = await pgTick(url, AT, app.workspace, true));
       // The unchanged rerun half an hour later (no local midnight of any generated zone in between,
-      // which would move reasons from "not a send day" to "outside the window"): what it leaves for VACUUM in `sends`.
+      // which would move reasons from "not a send day" to "outside the window"), forced full: what it leaves for VACUUM in `sends`.
       await pool.query('VACUUM sends');
-      rerunSeconds = await pgTick(url, AT + HOUR / 2);
+      rerunSeconds = (await pgTick(url, AT + HOUR / 2, app.workspace, true)).seconds;
+      await new Promise((r) => setTimeout(r, 1500));
+      ({ rows: dead } = await pool.query<{ dead: number; live: number }>(
+        `SELECT n_dead_tup::int AS dead, (SELECT count(*)::int FROM sends) AS live FROM pg_stat_user_tables WHERE relname = 'sends'`,
+      ));
+      // 1% of the leads get a new event (the trigger wakes them): the next tick is incremental.
+      await pool.query(
+        `INSERT INTO events (lead_id, type, occurred_at, url, properties, dedupe_key, recorded_at, signal)
+           SELECT id, 'page_viewed', $1, 'https://example.com/pricing', '{}', 'bench-' || id, $1, 'human' FROM leads WHERE id % 100 = 0`,
+        [AT + HOUR / 2 + 30_000],
+      );
+      incremental = await pgTick(url, AT + HOUR / 2 + 60_000, app.workspace, false);
     } finally {
       await workers.stop();
     }
-    const { rows: counts } = await pool.query<{ counts: string }>('SELECT counts FROM runs WHERE tick_at = $1', [AT]);
-    const pgCounts = JSON.parse(counts[0]!.counts) as Record<string, number>;
     const ratio = pgSeconds / sqliteSeconds;
     console.log(`leads: ${leads.toLocaleString('en-US')}, 30 sequences; ${WORKERS} workers on PostgreSQL`);
     console.log(`SQLite first run (runOnce, planner thread: ${threaded ? 'yes' : 'no'}): ${sqliteSeconds.toFixed(2)} s (${report.counts.enrolled} enrolled, ${report.counts.planned} planned)`);
     console.log(`PostgreSQL first run (${WORKERS} nurture worker processes woken by NOTIFY, one tick): ${pgSeconds.toFixed(2)} s (${pgCounts.enrolled} enrolled, ${pgCounts.planned} planned), ${ratio.toFixed(2)}× SQLite`);
 
-    await new Promise((r) => setTimeout(r, 1500));
-    const { rows: dead } = await pool.query<{ dead: number; live: number }>(
-      `SELECT n_dead_tup::int AS dead, (SELECT count(*)::int FROM sends) AS live FROM pg_stat_user_tables WHERE relname = 'sends'`,
-    );
     const share = dead[0]!.dead / Math.max(1, dead[0]!.live);
     console.log(`unchanged rerun half an hour later: ${rerunSeconds.toFixed(2)} s; dead tuples in sends ${dead[0]!.dead} of ${dead[0]!.live} rows (${(100 * share).toFixed(2)}%)`);
+    const c = incremental.counts;
+    console.log(
+      `incremental rerun, 1% of the leads with a new event: ${incremental.seconds.toFixed(2)} s (${c.leads} planned, ${c.asleep} asleep), ${(incremental.seconds / pgSeconds).toFixed(3)}× the PostgreSQL first run`,
+    );
     console.log(`targets: first run ≤ 2.5× SQLite ${ratio <= 2.5 ? 'met' : 'NOT met'}; dead tuples < 1% of sends ${share < 0.01 ? 'met' : 'NOT met'}`);
   } finally {
     await pool.end();

@@ -1,6 +1,6 @@
 import { MAX_SENDS_PER_RUN, type PlanContext } from '../domain/lead-plan.js';
 import { settleTotals } from './report-totals.js';
-import type { TickStore, WrittenBatch } from '../store/types.js';
+import type { TickReplan, TickStore, WrittenBatch } from '../store/types.js';
 import type { PgConfirmations } from '../store/pg/confirmations.js';
 import { sendConfirmationsTick } from './confirmations-tick.js';
 import { type BatchPlan, planLeads } from './batch-plan.js';
@@ -12,6 +12,7 @@ import { storeLedger } from './ledger-store.js';
 import type { LoadedLead } from './loaded-leads.js';
 import type { RunReport } from './run.js';
 import { type TickReads, tickContext } from './tick-context.js';
+import { planDigest, replanFor } from './plan-digest.js';
 
 /** A store a tick can be elected on: the batch interface, the tick's reads, and the election with its layout. */
 export interface ElectingStore extends TickStore, TickReads {
@@ -20,7 +21,15 @@ export interface ElectingStore extends TickStore, TickReads {
   /** Waits for every share of the run before `tickAt` to be planned and sent. */
   waitForEarlierRun(tickAt: number): Promise<void>;
   readonly confirmations: PgConfirmations;
-  electTick(tickAt: number, now: number, batchSize: number): Promise<{ runId: number; tickAt: number; elected: boolean; batches: number }>;
+  /** Elects the tick; the elected worker decides its replan (`decide`, given the stored digest), the others read it. */
+  electTick(
+    tickAt: number,
+    now: number,
+    batchSize: number,
+    decide: (storedDigest: string | undefined) => TickReplan,
+  ): Promise<{ runId: number; tickAt: number; elected: boolean; batches: number; replan: TickReplan }>;
+  /** The replan decision of an open run, for a worker joining it. */
+  replanOf(runId: number): Promise<TickReplan>;
 }
 
 export interface TickDeps extends DeliveryDeps {
@@ -35,6 +44,8 @@ export interface TickOptions {
   batchSize?: number;
   /** List every planned touch in the report (`--json`). */
   listPlanned?: boolean;
+  /** Replan every lead (`run --full`), not only those due or with new input (issue 16). */
+  full?: boolean;
 }
 
 /** Batches planned or delivering at once by one worker: the next is planned while the last waits on SMTP. */
@@ -63,33 +74,39 @@ export async function runTick(deps: TickDeps, options: TickOptions): Promise<Run
   // The last tick's workers may still be sending: its leads are not planned again until they are done.
   await store.waitForEarlierRun(options.at);
   const context = await tickContext(store, deps.workspace, options.at);
-  const tick = await store.electTick(options.at, clock.now(), options.batchSize ?? DEFAULT_BATCH_SIZE);
-  const report = emptyReport(tick.runId, options.at);
+  // Decided once, by the elected worker, as runOnce decides: every worker of the tick plans in that mode.
+  const digest = planDigest(deps.workspace, context.ctx);
+  const decide = (stored: string | undefined): TickReplan => ({ ...replanFor(false, options.full ?? false, stored, digest), digest });
+  const tick = await store.electTick(options.at, clock.now(), options.batchSize ?? DEFAULT_BATCH_SIZE, decide);
+  const report = emptyReport(tick.runId, options.at, tick.replan);
   if (tick.elected) {
     await context.recordDecisions();
     await reportUncertain(deps, report, options.at);
   }
-  return joinTick(deps, { ...options, runId: tick.runId, ctx: context.ctx, confirm: tick.elected }, report);
+  return joinTick(deps, { ...options, runId: tick.runId, ctx: context.ctx, confirm: tick.elected, replan: tick.replan }, report);
 }
 
 /** A worker's share of an open run (its own tick, or one another worker elected or left unfinished). */
 export async function joinTick(
   deps: TickDeps,
   options: ShareOptions,
-  report = emptyReport(options.runId, options.at),
+  report?: RunReport,
 ): Promise<RunReport> {
   const leave = await deps.store.holdRun(options.runId);
   try {
-    return await shareOf(deps, options, report);
+    const replan = options.replan ?? (await deps.store.replanOf(options.runId));
+    return await shareOf(deps, { ...options, replan }, report ?? emptyReport(options.runId, options.at, replan));
   } finally {
     await leave();
   }
 }
 
 /** A worker's share, while it holds the run's share lock. */
-async function shareOf(deps: TickDeps, options: ShareOptions, report: RunReport): Promise<RunReport> {
+async function shareOf(deps: TickDeps, options: ShareOptions & { replan: TickReplan }, report: RunReport): Promise<RunReport> {
   const { store, clock } = deps;
   const now = options.at;
+  // Incremental: only leads due or with new input are loaded; the others are counted asleep.
+  const dueBy = options.replan.mode === 'incremental' ? now : undefined;
   const ctx = options.ctx ?? (await tickContext(store, deps.workspace, now)).ctx;
   const delivery = deliveryShare(deps);
   const scope: TickScope = {
@@ -115,7 +132,7 @@ async function shareOf(deps: TickDeps, options: ShareOptions, report: RunReport)
       let plan: BatchPlan;
       let leads: LoadedLead[];
       try {
-        leads = await claim.load(batchSize);
+        leads = await claim.load(batchSize, dueBy);
         plan = planLeads(ctx, leads, { now, listPlanned: scope.listPlanned, scores: true, dueSends: 'include' });
       } catch (error) {
         await claim.release();
@@ -132,6 +149,7 @@ async function shareOf(deps: TickDeps, options: ShareOptions, report: RunReport)
       }
       // `leads` counts a lead once, at its first pass (rounds plan the same leads again).
       report.counts.leads! += plan.leads;
+      report.counts.asleep! += claim.asleep;
       addPlan(scope, plan);
       fixEnrollmentIds(leads, written.enrollmentIds);
       deps.onProgress?.(plan.leads);
@@ -158,6 +176,8 @@ type ShareOptions = TickOptions & {
   ctx?: PlanContext;
   /** Send the double opt-in confirmations first (the elected worker does, as a SQLite run does). */
   confirm?: boolean;
+  /** The tick's replan decision (read from the run when not given). */
+  replan?: TickReplan;
 };
 
 interface TickScope {
@@ -217,7 +237,7 @@ async function reportUncertain(deps: TickDeps, report: RunReport, now: number): 
   }
 }
 
-export function emptyReport(runId: number, at: number): RunReport {
+export function emptyReport(runId: number, at: number, replan: TickReplan): RunReport {
   return {
     run: runId,
     at: new Date(at).toISOString(),
@@ -226,9 +246,8 @@ export function emptyReport(runId: number, at: number): RunReport {
     planned: [],
     skipped: [],
     failed: [],
-    counts: { leads: 0, enrolled: 0, exited: 0, completed: 0, sent: 0, planned: 0, skipped: 0, failed: 0, idle: 0 },
+    counts: { leads: 0, enrolled: 0, exited: 0, completed: 0, sent: 0, planned: 0, skipped: 0, failed: 0, idle: 0, asleep: 0 },
     idle: {},
-    // Batches are loaded whole on PostgreSQL so far (wake times are stored, not yet used to skip).
-    replan: { mode: 'full', why: 'PostgreSQL ticks plan every lead' },
+    replan: { mode: replan.mode, why: replan.why },
   };
 }

@@ -13,9 +13,10 @@ import type { Sequence } from '../domain/types.js';
 import type { ExperimentReads } from '../run/experiment-state.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
 import { experimentReadsPg, recordDecisionPg } from './pg/experiments.js';
-import { sendTimeMarkPg } from './pg/plan-state.js';
+import { replanOfPg, saveReplanPg, sendTimeMarkPg, storedDigestPg } from './pg/plan-state.js';
+import { openLastRange } from './open-range.js';
 import { PgConfirmations } from './pg/confirmations.js';
-import type { ClaimedBatch, FailureHistory, LeadBatch, PlanRows, SendClaim, SendOutcome, Tick, TickStore, WrittenBatch } from './types.js';
+import type { ClaimedBatch, FailureHistory, LeadBatch, PlanRows, SendClaim, SendOutcome, Tick, TickReplan, TickStore, WrittenBatch } from './types.js';
 
 /**
  * The advisory-lock namespace of runs: a worker holds (RUN_LOCK_CLASS, run id) shared while it
@@ -26,6 +27,9 @@ export const RUN_LOCK_CLASS = 0x6e757276;
 
 /** The channel a tick's elected worker notifies once its batches are laid out (the payload: the run id). */
 export const TICK_CHANNEL = 'nurture_tick';
+
+/** What a worker joining a closed run plans with: nothing is left to plan, so the mode changes nothing. */
+const CLOSED_RUN: TickReplan = { mode: 'full', why: 'the run was closed', digest: '' };
 
 /** JavaScript's largest safe integer: the upper bound of a tick's last batch, as SQLite's store uses. */
 const OPEN_END = Number.MAX_SAFE_INTEGER;
@@ -73,8 +77,15 @@ export class PgBatchStore implements TickStore {
    * beginTick and layOutBatches in one transaction, with a NOTIFY on TICK_CHANNEL: a worker that
    * joins the tick finds its batches already there (a run is never seen without them, so it is
    * never closed empty), and an elected worker killed before committing leaves no run behind.
+   * The elected worker decides whom the tick plans (`decide`, from the stored digest) and keeps
+   * the decision with the run, so every worker of the tick plans in the same mode; the others get it back.
    */
-  async electTick(tickAt: number, now: number, batchSize: number): Promise<Tick & { batches: number }> {
+  async electTick(
+    tickAt: number,
+    now: number,
+    batchSize: number,
+    decide: (storedDigest: string | undefined) => TickReplan,
+  ): Promise<Tick & { batches: number; replan: TickReplan }> {
     return inTransaction(this.pool, async (client) => {
       const inserted = await client.query<{ id: number }>(
         `INSERT INTO runs (at, started_at, dry_run, status, tick_at) VALUES ($1, $2, false, 'running', $1)
@@ -83,13 +94,22 @@ export class PgBatchStore implements TickStore {
       );
       if (inserted.rows.length === 0) {
         const { rows } = await client.query<{ id: number }>('SELECT id FROM runs WHERE tick_at = $1', [tickAt]);
-        return { runId: rows[0]!.id, tickAt, elected: false, batches: await this.batchCount(rows[0]!.id, client) };
+        const runId = rows[0]!.id;
+        const replan = (await replanOfPg(client, runId)) ?? CLOSED_RUN;
+        return { runId, tickAt, elected: false, batches: await this.batchCount(runId, client), replan };
       }
       const runId = inserted.rows[0]!.id;
-      const batches = await this.layOut(client, runId, batchSize);
+      const replan = decide(await storedDigestPg(client));
+      await saveReplanPg(client, runId, replan);
+      const batches = await this.layOut(client, runId, batchSize, replan.mode === 'incremental' ? tickAt : undefined);
       await client.query('SELECT pg_notify($1, $2)', [TICK_CHANNEL, String(runId)]);
-      return { runId, tickAt, elected: true, batches };
+      return { runId, tickAt, elected: true, batches, replan };
     });
+  }
+
+  /** The replan decision of an open run (a closed one has none left: nothing to plan). */
+  async replanOf(runId: number): Promise<TickReplan> {
+    return (await replanOfPg(this.pool, runId)) ?? CLOSED_RUN;
   }
 
   /** Holds the run's shared lock (on a connection of its own) until the returned function lets it go. */
@@ -144,28 +164,36 @@ export class PgBatchStore implements TickStore {
    * The same ranges as SQLite's leadRanges: every `batchSize`-th id closes a batch, and leads
    * after the last full batch form one more that reaches past the last id.
    */
-  async layOutBatches(runId: number, batchSize: number): Promise<number> {
-    return this.layOut(this.pool, runId, batchSize);
+  async layOutBatches(runId: number, batchSize: number, dueBy?: number): Promise<number> {
+    return this.layOut(this.pool, runId, batchSize, dueBy);
   }
 
-  private async layOut(db: pg.Pool | pg.PoolClient, runId: number, batchSize: number): Promise<number> {
+  private async layOut(db: pg.Pool | pg.PoolClient, runId: number, batchSize: number, dueBy?: number): Promise<number> {
     const laid = await this.batchCount(runId, db);
     if (laid > 0) return laid;
+    const due = dueBy === undefined ? '' : 'WHERE wake_at <= $2';
     const { rows } = await db.query<{ id: number; n: number }>(
-      `SELECT id, n FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS n FROM leads) t
+      `SELECT id, n FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn, count(*) OVER () AS n FROM leads ${due}) t
         WHERE rn % $1 = 0 OR rn = n ORDER BY id`,
-      [batchSize],
+      dueBy === undefined ? [batchSize] : [batchSize, dueBy],
     );
-    if (rows.length === 0) return 0;
-    const ends: number[] = [];
-    for (const r of rows) ends.push(r.n % batchSize !== 0 && r.id === rows[rows.length - 1]!.id ? OPEN_END : r.id);
-    const afters = [0, ...ends.slice(0, -1)];
+    const ranges: { afterId: number; lastId: number }[] = [];
+    for (const r of rows)
+      ranges.push({ afterId: ranges.at(-1)?.lastId ?? 0, lastId: r.n % batchSize !== 0 && r.id === rows[rows.length - 1]!.id ? OPEN_END : r.id });
+    if (dueBy !== undefined) openLastRange(ranges, ranges.length > 0 || (await this.leadCountOn(db)) > 0);
+    if (ranges.length === 0) return 0;
+    const ends = ranges.map((r) => r.lastId);
+    const afters = ranges.map((r) => r.afterId);
     await db.query(
       `INSERT INTO run_batches (run_id, batch_no, after_id, last_id)
          SELECT $1, n - 1, a, l FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS u(a, l, n) ON CONFLICT DO NOTHING`,
       [runId, afters, ends],
     );
     return this.batchCount(runId, db);
+  }
+
+  private async leadCountOn(db: pg.Pool | pg.PoolClient): Promise<number> {
+    return leadCountPg(db);
   }
 
   private async batchCount(runId: number, db: pg.Pool | pg.PoolClient = this.pool): Promise<number> {

@@ -4,6 +4,7 @@ import type { UncertainSend } from '../db/outbox.js';
 import { writePlan } from '../run/batch-write.js';
 import { leadRanges, leadsInRange, type Stores, storesFor } from '../run/context.js';
 import type { LoadedLead } from '../run/loaded-leads.js';
+import { openLastRange } from './open-range.js';
 import type { BatchStore, ClaimedBatch, LeadBatch, PlanRows, SendClaim, SendOutcome, Tick, WrittenBatch } from './types.js';
 
 interface BatchRow {
@@ -43,7 +44,7 @@ export class SqliteBatchStore implements BatchStore {
     return { runId: row.id, tickAt, elected: false };
   }
 
-  async layOutBatches(runId: number, batchSize: number): Promise<number> {
+  async layOutBatches(runId: number, batchSize: number, dueBy?: number): Promise<number> {
     const count = this.sqlite.prepare('SELECT count(*) AS n FROM run_batches WHERE run_id = ?');
     return this.sqlite
       .transaction(() => {
@@ -52,9 +53,10 @@ export class SqliteBatchStore implements BatchStore {
         const insert = this.sqlite.prepare(
           'INSERT INTO run_batches (run_id, batch_no, after_id, last_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
         );
-        let batchNo = 0;
-        for (const range of leadRanges(this.stores, batchSize)) insert.run(runId, batchNo++, range.afterId, range.lastId);
-        return batchNo;
+        const ranges = [...leadRanges(this.stores, batchSize, dueBy)];
+        if (dueBy !== undefined) openLastRange(ranges, this.stores.leads.count() > 0);
+        ranges.forEach((range, batchNo) => insert.run(runId, batchNo, range.afterId, range.lastId));
+        return ranges.length;
       })
       .immediate();
   }
@@ -77,8 +79,16 @@ export class SqliteBatchStore implements BatchStore {
   }
 
   /** @internal The claim's work, inside its transaction. */
-  loadBatch(batch: LeadBatch, limit: number): LoadedLead[] {
-    return leadsInRange(this.stores, batch, limit);
+  loadBatch(batch: LeadBatch, limit: number, dueBy?: number): LoadedLead[] {
+    return leadsInRange(this.stores, batch, limit, dueBy);
+  }
+
+  /** @internal Leads of the batch's range asleep at `dueBy`. */
+  asleepIn(batch: LeadBatch, dueBy: number): number {
+    return this.sqlite
+      .prepare('SELECT count(*) FROM leads WHERE id > ? AND id <= ? AND wake_at > ?')
+      .pluck()
+      .get(batch.afterId, batch.lastId, dueBy) as number;
   }
 
   /** @internal Writes the plan through today's writePlan, marks the batch planned and commits. */
@@ -154,6 +164,7 @@ export class SqliteBatchStore implements BatchStore {
 
 class SqliteClaim implements ClaimedBatch {
   private done = false;
+  asleep = 0;
 
   constructor(
     private readonly store: SqliteBatchStore,
@@ -161,9 +172,10 @@ class SqliteClaim implements ClaimedBatch {
     private readonly workerId: number | null,
   ) {}
 
-  async load(limit: number): Promise<LoadedLead[]> {
+  async load(limit: number, dueBy?: number): Promise<LoadedLead[]> {
     this.assertOpen();
-    return this.store.loadBatch(this.batch, limit);
+    this.asleep = dueBy === undefined ? 0 : this.store.asleepIn(this.batch, dueBy);
+    return this.store.loadBatch(this.batch, limit, dueBy);
   }
 
   async commit(plan: PlanRows, now: number): Promise<WrittenBatch> {

@@ -19,9 +19,12 @@ export interface BatchStore {
   beginTick(tickAt: number, now: number): Promise<Tick>;
   /**
    * Cuts the leads into id ranges of `batchSize` for the tick's run (the elected worker does it;
-   * doing it again changes nothing). Returns how many batches the run has.
+   * doing it again changes nothing). Returns how many batches the run has. With `dueBy` (an
+   * incremental tick), the ranges count only leads with `wake_at <= dueBy`, so a batch holds
+   * `batchSize` due leads rather than a handful; they still cover every id (one range at least,
+   * when there are leads), so each asleep lead is counted in one batch.
    */
-  layOutBatches(runId: number, batchSize: number): Promise<number>;
+  layOutBatches(runId: number, batchSize: number, dueBy?: number): Promise<number>;
   /**
    * Claims the run's next unplanned batch, in a transaction that lasts until `commit` or
    * `release` (on PostgreSQL `FOR UPDATE SKIP LOCKED`: other workers take the next one; a killed
@@ -60,8 +63,13 @@ export interface LeadBatch {
 
 export interface ClaimedBatch {
   readonly batch: LeadBatch;
-  /** The batch's leads (at most `limit`, in id order) with their events, enrolments and sends. */
-  load(limit: number): Promise<LoadedLead[]>;
+  /**
+   * The batch's leads (at most `limit`, in id order) with their events, enrolments and sends;
+   * with `dueBy` (an incremental tick), every lead of the range with `wake_at <= dueBy`, whatever `limit`.
+   */
+  load(limit: number, dueBy?: number): Promise<LoadedLead[]>;
+  /** Leads of the batch's range the last `load` with `dueBy` left asleep (`wake_at > dueBy`); 0 after a full load. */
+  readonly asleep: number;
   /**
    * Writes the batch's plan and marks the batch planned, in the claim's transaction, and commits:
    * a batch is planned whole or not at all. Planned rows whose time and reason did not change are
@@ -165,4 +173,12 @@ export interface TickStore extends BatchStore {
    * closes the run once no batch is pending; true for the one call that closed it.
    */
   finishShare(runId: number, now: number, counts: Record<string, number>): Promise<boolean>;
+}
+
+/** Whom a tick plans, decided once by its elected worker and read by every worker of the tick. */
+export interface TickReplan {
+  mode: 'full' | 'incremental';
+  why: string;
+  /** The digest the tick plans with: the closer of a full tick keeps it as DIGEST_KEY. */
+  digest: string;
 }

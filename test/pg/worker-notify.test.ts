@@ -40,7 +40,7 @@ it.runIf(PG_TESTS)(
     const store = await PgBatchStore.open(url, 2);
     try {
       for (const w of workers) await within(w.stdoutIncludes('on PostgreSQL: a run every P1D'), 60_000, `a worker to announce itself (stderr: ${w.stderr()})`);
-      const tick = await store.electTick(AT, AT, 25);
+      const tick = await store.electTick(AT, AT, 25, () => ({ mode: 'full', why: 'asked (--full)', digest: '' }));
       expect(tick).toMatchObject({ elected: true, batches: 12 });
       for (const w of workers) await within(w.stdoutIncludes(`Run #${tick.runId} at 2026-11-24T15:00:00.000Z`), 60_000, `a worker's share (stderr: ${w.stderr()})`);
       // The share that ended last closed the run before printing.

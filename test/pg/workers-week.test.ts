@@ -122,16 +122,23 @@ it.runIf(PG_TESTS)(
       const { rows: confirmations } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM confirmations WHERE status = 'sent'`);
       expect(ids.length - touches.length).toBe(confirmations[0]!.n);
 
-      // Every tick ran once and was closed; every batch of every tick was planned, by one worker.
+      // Every tick ran once and was closed; every batch of every tick was planned, by one worker;
+      // each tick planned the leads due (all 300 on a full tick) and counted the others asleep.
       const { rows: runs } = await pool.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM runs GROUP BY status`);
       expect(runs).toEqual([{ status: 'finished', n: TICKS }]);
       const { rows: batches } = await pool.query<{ runs: number; pending: number; unowned: number; badLeads: number }>(
         `SELECT count(DISTINCT run_id)::int AS runs, count(*) FILTER (WHERE status <> 'planned')::int AS pending,
             count(*) FILTER (WHERE worker_id IS NULL)::int AS unowned,
-            (SELECT count(*)::int FROM (SELECT run_id FROM run_batches GROUP BY run_id HAVING sum(leads) <> 300) t) AS "badLeads"
+            (SELECT count(*)::int FROM (SELECT run_id, sum(leads) AS leads FROM run_batches GROUP BY run_id) t JOIN runs r ON r.id = t.run_id
+              WHERE t.leads <> (r.counts::json->>'leads')::int OR t.leads + (r.counts::json->>'asleep')::int <> 300) AS "badLeads"
            FROM run_batches`,
       );
       expect(batches).toEqual([{ runs: TICKS, pending: 0, unowned: 0, badLeads: 0 }]);
+      const { rows: modes } = await pool.query<{ full: number; incremental: number }>(
+        `SELECT count(*) FILTER (WHERE (counts::json->>'asleep')::int = 0)::int AS full, count(*) FILTER (WHERE (counts::json->>'asleep')::int > 150)::int AS incremental FROM runs`,
+      );
+      expect(modes[0]!.full).toBeGreaterThanOrEqual(1);
+      expect(modes[0]!.incremental).toBeGreaterThan(TICKS / 2);
       const { rows: planners } = await pool.query<{ n: number }>('SELECT count(DISTINCT worker_id)::int AS n FROM run_batches');
       expect(planners[0]!.n).toBeGreaterThanOrEqual(3);
     } finally {

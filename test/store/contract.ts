@@ -142,6 +142,52 @@ export function storeContract(name: string, open: () => Promise<StoreHarness>): 
       await claim.release();
     });
 
+    it('an incremental tick lays out and loads only the leads due, counts the others asleep, and keeps no wake from stale input', async () => {
+      // Leads 1, 2, 6 and 20 are due (wake_at <= T); the other 21 sleep until T + 1h or later.
+      await h.exec(`UPDATE leads SET wake_at = ${T + HOUR} + id WHERE id NOT IN (1, 2, 6, 20)`);
+      await h.exec(`UPDATE leads SET wake_at = ${T} WHERE id = 20`);
+      const { runId } = await h.store.beginTick(T, T);
+      expect(await h.store.layOutBatches(runId, 2, T)).toBe(2);
+      expect(await h.rows(`SELECT after_id AS "afterId", last_id AS "lastId" FROM run_batches WHERE run_id = ${runId} ORDER BY batch_no`)).toEqual([
+        { afterId: 0, lastId: 2 },
+        { afterId: 2, lastId: OPEN_END },
+      ]);
+      const first = (await h.store.claimBatch(runId, null))!;
+      const firstLeads = await first.load(2, T);
+      expect(firstLeads.map((l) => l.state.profile.id)).toEqual([1, 2]);
+      expect(first.asleep).toBe(0);
+      // A due lead carries its rows as a full load gives them; a sleeping neighbour's are not read.
+      expect(firstLeads[1]!.enrollments.map((e) => e.id)).toEqual([1]);
+      expect(firstLeads[1]!.sends.map((x) => x.id)).toEqual([1, 2]);
+      expect(firstLeads[0]!.state.events.map((e) => e.type)).toEqual(['page_viewed', 'email_clicked']);
+      // Input for lead 1 arrives after it was read: the wake planned from the older input is not kept.
+      await h.exec(`INSERT INTO events (id, lead_id, type, occurred_at, url, properties, dedupe_key, recorded_at, signal) VALUES
+        (5, 1, 'page_viewed', ${T - 60_000}, 'https://x.example/docs', '{}', 'e5', 0, 'human')`);
+      const wakes = firstLeads.flatMap((l) => [l.state.profile.id, T + 5 * HOUR, l.inputVersion]);
+      await first.commit(rows({ leads: 2, wakes }), T);
+      expect(await h.rows('SELECT id, wake_at AS "wakeAt" FROM leads WHERE id IN (1, 2) ORDER BY id')).toEqual([
+        { id: 1, wakeAt: 0 },
+        { id: 2, wakeAt: T + 5 * HOUR },
+      ]);
+      const second = (await h.store.claimBatch(runId, null))!;
+      expect((await second.load(10, T)).map((l) => l.state.profile.id)).toEqual([6, 20]);
+      expect(second.asleep).toBe(21);
+      // Every due lead of the range, whatever the limit: one woken after the layout is not cut off.
+      expect((await second.load(1, T)).map((l) => l.state.profile.id)).toEqual([6, 20]);
+      // A full load of the same range reads every lead and counts none asleep.
+      expect((await second.load(30)).length).toBe(23);
+      expect(second.asleep).toBe(0);
+      await second.release();
+      // Nobody due: one range still covers the base, so the sleeping leads are counted.
+      await h.exec(`UPDATE leads SET wake_at = ${T + 9 * HOUR}`);
+      const quiet = await h.store.beginTick(T + HOUR, T + HOUR);
+      expect(await h.store.layOutBatches(quiet.runId, 2, T + HOUR)).toBe(1);
+      const only = (await h.store.claimBatch(quiet.runId, null))!;
+      expect(await only.load(2, T + HOUR)).toEqual([]);
+      expect(only.asleep).toBe(25);
+      await only.release();
+    });
+
     it('plans batches one by one; a released batch comes back; the last one lets the tick close', async () => {
       const { runId } = await h.store.beginTick(T, T);
       await h.store.layOutBatches(runId, 10);

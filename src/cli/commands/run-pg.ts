@@ -14,7 +14,7 @@ export async function runOnPostgres(
   io: CliIo,
   app: PgApp,
   globals: GlobalOptions,
-  options: { at?: string; dryRun?: boolean },
+  options: { at?: string; dryRun?: boolean; full?: boolean },
 ): Promise<RunReport> {
   if (options.dryRun)
     throw new UserError('--dry-run does not run on PostgreSQL yet: try it on a SQLite copy of the workspace (nurture db copy goes the other way)');
@@ -24,7 +24,7 @@ export async function runOnPostgres(
   try {
     return await runTick(
       { ...tickDeps(app, { workerId: null, ...(io.signal ? { signal: io.signal } : {}) }), onProgress: (n) => bar.update((done += n)) },
-      { at, listPlanned: globals.json ?? false },
+      { at, listPlanned: globals.json ?? false, full: options.full ?? false },
     );
   } finally {
     bar.stop();

@@ -1,12 +1,13 @@
 import type pg from 'pg';
 import type { LoadedLead } from '../../run/loaded-leads.js';
 import type { ClaimedBatch, LeadBatch, PlanRows, WrittenBatch } from '../types.js';
-import { loadBatchPg } from './load.js';
+import { asleepInPg, loadBatchPg } from './load.js';
 import { writePlanPg } from './plan-write.js';
 
 /** A claimed batch: its row lock lives in `client`'s open transaction until commit or release. */
 export class PgClaim implements ClaimedBatch {
   private done = false;
+  asleep = 0;
   /** The connection broke while claimed (the server ended the session): the next call says so. */
   private broken: Error | undefined;
   private readonly onError = (error: Error) => {
@@ -28,9 +29,10 @@ export class PgClaim implements ClaimedBatch {
     this.client.release(failure);
   }
 
-  async load(limit: number): Promise<LoadedLead[]> {
+  async load(limit: number, dueBy?: number): Promise<LoadedLead[]> {
     this.assertOpen();
-    return loadBatchPg(this.client, this.batch, limit);
+    this.asleep = dueBy === undefined ? 0 : await asleepInPg(this.client, this.batch, dueBy);
+    return loadBatchPg(this.client, this.batch, limit, dueBy);
   }
 
   async commit(plan: PlanRows, now: number): Promise<WrittenBatch> {

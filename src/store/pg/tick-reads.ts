@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { type EventTuple, groupByLead } from '../../db/events.js';
 import type { ScoredEvent } from '../../domain/scoring-rules.js';
 import type { FailureHistory } from '../types.js';
+import { closeReplanPg } from './plan-state.js';
 import { inTransaction } from './transaction.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -70,6 +71,8 @@ export async function finishSharePg(pool: pg.Pool, runId: number, now: number, c
          AND NOT EXISTS (SELECT 1 FROM run_batches WHERE run_id = $1 AND status = 'pending')`,
       [runId, now],
     );
-    return closed.rowCount === 1;
+    if (closed.rowCount !== 1) return false;
+    await closeReplanPg(client, runId);
+    return true;
   });
 }
