@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,59 @@ describe.runIf(PG_TESTS)('leads import and events import on PostgreSQL', () => {
       expect(rows).toContainEqual({ email: 'jonas.schmidt@granitewind-hq.de', consent: 'none', refused: 'confirmed' });
       expect(rows).toContainEqual({ email: 'mwalker@cedarpoint-technologies.com.au', consent: 'unsubscribed', refused: 'confirmed' });
       for (const r of rows) expect(r.consent).not.toBe(r.refused);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('imports while a tick runs, and two importers of the same new addresses store each lead once', async () => {
+    const cli = cliIn(ws.dir, new TestClock(Date.parse(AT)));
+    const url = await cluster.createDatabase('concurrent');
+    expect((await cli('leads', 'import', 'examples/leads.csv', '--db', url)).status).toBe(0);
+    expect((await cli('events', 'import', 'examples/events.csv', '--at', AT, '--db', url)).status).toBe(0);
+    const pool = openPool(url, 1);
+    try {
+      // Every known lead changes (a title the fit rules score), and 400 new ones arrive, twice at once.
+      const emails = readFileSync(join(ws.dir, 'examples', 'leads.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',')[0]!);
+      writeFileSync(join(ws.dir, 'changed-leads.csv'), `${['email,job_title', ...emails.map((e) => `${e},VP Marketing`)].join('\n')}\n`);
+      const fresh = Array.from({ length: 400 }, (_, i) => `new${i}@arrivals${i % 7}.example,New${i},Head of Marketing,SaaS,DE,Europe/Berlin,confirmed,2026-11-01T10:00:00Z,form`);
+      const freshHeader = 'email,first_name,job_title,industry,country,timezone,consent,consent_at,consent_source';
+      writeFileSync(join(ws.dir, 'new-leads.csv'), `${[freshHeader, ...fresh].join('\n')}\n`);
+      // The leads whose title the file changes (not those that had it already: an equal value wakes nobody).
+      const before = new Map(
+        (await pool.query<{ email: string; v: number }>(`SELECT email, input_version AS v FROM leads WHERE job_title <> 'VP Marketing'`)).rows.map((r) => [r.email, r.v]),
+      );
+      expect(before.size).toBeGreaterThan(250);
+
+      const results = await Promise.all([
+        cli('run', '--at', AT, '--db', url),
+        cli('leads', 'import', 'changed-leads.csv', '--db', url, '--json'),
+        cli('leads', 'import', 'new-leads.csv', '--db', url, '--json'),
+        cli('leads', 'import', 'new-leads.csv', '--db', url, '--json'),
+      ]);
+      for (const r of results) expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      const [, changedReport, first, second] = results.map((r) => (r.stdout.startsWith('{') ? (JSON.parse(r.stdout) as { inserted: number; updated: number }) : null));
+      expect(changedReport).toMatchObject({ inserted: 0, updated: 300 });
+      // Between them, the two importers inserted each new lead once and updated it once.
+      expect(first!.inserted + second!.inserted).toBe(400);
+      expect(first!.updated + second!.updated).toBe(400);
+
+      const counts = (await pool.query<{ leads: number; titled: number; logs: number; runs: string }>(
+        `SELECT (SELECT count(*)::int FROM leads) AS leads,
+                (SELECT count(*)::int FROM leads WHERE job_title = 'VP Marketing') AS titled,
+                (SELECT count(*)::int FROM consent_log c JOIN leads l ON l.id = c.lead_id WHERE l.email LIKE 'new%@arrivals%') AS logs,
+                (SELECT string_agg(status, ',') FROM runs) AS runs`,
+      )).rows[0]!;
+      expect(counts).toEqual({ leads: 700, titled: 300, logs: 400, runs: 'finished' });
+      // Each changed lead's input moved (its trigger woke it): a tick that planned it from the old title does not keep that plan asleep.
+      const after = (await pool.query<{ email: string; v: number; wake: number }>('SELECT email, input_version AS v, wake_at AS wake FROM leads')).rows;
+      for (const r of after.filter((l) => before.has(l.email))) expect(r.v).toBeGreaterThan(before.get(r.email)!);
+      // The next tick plans every lead left awake (those the import changed after the first tick read them, and the new ones).
+      const { rows: awake } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM leads WHERE wake_at <= $1', [Date.parse('2026-11-24T16:00:00Z')]);
+      expect(awake[0]!.n).toBeGreaterThanOrEqual(400);
+      const next = await cli('run', '--at', '2026-11-24T16:00:00Z', '--db', url, '--json');
+      expect(next.status).toBe(0);
+      expect((JSON.parse(next.stdout) as { counts: { leads: number } }).counts.leads).toBe(awake[0]!.n);
     } finally {
       await pool.end();
     }
