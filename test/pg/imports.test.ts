@@ -1,40 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPool } from '../../src/db/pg/connection.js';
 import { ACTIVECAMPAIGN, bytesOf, HUBSPOT, MARKETO, MAUTIC, PIPEDRIVE, SALESFORCE_CONTACTS, SALESFORCE_LEADS } from '../import/exports.js';
 import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
+import { expectSameTables } from './same-tables.js';
 
 const AT = '2026-11-24T15:00:00Z';
-
-/** Every table of the SQLite database, row for row (ids included), against the same table on PostgreSQL. */
-async function expectSameTables(sqlitePath: string, url: string, skip: readonly string[] = []): Promise<void> {
-  const sqlite = new Database(sqlitePath, { readonly: true });
-  const pool = openPool(url, 1);
-  try {
-    const tables = (
-      sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations' ORDER BY name`).all() as {
-        name: string;
-      }[]
-    ).map((t) => t.name);
-    expect(tables).toContain('consent_log');
-    for (const table of tables.filter((t) => !skip.includes(t))) {
-      const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[]).map((c) => c.name);
-      const list = columns.map((c) => `"${c}"`).join(', ');
-      const order = columns.includes('id') ? 'id' : list;
-      const expected = sqlite.prepare(`SELECT ${list} FROM "${table}" ORDER BY ${order}`).all();
-      const actual = (await pool.query(`SELECT ${list} FROM "${table}" ORDER BY ${order}`)).rows.map((r: Record<string, unknown>) =>
-        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v])),
-      );
-      expect({ table, rows: actual }).toEqual({ table, rows: expected });
-    }
-  } finally {
-    sqlite.close();
-    await pool.end();
-  }
-}
 
 describe.runIf(PG_TESTS)('leads import and events import on PostgreSQL', () => {
   let cluster: PgCluster;
