@@ -119,6 +119,9 @@ describe.runIf(PG_TESTS)('leads import and events import on PostgreSQL', () => {
       const fresh = Array.from({ length: 400 }, (_, i) => `new${i}@arrivals${i % 7}.example,New${i},Head of Marketing,SaaS,DE,Europe/Berlin,confirmed,2026-11-01T10:00:00Z,form`);
       const freshHeader = 'email,first_name,job_title,industry,country,timezone,consent,consent_at,consent_source';
       writeFileSync(join(ws.dir, 'new-leads.csv'), `${[freshHeader, ...fresh].join('\n')}\n`);
+      // And events for the known leads, imported at the same time (their insert trigger wakes each lead).
+      const visits = emails.map((e, i) => `visit-${i},${e},page_viewed,2026-11-24T14:00:00Z,https://tidewater.example/pricing`);
+      writeFileSync(join(ws.dir, 'visits.csv'), `${['id,email,type,occurred_at,url', ...visits].join('\n')}\n`);
       // The leads whose title the file changes (not those that had it already: an equal value wakes nobody).
       const before = new Map(
         (await pool.query<{ email: string; v: number }>(`SELECT email, input_version AS v FROM leads WHERE job_title <> 'VP Marketing'`)).rows.map((r) => [r.email, r.v]),
@@ -130,10 +133,13 @@ describe.runIf(PG_TESTS)('leads import and events import on PostgreSQL', () => {
         cli('leads', 'import', 'changed-leads.csv', '--db', url, '--json'),
         cli('leads', 'import', 'new-leads.csv', '--db', url, '--json'),
         cli('leads', 'import', 'new-leads.csv', '--db', url, '--json'),
+        cli('events', 'import', 'visits.csv', '--at', AT, '--db', url, '--json'),
       ]);
       for (const r of results) expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
-      const [, changedReport, first, second] = results.map((r) => (r.stdout.startsWith('{') ? (JSON.parse(r.stdout) as { inserted: number; updated: number }) : null));
+      const [, changedReport, first, second, visitsReport] = results.map((r) => (r.stdout.startsWith('{') ? (JSON.parse(r.stdout) as { inserted: number; updated: number }) : null));
       expect(changedReport).toMatchObject({ inserted: 0, updated: 300 });
+      expect(visitsReport).toMatchObject({ inserted: 300 });
+      expect((await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE external_id LIKE 'visit-%'`)).rows[0]!.n).toBe(300);
       // Between them, the two importers inserted each new lead once and updated it once.
       expect(first!.inserted + second!.inserted).toBe(400);
       expect(first!.updated + second!.updated).toBe(400);
@@ -180,5 +186,14 @@ describe.runIf(PG_TESTS)('leads import and events import on PostgreSQL', () => {
     } finally {
       demoWs.cleanup();
     }
+  });
+
+  it('says plainly when the PostgreSQL server cannot be reached, and stores nothing anywhere', async () => {
+    const cli = cliIn(ws.dir, new TestClock(Date.parse(AT)));
+    const down = `postgres://nurture@127.0.0.1:${cluster.port + 1}/nurture`;
+    const r = await cli('leads', 'import', 'examples/leads.csv', '--db', down);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`cannot connect to PostgreSQL at`);
+    expect(r.stdout).toBe('');
   });
 });
