@@ -196,4 +196,32 @@ describe.runIf(PG_TESTS)('leads import and events import on PostgreSQL', () => {
     expect(r.stderr).toContain(`cannot connect to PostgreSQL at`);
     expect(r.stdout).toBe('');
   });
+
+  it('events for addresses a concurrent leads import is adding are never left in quarantine', async () => {
+    const cli = cliIn(ws.dir, new TestClock(Date.parse(AT)));
+    const url = await cluster.createDatabase('quarantine_race');
+    expect((await cli('db', 'migrate', '--db', url)).status).toBe(0);
+    const pool = openPool(url, 1);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const emails = Array.from({ length: 3000 }, (_, i) => `r${round}-${i}@race.example`);
+        writeFileSync(join(ws.dir, 'race-leads.csv'), `${['email,consent', ...emails.map((e) => `${e},confirmed`)].join('\n')}\n`);
+        const events = emails.map((e, i) => `race-${round}-${i},${e},page_viewed,2026-11-24T14:00:00Z,`);
+        writeFileSync(join(ws.dir, 'race-events.csv'), `${['id,email,type,occurred_at,url', ...events].join('\n')}\n`);
+        const [leads, evs] = await Promise.all([
+          cli('leads', 'import', 'race-leads.csv', '--db', url),
+          cli('events', 'import', 'race-events.csv', '--at', AT, '--db', url),
+        ]);
+        expect([leads.status, evs.status]).toEqual([0, 0]);
+        const { rows } = await pool.query<{ events: number; quarantined: number }>(
+          `SELECT (SELECT count(*)::int FROM events WHERE external_id LIKE $1) AS events,
+                  (SELECT count(*)::int FROM quarantined_events WHERE external_id LIKE $1) AS quarantined`,
+          [`race-${round}-%`],
+        );
+        expect({ round, ...rows[0] }).toEqual({ round, events: 3000, quarantined: 0 });
+      }
+    } finally {
+      await pool.end();
+    }
+  });
 });
