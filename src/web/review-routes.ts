@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { App } from '../app.js';
 import { BaseWorkspaceError, loadBaseWorkspace, planDiff } from '../run/base-workspace.js';
 import type { PlanDiff } from '../run/diff.js';
+import { forecastReader } from '../run/forecast-reader.js';
 import { DAY_MS, MINUTE_MS } from '../time/clock.js';
 import { calendarEvents, calendarPage, calendarSummary, type TouchFilter, touchPage } from './pages/calendar.js';
 import { checkReviewBase } from './diff-base.js';
@@ -107,7 +108,7 @@ export function registerReviewRoutes(router: Router, app: App): Router {
 
 function registerDiffRoute(router: Router, app: App): void {
   const diffs = new Map<string, { at: number; diff: PlanDiff }>();
-  router.get('/diff', (request) => {
+  router.get('/diff', async (request) => {
     const base = param(request, 'base') ?? '';
     const days = intParam(request, 'days', 14, 365) || 14;
     const page = intParam(request, 'page', 0, 100_000);
@@ -120,7 +121,7 @@ function registerDiffRoute(router: Router, app: App): void {
     if (!hit || now - hit.at > 5 * MINUTE_MS || now < hit.at) {
       try {
         const baseWorkspace = loadBaseWorkspace(app.workspace.dir, allowed.base);
-        hit = { at: now, diff: planDiff(app.conn, app.workspace, baseWorkspace, { from: now, to: now + days * DAY_MS }) };
+        hit = { at: now, diff: await planDiff(forecastReader(app), app.workspace, baseWorkspace, { from: now, to: now + days * DAY_MS }) };
         diffs.set(key, hit);
       } catch (error) {
         if (!(error instanceof BaseWorkspaceError)) throw error;

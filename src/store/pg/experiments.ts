@@ -11,7 +11,7 @@ import type { GoalFile } from '../../workspace/reporting-schema.js';
 const HAS = (condition: string) => `(EXISTS (SELECT 1 FROM events e WHERE e.send_id = s.id AND ${condition} AND e.occurred_at <= $3))::int`;
 
 /** ExperimentStore.armCounts on PostgreSQL (the same counts; booleans summed as integers). */
-async function armCountsPg(db: pg.Pool, sequenceId: string, stepId: string, metric: ExperimentMetric, goal: GoalSpec | undefined, now: number) {
+async function armCountsPg(db: pg.Pool | pg.PoolClient, sequenceId: string, stepId: string, metric: ExperimentMetric, goal: GoalSpec | undefined, now: number) {
   const goalTerm = goal
     ? `(EXISTS (SELECT 1 FROM events g WHERE g.lead_id = s.lead_id AND g.type = $4 AND g.signal <> 'machine'
          AND g.occurred_at >= s.sent_at AND g.occurred_at < s.sent_at + $5 AND g.occurred_at <= $3
@@ -44,7 +44,7 @@ async function armCountsPg(db: pg.Pool, sequenceId: string, stepId: string, metr
  * the synchronous reads run/experiment-state.ts decides from (the same verdicts as on SQLite).
  */
 export async function experimentReadsPg(
-  db: pg.Pool,
+  db: pg.Pool | pg.PoolClient,
   rules: { sequences: readonly Sequence[]; goals: readonly GoalFile[] },
   now: number,
 ): Promise<ExperimentReads> {

@@ -1,0 +1,147 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPool } from '../../src/db/pg/connection.js';
+import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
+import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
+
+/** Monday 2026-11-23 00:00 UTC, after the example events. */
+const START = '2026-11-23T00:00:00Z';
+/** Mid-afternoon of the second day: a day whose send-time mark the ticks kept. */
+const FROM = '2026-11-24T15:30:00Z';
+
+/** The example workspace with a bandit on the first touch and send-time optimisation (what the context reads), two days of hourly ticks. */
+async function workspaceAfterTicks() {
+  const ws = tempWorkspace();
+  const sequenceFile = join(ws.dir, 'sequences', 'new-signups.yaml');
+  const pain = '  - { id: pain,     force: push,    template: push-messy-data,           wait: P0D }';
+  const original = readFileSync(sequenceFile, 'utf8');
+  expect(original).toContain(pain);
+  writeFileSync(
+    sequenceFile,
+    original.replace(
+      pain,
+      ['  - id: pain', '    force: push', '    template: push-messy-data', '    wait: P0D', '    variants:', '      - { id: a }', "      - { id: b, subject: 'Quick question' }", '    experiment: { mode: bandit, metric: click }'].join('\n'),
+    ),
+  );
+  const yaml = join(ws.dir, 'nurture.yaml');
+  writeFileSync(yaml, `${readFileSync(yaml, 'utf8')}\nsendTime: { optimize: true }\n`);
+  const cli = cliIn(ws.dir, new TestClock(Date.parse(FROM)), { NURTURE_SECRET: 'forecast', NURTURE_SMTP_URL: 'file:./outbox' });
+  expect((await cli('leads', 'import', 'examples/leads.csv')).status).toBe(0);
+  expect((await cli('events', 'import', 'examples/events.csv', '--at', START)).status).toBe(0);
+  const ticks = await cli('worker', '--at', START, '--ticks', '39', '--every', 'PT1H');
+  expect(ticks.status, ticks.stderr).toBe(0);
+  return { ws, cli };
+}
+
+describe.runIf(PG_TESTS)('the forecast on PostgreSQL', () => {
+  let cluster: PgCluster;
+  let url: string;
+  let ws: ReturnType<typeof tempWorkspace>;
+  let cli: ReturnType<typeof cliIn>;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    cluster = await startPgCluster();
+    ({ ws, cli } = await workspaceAfterTicks());
+    url = await cluster.createDatabase('forecast');
+    const copied = await cli('db', 'copy', '--to', url);
+    expect(copied.status, copied.stderr).toBe(0);
+  }, 300_000);
+  afterAll(() => {
+    cluster?.stop();
+    ws?.cleanup();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  /** The same command on SQLite and on PostgreSQL: same status, same output. */
+  async function both(...argv: string[]) {
+    const onSqlite = await cli(...argv);
+    const onPostgres = await cli('--db', url, ...argv);
+    expect(onPostgres.stderr).toBe(onSqlite.stderr);
+    expect(onPostgres.status).toBe(onSqlite.status);
+    return { onSqlite, onPostgres };
+  }
+
+  it('calendar --format json: the same touches, in the same order, as SQLite gives', async () => {
+    const { onSqlite, onPostgres } = await both('calendar', '--from', FROM, '--days', '21', '--format', 'json');
+    expect(onSqlite.status, onSqlite.stderr).toBe(0);
+    const items = (JSON.parse(onSqlite.stdout) as { items: { reason?: string }[] }).items;
+    expect(items.length).toBeGreaterThan(100);
+    expect(items.some((i) => i.reason?.includes('send-time: '))).toBe(true);
+    expect(JSON.parse(onPostgres.stdout)).toEqual(JSON.parse(onSqlite.stdout));
+    // --sequence keeps each touch's own instant (SQLite's single-thread forecast once sorted by a neighbour's).
+    const filtered = JSON.parse((await cli('calendar', '--from', FROM, '--days', '21', '--sequence', 'new-signups', '--format', 'json')).stdout) as { items: { sequence: string }[] };
+    const all = items as unknown as { sequence: string }[];
+    expect(new Set(all.map((i) => i.sequence)).size).toBeGreaterThan(1);
+    expect(filtered.items).toEqual(all.filter((i) => i.sequence === 'new-signups'));
+  });
+
+  it('every option and format: --to, --lead, --sequence, --by, table, csv, ics', async () => {
+    const lead = (JSON.parse((await cli('calendar', '--from', FROM, '--format', 'json')).stdout) as { items: { lead: string }[] }).items[7]!.lead;
+    const cases = [
+      ['calendar', '--from', FROM, '--to', '2026-12-20'],
+      ['calendar', '--from', FROM, '--days', '30', '--format', 'csv'],
+      ['calendar', '--from', FROM, '--days', '10', '--format', 'ics'],
+      ['calendar', '--from', FROM, '--lead', lead.toUpperCase(), '--format', 'json'],
+      ['calendar', '--from', FROM, '--sequence', 'new-signups', '--format', 'json'],
+      ['calendar', '--from', FROM, '--by', 'day', '--format', 'json'],
+      ['calendar', '--from', FROM, '--by', 'sequence'],
+      ['calendar', '--from', FROM, '--by', 'force', '--format', 'csv'],
+      ['calendar', '--from', FROM, '--by', 'day', '--format', 'ics'],
+      ['calendar', '--from', '2026-12-07', '--days', '14', '--json'],
+    ];
+    for (const argv of cases) {
+      const { onSqlite, onPostgres } = await both(...argv);
+      expect(onSqlite.status, `${argv.join(' ')}: ${onSqlite.stderr}`).toBe(0);
+      expect(onSqlite.stdout.length, argv.join(' ')).toBeGreaterThan(100);
+      expect(onPostgres.stdout, argv.join(' ')).toBe(onSqlite.stdout);
+    }
+  });
+
+  it('bad input is refused with the same message on both: an unknown lead, an unknown sequence', async () => {
+    const noLead = await both('calendar', '--from', FROM, '--lead', 'nobody@example.com');
+    expect(noLead.onPostgres.status).toBe(1);
+    expect(noLead.onPostgres.stderr).toContain('--lead: no lead with address nobody@example.com');
+    const noSequence = await both('calendar', '--sequence', 'nope');
+    expect(noSequence.onPostgres.status).toBe(1);
+    expect(noSequence.onPostgres.stderr).toContain('--sequence: no sequence "nope"');
+  });
+
+  it('writes nothing: not even the day\'s send-time mark a tick would keep', async () => {
+    const pool = openPool(url, 1);
+    const snapshot = async () => {
+      const tables = ['plan_state', 'runs', 'sends', 'enrollments', 'experiment_decisions', 'leads'];
+      const out: Record<string, unknown> = {};
+      for (const t of tables) out[t] = (await pool.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h, count(*)::int AS n FROM ${t} t`)).rows[0];
+      return out;
+    };
+    try {
+      const before = await snapshot();
+      // A day no tick has reached: SQLite's forecast reads the newest event as the mark, and keeps nothing.
+      const { onSqlite, onPostgres } = await both('calendar', '--from', '2026-12-01T10:00:00Z', '--days', '7', '--format', 'json');
+      expect(onSqlite.status).toBe(0);
+      expect(onPostgres.stdout).toBe(onSqlite.stdout);
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('nurture diff --base: the same plan diff on both', async () => {
+    const baseDir = mkdtempSync(join(tmpdir(), 'nurture-base-pg-'));
+    dirs.push(baseDir);
+    for (const f of ['nurture.yaml', 'sequences', 'templates']) cpSync(join(ws.dir, f), join(baseDir, f), { recursive: true });
+    const file = join(baseDir, 'sequences', 'new-signups.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/(template: pull-synced-data, +wait: )P3D/, '$1P6D'));
+    const json = await both('diff', '--base', baseDir, '--from', FROM, '--days', '21', '--json');
+    expect(json.onSqlite.status, json.onSqlite.stderr).toBe(0);
+    const diff = JSON.parse(json.onPostgres.stdout) as { moved: unknown[]; leadsChanged: string[] };
+    expect(diff.moved.length).toBeGreaterThan(0);
+    expect(diff).toEqual(JSON.parse(json.onSqlite.stdout));
+    const text = await both('diff', '--base', baseDir, '--from', FROM, '--days', '21');
+    expect(text.onPostgres.stdout).toBe(text.onSqlite.stdout);
+    const bad = await both('diff', '--base', join(baseDir, 'missing'), '--from', FROM);
+    expect(bad.onPostgres.status).toBe(1);
+  });
+});
