@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { LeadState } from '../domain/lead-plan.js';
-import { forecastReadsPg, inReadSnapshot, leadIdByEmailPg, leadStatesPg } from '../store/pg/forecast-reads.js';
+import { forecastReadsPg, inReadSnapshot, leadBatchesPg, leadIdByEmailPg } from '../store/pg/forecast-reads.js';
 import { leadCountPg } from '../store/pg/tick-reads.js';
 import type { Workspace } from '../workspace/load.js';
 import type { ForecastOptions } from './forecast.js';
@@ -41,7 +41,7 @@ async function shareOf(client: pg.PoolClient, workspace: Workspace, request: Omi
     if (id === undefined) return packer.finish();
     range = { afterId: id - 1, lastId: id };
   }
-  for await (const batch of leadStatesPg(client, range, BATCH)) await planInSlices(packer, batch);
+  for await (const batch of leadBatchesPg(client, range, BATCH)) await planInSlices(packer, batch.map((lead) => lead.state));
   return packer.finish();
 }
 

@@ -1,8 +1,15 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type App, openApp, openRunApp, type PgApp } from '../../src/app.js';
 import { openPool } from '../../src/db/pg/connection.js';
+import { leadRef } from '../../src/run/lead-ref.js';
+import { registerReviewRoutes } from '../../src/web/review-routes.js';
+import { Router } from '../../src/web/router.js';
+import { serve } from '../../src/web/server.js';
 import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
@@ -143,5 +150,144 @@ describe.runIf(PG_TESTS)('the forecast on PostgreSQL', () => {
     expect(text.onPostgres.stdout).toBe(text.onSqlite.stdout);
     const bad = await both('diff', '--base', join(baseDir, 'missing'), '--from', FROM);
     expect(bad.onPostgres.status).toBe(1);
+  });
+  it('run --dry-run: the same report as SQLite\'s dry run, nothing written on PostgreSQL, no mail', async () => {
+    const pool = openPool(url, 1);
+    const outbox = () => (existsSync(join(ws.dir, 'outbox')) ? readdirSync(join(ws.dir, 'outbox')).length : 0);
+    const snapshot = async () => {
+      const { rows: tables } = await pool.query<{ name: string }>(`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`);
+      const out: Record<string, unknown> = {};
+      for (const { name } of tables) out[name] = (await pool.query(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${name}" t`)).rows[0];
+      return out;
+    };
+    type Report = Record<string, unknown> & { sent: unknown[]; planned: unknown[]; skipped: unknown[]; failed: unknown[] };
+    // Items in a canonical order: SQLite's pipelined run interleaves batches' items, the dry tick lists them batch by batch.
+    const canonical = (r: Report) => {
+      const sorted = (list: unknown[]) => list.map((i) => JSON.stringify(i)).sort();
+      return { ...r, sent: sorted(r.sent), planned: sorted(r.planned), skipped: sorted(r.skipped), failed: sorted(r.failed) };
+    };
+    try {
+      const before = await snapshot();
+      const mailBefore = outbox();
+      let sent = 0;
+      for (const at of [FROM, '2026-11-25T16:00:00Z']) {
+        const { onSqlite, onPostgres } = await both('run', '--at', at, '--dry-run', '--json');
+        expect(onSqlite.status, onSqlite.stderr).toBe(0);
+        const [expected, actual] = [JSON.parse(onSqlite.stdout) as Report, JSON.parse(onPostgres.stdout) as Report];
+        expect(actual.dryRun).toBe(true);
+        expect(actual.run).toBeNull();
+        expect(actual.planned.length).toBeGreaterThan(50);
+        expect(canonical(actual)).toEqual(canonical(expected));
+        sent += actual.sent.length;
+        // The summary line (counts) is the same in the human output.
+        const text = await both('run', '--at', at, '--dry-run');
+        expect(text.onPostgres.stdout.split('\n')[0]).toBe(text.onSqlite.stdout.split('\n')[0]);
+        expect(text.onPostgres.stdout.split('\n')[0]).toMatch(/^Dry run at /);
+      }
+      expect(sent).toBeGreaterThan(0);
+      expect(await snapshot()).toEqual(before);
+      expect(outbox()).toBe(mailBefore);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  describe('the review pages over HTTP, on a PgApp and on SQLite\'s App', () => {
+    const apps: (App | PgApp)[] = [];
+    const servers: Server[] = [];
+    afterAll(async () => {
+      for (const server of servers) await new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const app of apps) await app.close();
+    });
+
+    /** The review routes alone (the login gate is serve's, tested there), served on a free port. */
+    async function served(app: App | PgApp): Promise<string> {
+      return (await servedWith(app)).base;
+    }
+    async function servedWith(app: App | PgApp): Promise<{ base: string; server: Server }> {
+      apps.push(app);
+      const server = await serve(registerReviewRoutes(new Router(), app), { host: '127.0.0.1', port: 0 });
+      servers.push(server);
+      return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+    }
+    const options = (dbPath?: string) => ({
+      workspaceDir: ws.dir,
+      ...(dbPath ? { dbPath } : {}),
+      env: { NURTURE_SECRET: 'forecast', NURTURE_SMTP_URL: 'file:./outbox' },
+      clock: new TestClock(Date.parse(FROM)),
+    });
+
+    it('every review page and its JSON: the same body from PostgreSQL as from SQLite', async () => {
+      const baseDir = join(ws.dir, 'base');
+      for (const f of ['nurture.yaml', 'sequences', 'templates']) cpSync(join(ws.dir, f), join(baseDir, f), { recursive: true });
+      const file = join(baseDir, 'sequences', 'new-signups.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/(template: pull-synced-data, +wait: )P3D/, '$1P6D'));
+      const onSqlite = await served(openApp(options()));
+      const pgApp = await openRunApp(options(url));
+      expect('kind' in pgApp && pgApp.kind).toBe('postgres');
+      const onPostgres = await served(pgApp);
+      const items = (JSON.parse((await cli('calendar', '--from', FROM, '--days', '90', '--format', 'json')).stdout) as { items: { lead: string; at: string }[] }).items;
+      const day = items[3]!.at.slice(0, 10);
+      const paths = [
+        '/calendar',
+        '/api/calendar/summary',
+        '/api/calendar/events?start=2026-11-23&end=2027-01-04',
+        '/api/calendar/events?start=2026-11-23&end=2027-01-04&sequence=new-signups&stage=interest',
+        '/api/calendar/marks?start=2026-11-23&end=2027-01-04',
+        `/api/calendar/touches?day=${day}`,
+        `/leads/${leadRef('forecast', items[0]!.lead)}`,
+        `/leads/${leadRef('forecast', items[items.length - 1]!.lead)}`,
+        '/leads/0123456789abcdef0123',
+        '/sequences/new-signups',
+        '/diff?base=base&days=21',
+        '/diff?base=..%2Foutside',
+      ];
+      for (const path of paths) {
+        const [a, b] = [await fetch(`${onSqlite}${path}`), await fetch(`${onPostgres}${path}`)];
+        const [expected, actual] = [await a.text(), await b.text()];
+        expect(b.status, path).toBe(a.status);
+        expect(actual.length, path).toBeGreaterThan(10);
+        expect(actual, path).toBe(expected);
+      }
+      // The marks and touches are not empty answers.
+      expect((await (await fetch(`${onPostgres}/api/calendar/touches?day=${day}`)).json()) as unknown).not.toEqual({ items: [] });
+      expect(await (await fetch(`${onPostgres}/diff?base=base&days=21`)).text()).toMatch(/moved/);
+    }, 120_000);
+
+    it('keeps answering while a cold calendar of 20,000 leads is planned from PostgreSQL', async () => {
+      const big = await cluster.createDatabase('review_big');
+      expect((await cli('db', 'copy', '--to', big)).status).toBe(0);
+      const pool = openPool(big, 1);
+      try {
+        await pool.query(
+          `INSERT INTO leads (email, job_title, industry, country, timezone, consent, attributes, created_at, updated_at)
+             SELECT 'lead' || n || '@company' || (n % 97) || '.example', 'VP Marketing', 'SaaS', 'US', 'America/Chicago', 'confirmed', '{}', 0, 0
+               FROM generate_series(1, 20000) AS n`,
+        );
+      } finally {
+        await pool.end();
+      }
+      const { base, server } = await servedWith(await openRunApp(options(big)));
+      const done: string[] = [];
+      // The page is asked for once the server has the calendar request in hand (its build under way).
+      const received = new Promise<void>((resolve) =>
+        server.on('request', (request: IncomingMessage) => {
+          if (request.url === '/api/calendar/summary') resolve();
+        }),
+      );
+      const calendar = fetch(`${base}/api/calendar/summary`).then(async (response) => {
+        const body = await response.text();
+        done.push('calendar');
+        return { status: response.status, body };
+      });
+      await received;
+      const page = await fetch(`${base}/calendar`);
+      done.push('page');
+      expect(page.status).toBe(200);
+      const answered = await calendar;
+      expect(answered.status).toBe(200);
+      expect(answered.body.length).toBeGreaterThan(100);
+      expect(done).toEqual(['page', 'calendar']);
+    }, 120_000);
   });
 });

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { LeadState } from '../../domain/lead-plan.js';
+import type { LoadedLead } from '../../run/loaded-leads.js';
 import type { TickReads } from '../../run/tick-context.js';
 import { experimentReadsPg } from './experiments.js';
 import { loadBatchPg } from './load.js';
@@ -44,11 +44,11 @@ export async function inReadSnapshot<T>(pool: pg.Pool, fn: (client: pg.PoolClien
 }
 
 /**
- * Each lead's planner state in ids (afterId, lastId], `batchSize` leads at a time (keyset paging,
- * as SQLite's leadStateBatches), read by loadBatchPg. The next batch is asked for before this one
- * is handed over, so the server reads it while the caller plans.
+ * The leads in ids (afterId, lastId] as the run loads them, `batchSize` at a time (keyset paging,
+ * as SQLite's leadBatches), read by loadBatchPg. The next batch is asked for before this one is
+ * handed over, so the server reads it while the caller plans.
  */
-export async function* leadStatesPg(client: pg.PoolClient, range: { afterId: number; lastId: number }, batchSize: number): AsyncGenerator<LeadState[]> {
+export async function* leadBatchesPg(client: pg.PoolClient, range: { afterId: number; lastId: number }, batchSize: number): AsyncGenerator<LoadedLead[]> {
   const page = (afterId: number) => loadBatchPg(client, { afterId, lastId: range.lastId }, batchSize);
   let next = page(range.afterId);
   try {
@@ -57,7 +57,7 @@ export async function* leadStatesPg(client: pg.PoolClient, range: { afterId: num
       if (leads.length === 0) return;
       const last = leads[leads.length - 1]!.state.profile.id;
       next = last >= range.lastId ? Promise.resolve([]) : page(last);
-      yield leads.map((l) => l.state);
+      yield leads;
     }
   } finally {
     // A caller that stops early leaves the read ahead: let it finish (its failure is moot) before the client is released.
