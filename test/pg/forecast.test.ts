@@ -135,6 +135,25 @@ describe.runIf(PG_TESTS)('the forecast on PostgreSQL', () => {
     }
   });
 
+  it('a worker\'s uncommitted batch neither blocks the forecast nor shows in it (one read-only snapshot)', async () => {
+    const pool = openPool(url, 1);
+    const writer = await pool.connect();
+    try {
+      // What a tick holds while it plans a batch: row locks on leads, plan rows written, not committed.
+      await writer.query('BEGIN');
+      await writer.query('SELECT id FROM leads ORDER BY id LIMIT 100 FOR UPDATE');
+      await writer.query(`UPDATE leads SET consent = 'unsubscribed', suppressed_reason = 'unsubscribed' WHERE id <= 100`);
+      await writer.query(`DELETE FROM sends WHERE status = 'planned'`);
+      const { onSqlite, onPostgres } = await both('calendar', '--from', FROM, '--days', '14', '--format', 'json');
+      expect(onSqlite.status).toBe(0);
+      expect(JSON.parse(onPostgres.stdout)).toEqual(JSON.parse(onSqlite.stdout));
+    } finally {
+      await writer.query('ROLLBACK');
+      writer.release();
+      await pool.end();
+    }
+  });
+
   it('nurture diff --base: the same plan diff on both', async () => {
     const baseDir = mkdtempSync(join(tmpdir(), 'nurture-base-pg-'));
     dirs.push(baseDir);
