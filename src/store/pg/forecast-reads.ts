@@ -13,6 +13,7 @@ export function forecastReadsPg(pool: pg.Pool): TickReads {
   return {
     experimentReads: (rules, now) => experimentReadsPg(pool, rules, now),
     recordDecision: async () => {},
+    claimConclusion: async () => false,
     async sendTimeSignals(now: number, profiles: boolean): Promise<{ signals: SendTimeSignal[]; profiles: ProfileRow[] }> {
       const { rows: marks } = await pool.query<{ mark: string }>(
         'SELECT coalesce((SELECT value FROM plan_state WHERE key = $1), (SELECT coalesce(max(id), 0)::text FROM events)) AS mark',
