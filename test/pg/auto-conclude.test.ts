@@ -139,4 +139,56 @@ describe.runIf(PG_TESTS)('autoConclude with two worker hosts on PostgreSQL', () 
     expect(island).toHaveLength(40);
     for (const m of island) expect(m.subject).toMatch(/^Quick question, Hi\d+$/);
   }, 600_000);
+
+  it('experiments conclude by hand on one host: the other host plans the winner from the next run, as SQLite does', async () => {
+    const sink = await startSmtpSink();
+    sinks.push(sink);
+    const env = { NURTURE_SECRET: 'by-hand', NURTURE_SMTP_URL: sink.url };
+    const dir = workspaceWithTest();
+    const clock = new TestClock(Date.parse(at(12)));
+    const cli = cliIn(dir, clock, env);
+    const rows = ['email,first_name,company,job_title,industry,country,timezone,consent'];
+    for (let i = 0; i < 30; i++) rows.push(`ny${i}@company${i}.example,Ny${i},Company ${i},Marketing Manager,SaaS,US,America/New_York,confirmed`);
+    writeFileSync(join(dir, 'leads.csv'), `${rows.join('\n')}\n`);
+    expect((await cli('leads', 'import', 'leads.csv')).status).toBe(0);
+    expect((await cli('run', '--at', at(13))).status).toBe(0);
+    const url = await cluster.createDatabase('byhand');
+    expect((await cli('db', 'copy', '--to', url, '--json')).status).toBe(0);
+    const [one, two] = [workspaceWithTest(), workspaceWithTest()];
+    clock.set(Date.parse('2026-11-03T13:30:00Z'));
+    const onHost = (host: string) => cliIn(host, clock, env);
+
+    const wrong = ['experiments', 'conclude', 'new-signups', 'pain', 'c'];
+    const [wrongSqlite, wrongPg] = [await cli(...wrong), await onHost(one)('--db', url, ...wrong)];
+    expect(wrongSqlite.status).toBe(1);
+    expect(wrongPg).toEqual(wrongSqlite);
+    const conclude = ['experiments', 'conclude', 'new-signups', 'pain', 'b', '--by', 'ann', '--why', 'shorter wins', '--json'];
+    const [onSqlite, onPg] = [await cli(...conclude), await onHost(one)('--db', url, ...conclude)];
+    expect(onSqlite.status, onSqlite.stderr).toBe(0);
+    expect(onPg).toEqual(onSqlite);
+    expect(readFileSync(join(one, 'sequences', 'new-signups.yaml'), 'utf8')).toBe(readFileSync(join(dir, 'sequences', 'new-signups.yaml'), 'utf8'));
+    expect(readFileSync(join(two, 'sequences', 'new-signups.yaml'), 'utf8')).toContain('variants:');
+
+    // The next run: on SQLite from the rewritten file, on PostgreSQL from the host whose copy still lists the variants.
+    clock.set(Date.parse(at(14)));
+    expect((await cli('run', '--at', at(14))).status).toBe(0);
+    const ran = await onHost(two)('--db', url, 'run', '--at', at(14));
+    expect(ran.status, ran.stderr).toBe(0);
+    await sink.settled();
+    const db = new Database(join(dir, '.nurture', 'nurture.db'), { readonly: true });
+    const pool = openPool(url, 1);
+    try {
+      const expected = db.prepare(SENDS).all() as { stepId: string; status: string; variant: string | null }[];
+      expect((await pool.query(SENDS)).rows).toEqual(expected);
+      const pain = expected.filter((s) => s.stepId === 'pain');
+      expect(pain).toHaveLength(30);
+      for (const s of pain) expect(s).toMatchObject({ status: 'sent', variant: null });
+    } finally {
+      db.close();
+      await pool.end();
+    }
+    // Each database's run sent the 30 touches with b's subject.
+    expect(sink.messages).toHaveLength(60);
+    for (const m of sink.messages) expect(m.subject).toMatch(/^Quick question, Ny\d+$/);
+  }, 300_000);
 });
