@@ -159,13 +159,42 @@ describe.runIf(PG_TESTS)('per-lead commands on PostgreSQL', () => {
     expect(JSON.parse(showSqlite.stdout).noMail.cause).toBe('paused');
   }, 300_000);
 
+  it('events reclassify: the same classes, counts and wakes on both, from scrambled signals', async () => {
+    const scramble = `UPDATE events SET signal = CASE WHEN signal = 'human' THEN 'machine' ELSE 'human' END, signal_reason = 'scrambled'
+      WHERE type IN ('email_opened', 'email_clicked')`;
+    const sqlite = new Database(sqlitePath());
+    const scrambled = sqlite.prepare(scramble).run().changes;
+    sqlite.close();
+    expect(scrambled).toBeGreaterThan(20);
+    const pool = openPool(url, 1);
+    try {
+      expect((await pool.query(scramble)).rowCount).toBe(scrambled);
+    } finally {
+      await pool.end();
+    }
+    const [onSqlite, onPostgres] = await both('events', 'reclassify', '--json');
+    expect(onSqlite.status, onSqlite.stderr).toBe(0);
+    expect(onPostgres).toEqual(onSqlite);
+    const counts = JSON.parse(onSqlite.stdout) as { examined: number; changed: number };
+    expect(counts).toMatchObject({ examined: scrambled, changed: scrambled });
+    // input_version is left out: PostgreSQL's event-update trigger bumps it twice per update (old and
+    // new lead, migrations/pg/0002), SQLite's once; both only ever compare it for a change.
+    await expectSameRows(['events']);
+    await expectSameRows(['leads'], ['input_version']);
+    const [again, againPg] = await both('events', 'reclassify', '--json');
+    expect(againPg).toEqual(again);
+    expect(JSON.parse(again.stdout)).toMatchObject({ changed: 0 });
+  }, 120_000);
+
   /** These tables row for row (booleans as SQLite's 0/1), by id where they have one. */
-  async function expectSameRows(tables: string[]): Promise<void> {
+  async function expectSameRows(tables: string[], leaveOut: string[] = []): Promise<void> {
     const sqlite = new Database(sqlitePath(), { readonly: true });
     const pool = openPool(url, 1);
     try {
       for (const table of tables) {
-        const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[]).map((c) => c.name);
+        const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[])
+          .map((c) => c.name)
+          .filter((c) => !leaveOut.includes(c));
         const list = columns.map((c) => `"${c}"`).join(', ');
         const order = columns.includes('id') ? 'id' : columns.join(', ');
         const expected = sqlite.prepare(`SELECT ${list} FROM "${table}" ORDER BY ${order}`).all();
