@@ -186,6 +186,29 @@ describe.runIf(PG_TESTS)('per-lead commands on PostgreSQL', () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ changed: 0 });
   }, 120_000);
 
+  it('score on three hosts at once adds what one score adds on SQLite: no history row twice, each handoff once', async () => {
+    clock.set(Date.parse(AT) + 30 * HOUR);
+    const history = 'SELECT lead_id, at, score, fit, engagement, stage, cause FROM score_history ORDER BY lead_id, at, score, stage';
+    const onSqlite = await cli('score', '--json');
+    expect(onSqlite.status, onSqlite.stderr).toBe(0);
+    const concurrent = await Promise.all([1, 2, 3].map(() => cli('score', '--json', '--db', url)));
+    for (const r of concurrent) expect(r.status, r.stderr).toBe(0);
+    const handoffs = (r: { stdout: string }) => (JSON.parse(r.stdout) as { handoffs: number }).handoffs;
+    expect(concurrent.reduce((n, r) => n + handoffs(r), 0)).toBe(handoffs(onSqlite));
+    const sqlite = new Database(sqlitePath(), { readonly: true });
+    const pool = openPool(url, 1);
+    try {
+      const expected = sqlite.prepare(history).all();
+      const added = sqlite.prepare('SELECT count(*) FROM score_history WHERE at = ?').pluck().get(clock.now()) as number;
+      expect(added).toBeGreaterThan(0);
+      expect((await pool.query(history)).rows).toEqual(expected);
+    } finally {
+      sqlite.close();
+      await pool.end();
+    }
+    await expectSameRows(['handoffs']);
+  }, 120_000);
+
   /** These tables row for row (booleans as SQLite's 0/1), by id where they have one. */
   async function expectSameRows(tables: string[], leaveOut: string[] = []): Promise<void> {
     const sqlite = new Database(sqlitePath(), { readonly: true });

@@ -28,9 +28,14 @@ export function pgLeadSource(pool: pg.Pool): LeadSource {
     scoreHistory: (leadId) => scoreHistoryPg(pool, leadId),
     handoffOf: (leadId) => handoffOfPg(pool, leadId),
     handoffs: (since) => handoffsPg(pool, since),
-    // One transaction, as ScoreStore.record: a worker's tick scoring the same leads meanwhile
-    // writes the same decisions, and a handoff is kept once (ON CONFLICT).
-    recordScores: (rows, now, options) => inTransaction(pool, (client) => recordScoresPg(client, rows, now, options)),
+    // One transaction, as ScoreStore.record, with the leads' rows locked first: a second `score`
+    // on another host waits, then reads the scores this one saved, so it adds no history row twice;
+    // a handoff is kept once (ON CONFLICT).
+    recordScores: (rows, now, options) =>
+      inTransaction(pool, async (client) => {
+        await client.query('SELECT 1 FROM leads WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [rows.map((r) => r.id)]);
+        return recordScoresPg(client, rows, now, options);
+      }),
     pause: (leadId, since, until) => pausePg(pool, leadId, since, until),
     resume: (leadId, now) => resumePg(pool, leadId, now),
     planContext: async (workspace, now) => (await tickContext(forecastReadsPg(pool), workspace, now)).ctx,
