@@ -13,7 +13,7 @@ import type { ExperimentOutcome } from '../domain/experiments/types.js';
 import type { Sequence } from '../domain/types.js';
 import type { ExperimentReads } from '../run/experiment-state.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
-import { experimentReadsPg, recordDecisionPg } from './pg/experiments.js';
+import { claimConclusionPg, experimentReadsPg, recordDecisionPg } from './pg/experiments.js';
 import { replanOfPg, saveReplanPg, sendTimeMarkPg, storedDigestPg } from './pg/plan-state.js';
 import { openLastRange } from './open-range.js';
 import { PgConfirmations } from './pg/confirmations.js';
@@ -262,6 +262,10 @@ export class PgBatchStore implements TickStore {
 
   async recordDecision(experiment: string, outcome: ExperimentOutcome, at: number): Promise<void> {
     return recordDecisionPg(this.pool, experiment, outcome, at);
+  }
+
+  async claimConclusion(experiment: string, at: number): Promise<boolean> {
+    return claimConclusionPg(this.pool, experiment, at);
   }
 
   async sendTimeSignals(now: number, profiles: boolean): Promise<{ signals: SendTimeSignal[]; profiles: ProfileRow[] }> {

@@ -75,3 +75,21 @@ export async function recordDecisionPg(db: pg.Pool, experiment: string, outcome:
     [experiment, JSON.stringify(outcome), at],
   );
 }
+
+/**
+ * Marks a decided experiment concluded unless it already is: of several processes (hosts) trying
+ * at once, exactly one gets true, and only it rewrites its copy of the sequence file.
+ */
+export async function claimConclusionPg(db: pg.Pool, experiment: string, at: number): Promise<boolean> {
+  const result = await db.query('UPDATE experiment_decisions SET concluded_at = $2 WHERE experiment = $1 AND concluded_at IS NULL', [experiment, at]);
+  return (result.rowCount ?? 0) === 1;
+}
+
+/** ExperimentStore.recordDecision and markConcluded on PostgreSQL, in one statement: `experiments conclude` by hand. */
+export async function recordConclusionPg(db: pg.Pool, experiment: string, outcome: ExperimentOutcome, at: number): Promise<void> {
+  await db.query(
+    `INSERT INTO experiment_decisions (experiment, outcome, decided_at, concluded_at) VALUES ($1, $2, $3, $3)
+     ON CONFLICT (experiment) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at, concluded_at = excluded.concluded_at`,
+    [experiment, JSON.stringify(outcome), at],
+  );
+}

@@ -8,13 +8,15 @@ import { sendTimeMarkReadPg, sendTimeSignalsPg } from './send-time.js';
 /**
  * What the forecast reads of PostgreSQL before it plans (experiments, send-time counts as of the
  * day's snapshot), as a tick reads them (run/tick-context.ts), but writing nothing: the send-time
- * mark is read, not kept, as SQLite's forecast does.
+ * mark is read, not kept, as SQLite's forecast does, and no decision is recorded (looking at a
+ * lead must not change what the day's first tick plans). Used by the forecast, the dry run and explain.
  */
-export function forecastReadsPg(db: pg.PoolClient): TickReads {
+export function forecastReadsPg(db: pg.Pool | pg.PoolClient): TickReads {
   return {
     experimentReads: (rules, now) => experimentReadsPg(db, rules, now),
     sendTimeSignals: async (now, profiles) => sendTimeSignalsPg(db, await sendTimeMarkReadPg(db, now), profiles),
     recordDecision: () => Promise.reject(new Error('the forecast records no experiment decision')),
+    claimConclusion: () => Promise.reject(new Error('the forecast concludes no experiment')),
   };
 }
 
