@@ -23,10 +23,8 @@ export async function demoCommand(io: CliIo, globals: GlobalOptions): Promise<nu
     );
     const report = isPgApp(app) ? await runOnPostgres(io, app, globals, {}) : await runWithApp(io, app, globals, {});
     printRun(io, report);
-    io.stdout(`\nMail went to ${app.mailer().describe()}\n`);
-    // The forecast reads SQLite only on this branch: on PostgreSQL the demo stops at the run.
-    if (isPgApp(app)) io.stdout('The next two weeks: nurture calendar (the calendar does not read PostgreSQL yet)');
-    else io.stdout(`The next two weeks:\n\n${toTable(await calendarFor(app, { days: '14' }))}`);
+    io.stdout(`\nMail went to ${app.mailer().describe()}\n\nThe next two weeks:\n`);
+    io.stdout(toTable(await calendarFor(app, { days: '14' })));
     return 0;
   });
 }
