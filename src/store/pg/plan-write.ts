@@ -2,7 +2,8 @@ import { RUN_SCORE_STEP } from '../../domain/score-moves.js';
 import type pg from 'pg';
 import type { PlanWrite } from '../../run/batch-plan.js';
 import type { PlanRows, WrittenBatch } from '../types.js';
-import { recordScoresPg } from './scores.js';
+import { recordScoreHistoryPg, scoreWritesPg } from './scores.js';
+import type { ScoreRow } from '../../db/scores.js';
 
 const key = (leadId: number, sequenceId: string) => `${leadId}:${sequenceId}`;
 
@@ -69,24 +70,10 @@ export async function writePlanPg(client: pg.PoolClient, plan: Omit<PlanRows, 'l
       ],
     );
   }
-  if (plan.scores.length > 0) await recordScoresPg(client, plan.scores, now, { cause: 'run', minDelta: RUN_SCORE_STEP, onlyWhenMoved: true });
-  const wakes = plan.wakes ?? [];
-  if (wakes.length > 0) {
-    // As SQLite's setWakes: kept only where no input arrived since the lead was read, written only where it moved.
-    const ids: number[] = [];
-    const at: number[] = [];
-    const versions: number[] = [];
-    for (let i = 0; i < wakes.length; i += 3) {
-      ids.push(wakes[i]!);
-      at.push(wakes[i + 1]!);
-      versions.push(wakes[i + 2]!);
-    }
-    await client.query(
-      `UPDATE leads SET wake_at = u.w FROM unnest($1::bigint[], $2::bigint[], $3::int[]) AS u(id, w, v)
-         WHERE leads.id = u.id AND leads.input_version = u.v AND leads.wake_at IS DISTINCT FROM u.w`,
-      [ids, at, versions],
-    );
-  }
+  // The scores and the wake times in one UPDATE of leads: one new row version per lead, not two.
+  const scores = await scoreWritesPg(client, plan.scores, { cause: 'run', minDelta: RUN_SCORE_STEP, onlyWhenMoved: true });
+  await updateLeadsPg(client, scores.changed, plan.wakes ?? [], now);
+  await recordScoreHistoryPg(client, scores, now, 'run');
 
   let sendIds: number[] = [];
   if (plan.sends.length > 0) {
@@ -124,6 +111,49 @@ async function skipStepsPg(client: pg.PoolClient, steps: readonly (PlanWrite & {
       list.map((p) => p.plannedAt),
       list.map((p) => p.reason),
       runId,
+      now,
+    ],
+  );
+}
+
+/**
+ * The score columns of the leads whose score changed, and each lead's wake time as SQLite's
+ * setWakes keeps it (only where no input arrived since the lead was read, written only where it
+ * moved), in one statement. `wakes` is flat: lead id, wake time, input version.
+ */
+async function updateLeadsPg(client: pg.PoolClient, changed: readonly ScoreRow[], wakes: readonly number[], now: number): Promise<void> {
+  const rows = new Map<number, { score?: ScoreRow; wake?: number; version?: number }>();
+  for (const r of changed) rows.set(r.id, { score: r });
+  for (let i = 0; i < wakes.length; i += 3) {
+    const row = rows.get(wakes[i]!) ?? {};
+    row.wake = wakes[i + 1]!;
+    row.version = wakes[i + 2]!;
+    rows.set(wakes[i]!, row);
+  }
+  if (rows.size === 0) return;
+  const list = [...rows];
+  const score = (pick: (r: ScoreRow) => number | string) => list.map(([, r]) => (r.score ? pick(r.score) : null));
+  await client.query(
+    `UPDATE leads SET
+         score = CASE WHEN u.has THEN u.s ELSE leads.score END,
+         fit_score = CASE WHEN u.has THEN u.f ELSE leads.fit_score END,
+         engagement_score = CASE WHEN u.has THEN u.e ELSE leads.engagement_score END,
+         stage = CASE WHEN u.has THEN u.st ELSE leads.stage END,
+         scored_at = CASE WHEN u.has THEN $9 ELSE leads.scored_at END,
+         wake_at = CASE WHEN u.w IS NOT NULL AND leads.input_version = u.v THEN u.w ELSE leads.wake_at END
+       FROM unnest($1::bigint[], $2::boolean[], $3::float8[], $4::float8[], $5::float8[], $6::text[], $7::bigint[], $8::int[])
+         AS u(id, has, s, f, e, st, w, v)
+       WHERE leads.id = u.id
+         AND (u.has OR (u.w IS NOT NULL AND leads.input_version = u.v AND leads.wake_at IS DISTINCT FROM u.w))`,
+    [
+      list.map(([id]) => id),
+      list.map(([, r]) => r.score !== undefined),
+      score((r) => r.score),
+      score((r) => r.fit),
+      score((r) => r.engagement),
+      score((r) => r.stage),
+      list.map(([, r]) => r.wake ?? null),
+      list.map(([, r]) => r.version ?? null),
       now,
     ],
   );

@@ -14,7 +14,27 @@ export async function recordScoresPg(
   now: number,
   options: RecordOptions,
 ): Promise<{ history: number; handoffs: number }> {
-  if (rows.length === 0) return { history: 0, handoffs: 0 };
+  const writes = await scoreWritesPg(client, rows, options);
+  if (writes.changed.length > 0)
+    await client.query(
+      `UPDATE leads SET score = u.s, fit_score = u.f, engagement_score = u.e, stage = u.st, scored_at = $6
+         FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::float8[], $5::text[]) AS u(id, s, f, e, st) WHERE leads.id = u.id`,
+      [...scoreColumns(writes.changed), now],
+    );
+  return recordScoreHistoryPg(client, writes, now, options.cause);
+}
+
+/** What recording `rows` writes: the leads whose score columns change, those with a history row, the sales-ready. */
+export interface ScoreWrites {
+  changed: ScoreRow[];
+  moved: ScoreRow[];
+  ready: ScoreRow[];
+}
+
+/** The decisions of ScoreStore.record, reading the saved scores the rows do not carry. */
+export async function scoreWritesPg(client: pg.PoolClient, rows: readonly ScoreRow[], options: RecordOptions): Promise<ScoreWrites> {
+  const writes: ScoreWrites = { changed: [], moved: [], ready: [] };
+  if (rows.length === 0) return writes;
   const unknown = rows.filter((r) => !r.before).map((r) => r.id);
   const saved = new Map<number, SavedScore>();
   if (unknown.length > 0) {
@@ -24,35 +44,29 @@ export async function recordScoresPg(
     );
     for (const f of found) saved.set(f.id, { score: f.score, stage: f.stage, fit: f.fit, engagement: f.engagement });
   }
-  const changed: ScoreRow[] = [];
-  const moved: ScoreRow[] = [];
-  const ready: ScoreRow[] = [];
   for (const r of rows) {
     const before = r.before ?? saved.get(r.id);
     if (!before) continue;
     const write = scoreWrite(before, r, options.minDelta, options.onlyWhenMoved ?? false);
-    if (write.save) changed.push(r);
-    if (write.history) moved.push(r);
-    if (r.stage === 'sales-ready') ready.push(r);
+    if (write.save) writes.changed.push(r);
+    if (write.history) writes.moved.push(r);
+    if (r.stage === 'sales-ready') writes.ready.push(r);
   }
-  const columns = (list: readonly ScoreRow[]) => [
-    list.map((r) => r.id),
-    list.map((r) => r.score),
-    list.map((r) => r.fit),
-    list.map((r) => r.engagement),
-    list.map((r) => r.stage),
-  ];
-  if (changed.length > 0)
-    await client.query(
-      `UPDATE leads SET score = u.s, fit_score = u.f, engagement_score = u.e, stage = u.st, scored_at = $6
-         FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::float8[], $5::text[]) AS u(id, s, f, e, st) WHERE leads.id = u.id`,
-      [...columns(changed), now],
-    );
+  return writes;
+}
+
+/** The score columns of `list` as unnest() arrays: id, score, fit, engagement, stage. */
+export function scoreColumns(list: readonly ScoreRow[]): [number[], number[], number[], number[], string[]] {
+  return [list.map((r) => r.id), list.map((r) => r.score), list.map((r) => r.fit), list.map((r) => r.engagement), list.map((r) => r.stage)];
+}
+
+/** The history rows and first handoffs of `writes` (the score columns are the caller's to update). */
+export async function recordScoreHistoryPg(client: pg.PoolClient, { moved, ready }: ScoreWrites, now: number, cause: string): Promise<{ history: number; handoffs: number }> {
   if (moved.length > 0)
     await client.query(
       `INSERT INTO score_history (lead_id, at, score, fit, engagement, stage, cause)
          SELECT id, $6, s, f, e, st, $7 FROM unnest($1::bigint[], $2::float8[], $3::float8[], $4::float8[], $5::text[]) AS u(id, s, f, e, st)`,
-      [...columns(moved), now, options.cause],
+      [...scoreColumns(moved), now, cause],
     );
   let handoffs = 0;
   if (ready.length > 0) {
