@@ -1,22 +1,39 @@
 import { ExperimentStore } from '../../db/experiment-queries.js';
 import { conclude } from '../../run/experiment-run.js';
 import { experimentStates } from '../../run/experiment-state.js';
-import { type ExperimentSummary, experimentSummaries } from '../../run/experiment-summary.js';
+import { type ExperimentSummary, experimentSummaries, type SendProjection } from '../../run/experiment-summary.js';
+import { forecastInThreads } from '../../run/forecast-threads.js';
+import { experimentReadsPg } from '../../store/pg/experiments.js';
+import { type App, isPgApp, type PgApp } from '../../app.js';
+import { PostgresNotYetError } from '../../db/postgres-refusal.js';
 import { AUDIT_LOG } from '../../workspace/conclude.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withApp, withRunApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt } from '../time-options.js';
 
 /** `nurture experiments [--at ISO] [--json]`: every experiment, its arms, its decision and when it can decide. */
 export async function experimentsCommand(io: CliIo, globals: GlobalOptions, options: { at?: string }): Promise<number> {
-  return withApp(io, globals, async (app) => {
+  return withRunApp(io, globals, async (app) => {
     const now = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
-    const experiments = await experimentSummaries(app.conn, app.workspace, now);
+    const rules = { sequences: app.workspace.sequences, goals: app.workspace.config.goals };
+    // The arms' counts and stored decisions: SQLite's store as it is, PostgreSQL's read up front (as a tick reads them).
+    const reads = isPgApp(app) ? await experimentReadsPg(app.store.pool, rules, now) : new ExperimentStore(app.conn.sqlite);
+    const experiments = await experimentSummaries(reads, sendProjection(app), app.workspace, now);
     if (globals.json) io.stdout(json({ at: new Date(now).toISOString(), experiments }));
     else printExperiments(io, experiments);
     return 0;
   });
+}
+
+/**
+ * The forecast the power forecast counts projected sends from, on the app's database. On
+ * PostgreSQL that is the forecast of branch pg-forecast (`forecastReader(app)`,
+ * run/forecast-reader.ts), wired in when the branches merge; until then the listing says so.
+ */
+function sendProjection(app: App | PgApp): SendProjection {
+  if (!isPgApp(app)) return { forecast: (workspace, options) => forecastInThreads(app.conn, workspace, options) };
+  return { forecast: () => Promise.reject(new UserError(new PostgresNotYetError(app.database, 'the power forecast of nurture experiments').message)) };
 }
 
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
