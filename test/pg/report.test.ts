@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, openApp, openRunApp, type PgApp } from '../../src/app.js';
+import { openPool } from '../../src/db/pg/connection.js';
+import { pgReportReads } from '../../src/store/pg/report-reads.js';
+import { inSnapshot } from '../../src/store/pg/snapshot.js';
 import { registerReportRoutes } from '../../src/web/report-routes.js';
 import { Router } from '../../src/web/router.js';
 import { serve } from '../../src/web/server.js';
@@ -140,5 +143,36 @@ describe.runIf(PG_TESTS)('nurture report on PostgreSQL reads what SQLite reads',
       lite.close();
       await pgApp.close();
     }
+  });
+
+  it('reads one snapshot while another host writes, and says when the server cannot be reached', async () => {
+    const pool = openPool(url, 2);
+    const [from, to] = [DAY0, sim.end];
+    try {
+      const { rows } = await pool.query<{ id: number; lead: number; at: number }>(
+        `SELECT id, lead_id AS lead, sent_at AS at FROM sends s WHERE status = 'sent' AND NOT EXISTS (SELECT 1 FROM events e WHERE e.send_id = s.id AND e.type = 'bounced') ORDER BY id LIMIT 3`,
+      );
+      expect(rows).toHaveLength(3);
+      const [before, during] = await inSnapshot(pool, async (client) => {
+        const reads = pgReportReads(client);
+        const first = await reads.messageCounts('sequence', from, to);
+        // Another connection commits three bounces while the report is being read.
+        for (const r of rows)
+          await pool.query(
+            `INSERT INTO events (lead_id, type, occurred_at, properties, dedupe_key, recorded_at, signal, send_id) VALUES ($1, 'bounced', $2, '{}', $3, $2, '', $4)`,
+            [r.lead, r.at + 1000, `late-bounce-${r.id}`, r.id],
+          );
+        return [first, await reads.messageCounts('sequence', from, to)];
+      });
+      expect(during).toEqual(before);
+      const after = await inSnapshot(pool, (client) => pgReportReads(client).messageCounts('sequence', from, to));
+      expect(after.totals.bouncedHard).toBe(before.totals.bouncedHard + 3);
+      await pool.query("DELETE FROM events WHERE dedupe_key LIKE 'late-bounce-%'");
+    } finally {
+      await pool.end();
+    }
+    const down = await sim.cli('report', '--json', '--db', 'postgres://nurture@127.0.0.1:1/nowhere');
+    expect(down.status).toBe(1);
+    expect(down.stderr).toContain('cannot connect to PostgreSQL at postgres://nurture@127.0.0.1:1/nowhere');
   });
 });
