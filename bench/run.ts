@@ -10,6 +10,7 @@ import { benchIncremental } from './incremental.js';
 import { benchForecast } from './forecast.js';
 import { benchLearning } from './learning.js';
 import { benchPgWorkers } from './pg-workers.js';
+import { benchPgForecast } from './pg-forecast.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
 import { benchReportPg } from './report-pg.js';
@@ -20,7 +21,7 @@ import { benchSendTime } from './send-time.js';
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 /**
  * BENCH_ONLY=delivery (or planning, incremental, segments, send-time, experiments, learning,
- * forecast, scoring, report): one section alone, e.g. to repeat it on a shared machine.
+ * forecast, scoring, report, pg-forecast): one section alone, e.g. to repeat it on a shared machine.
  */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
@@ -69,6 +70,10 @@ if (section('experiments')) {
 if (section('learning')) {
   console.log('\n## planning with send-time optimisation and experiments together (issue 15)');
   await benchLearning(PLANNING_LEADS, Number(process.env.BENCH_LEARNING_REPEATS ?? 3));
+}
+if (section('pg-forecast')) {
+  console.log('\n## PostgreSQL: the forecast against SQLite');
+  await benchPgForecast(Number(process.env.BENCH_PG_LEADS ?? 100_000));
 }
 if (section('pg-workers')) {
   console.log('\n## PostgreSQL: several workers against SQLite');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApp, openRunApp, type PgApp } from '../../src/app.js';
+import { ExperimentStore } from '../../src/db/experiment-queries.js';
 import { experimentSummaries } from '../../src/run/experiment-summary.js';
 import { forecastInThreads } from '../../src/run/forecast-threads.js';
 import { experimentReadsPg } from '../../src/store/pg/experiments.js';
@@ -12,10 +13,9 @@ import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 /**
  * `nurture experiments` on PostgreSQL: two experiments (clicks on the first touch, a goal on the
  * second) run on SQLite for a week, given people's clicks, opens, scanner clicks, an unsubscribe, a
- * complaint, meetings and a stored decision, then moved with `nurture db copy --to`. The arms,
- * verdicts and decisions read from PostgreSQL must give SQLite's listing; the power forecast counts
- * the forecast's projected sends, which on PostgreSQL is branch pg-forecast's forecast (wired at
- * merge), so here both listings take it from the same (copied) data.
+ * complaint, meetings and a stored decision, then moved with `nurture db copy --to`: the listing
+ * on PostgreSQL (arms, verdicts, decisions, and the power forecast from PostgreSQL's forecast) must
+ * be SQLite's, and the states read from PostgreSQL must be SQLite's under the same forecast.
  */
 const DAY0 = Date.parse('2026-11-02T15:00:00Z');
 const DAY = 86_400_000;
@@ -87,33 +87,33 @@ describe.runIf(PG_TESTS)('nurture experiments on PostgreSQL', () => {
     ws.cleanup();
   });
 
-  it('lists the same arms, counts, verdicts and decisions as SQLite', async () => {
+  it('lists the same arms, counts, verdicts, decisions and power forecast as SQLite', async () => {
     const lite = await cli('experiments', '--json');
     expect(lite.status, lite.stderr).toBe(0);
-    const want = JSON.parse(lite.stdout) as { experiments: { variants: { exposures: number; conversions: number }[] }[] };
+    const want = JSON.parse(lite.stdout) as { experiments: { variants: { exposures: number; conversions: number }[]; power: { projected: number } }[] };
     expect(want.experiments).toHaveLength(2);
     for (const e of want.experiments) expect(e.variants.every((v) => v.exposures > 0 && v.conversions > 0)).toBe(true);
+    expect(want.experiments.some((e) => e.power.projected > 0)).toBe(true);
+    for (const argv of [['--json'], ['--json', '--at', new Date(AT - 4 * DAY).toISOString()], []]) {
+      const a = await cli('experiments', ...argv);
+      const b = await cli('experiments', ...argv, '--db', url);
+      expect({ argv, status: b.status, stderr: b.stderr, out: b.stdout }).toEqual({ argv, status: 0, stderr: '', out: a.stdout });
+    }
+  });
 
+  it('reads the same states from PostgreSQL as from SQLite, whatever forecast is counted', async () => {
     const env = { NURTURE_SECRET: 'test-secret' };
     const sqliteApp = openApp({ workspaceDir: ws.dir, env, clock });
     const pgApp = (await openRunApp({ workspaceDir: ws.dir, dbPath: url, env, clock })) as PgApp;
     try {
       const rules = { sequences: pgApp.workspace.sequences, goals: pgApp.workspace.config.goals };
       const projection = { forecast: (workspace: typeof pgApp.workspace, options: { from: number; to: number }) => forecastInThreads(sqliteApp.conn, workspace, options) };
-      for (const at of [AT, AT - 4 * DAY]) {
-        const got = await experimentSummaries(await experimentReadsPg(pgApp.store.pool, rules, at), projection, pgApp.workspace, at);
-        const expected = JSON.parse((await cli('experiments', '--json', '--at', new Date(at).toISOString())).stdout) as { experiments: unknown };
-        expect(JSON.parse(JSON.stringify(got))).toEqual(expected.experiments);
-      }
+      const got = await experimentSummaries(await experimentReadsPg(pgApp.store.pool, rules, AT), projection, pgApp.workspace, AT);
+      const want = await experimentSummaries(new ExperimentStore(sqliteApp.conn.sqlite), projection, sqliteApp.workspace, AT);
+      expect(got).toEqual(want);
     } finally {
       sqliteApp.close();
       await pgApp.close();
     }
-  });
-
-  it('says on PostgreSQL that the power forecast waits for the PostgreSQL forecast, naming the database', async () => {
-    const pg = await cli('experiments', '--json', '--db', url);
-    expect(pg.status).toBe(1);
-    expect(pg.stderr).toContain(`the power forecast of nurture experiments cannot run on PostgreSQL yet (database ${url}`);
   });
 });

@@ -1,13 +1,12 @@
+import { isPgApp } from '../../app.js';
 import { ExperimentStore } from '../../db/experiment-queries.js';
 import { conclude } from '../../run/experiment-run.js';
-import { experimentStates } from '../../run/experiment-state.js';
-import { type ExperimentSummary, experimentSummaries, type SendProjection } from '../../run/experiment-summary.js';
-import { forecastInThreads } from '../../run/forecast-threads.js';
+import { forecastReader } from '../../run/forecast-reader.js';
 import { experimentReadsPg } from '../../store/pg/experiments.js';
-import { type App, isPgApp, type PgApp } from '../../app.js';
-import { PostgresNotYetError } from '../../db/postgres-refusal.js';
+import { type ExperimentSummary, experimentSummaries } from '../../run/experiment-summary.js';
 import { AUDIT_LOG } from '../../workspace/conclude.js';
-import { type GlobalOptions, withApp, withRunApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
+import { experimentDecisionsOf } from '../experiment-decisions.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt } from '../time-options.js';
@@ -17,23 +16,14 @@ export async function experimentsCommand(io: CliIo, globals: GlobalOptions, opti
   return withRunApp(io, globals, async (app) => {
     const now = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
     const rules = { sequences: app.workspace.sequences, goals: app.workspace.config.goals };
-    // The arms' counts and stored decisions: SQLite's store as it is, PostgreSQL's read up front (as a tick reads them).
+    // The arms' counts and stored decisions (SQLite's store as it is, PostgreSQL's read up front,
+    // as a tick reads them), and the forecast of the same database for the power forecast.
     const reads = isPgApp(app) ? await experimentReadsPg(app.store.pool, rules, now) : new ExperimentStore(app.conn.sqlite);
-    const experiments = await experimentSummaries(reads, sendProjection(app), app.workspace, now);
+    const experiments = await experimentSummaries(reads, forecastReader(app), app.workspace, now);
     if (globals.json) io.stdout(json({ at: new Date(now).toISOString(), experiments }));
     else printExperiments(io, experiments);
     return 0;
   });
-}
-
-/**
- * The forecast the power forecast counts projected sends from, on the app's database. On
- * PostgreSQL that is the forecast of branch pg-forecast (`forecastReader(app)`,
- * run/forecast-reader.ts), wired in when the branches merge; until then the listing says so.
- */
-function sendProjection(app: App | PgApp): SendProjection {
-  if (!isPgApp(app)) return { forecast: (workspace, options) => forecastInThreads(app.conn, workspace, options) };
-  return { forecast: () => Promise.reject(new UserError(new PostgresNotYetError(app.database, 'the power forecast of nurture experiments').message)) };
 }
 
 const pct = (x: number | null) => (x === null ? '–' : `${(x * 100).toFixed(1)}%`);
@@ -80,9 +70,10 @@ export async function concludeCommand(
   variantId: string,
   options: { why?: string; by?: string },
 ): Promise<number> {
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
     const now = app.clock.now();
-    const states = experimentStates(app.conn.sqlite, { sequences: app.workspace.sequences, goals: app.workspace.config.goals }, now);
+    const decisions = experimentDecisionsOf(app);
+    const states = await decisions.states(now);
     const state = states.find((s) => s.sequence.id === sequenceId && s.step.id === stepId);
     if (!state) {
       const known = states.map((s) => s.key).join(', ') || 'none';
@@ -93,10 +84,9 @@ export async function concludeCommand(
     const outcome = state.verdict.outcome;
     const why = options.why ?? (outcome.kind === 'winner' && outcome.variant === variantId ? outcome.why : `chosen by hand while the experiment is ${outcome.kind}: ${outcome.why}`);
     const who = options.by ?? io.env.USER ?? io.env.LOGNAME ?? 'unknown';
+    // This host's copy of the file is rewritten; on PostgreSQL the other hosts plan by the decision (workspace/concluded.ts).
     conclude(app.workspace, state, variantId, who, why, now);
-    const store = new ExperimentStore(app.conn.sqlite);
-    store.recordDecision(state.key, { kind: 'winner', variant: variantId, why }, now);
-    store.markConcluded(state.key, now);
+    await decisions.conclude(state.key, { kind: 'winner', variant: variantId, why }, now);
     const file = app.workspace.sequenceFiles.get(sequenceId)!;
     if (globals.json) io.stdout(json({ sequence: sequenceId, step: stepId, variant: variantId, file, auditLog: AUDIT_LOG, who, why }));
     else io.stdout(`${file}: step ${stepId} now sends variant ${variantId}; recorded in ${AUDIT_LOG} (${who}: ${why})`);

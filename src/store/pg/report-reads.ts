@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { LEAD_COLUMNS, type RawLead, toLeadRow } from '../../db/leads.js';
 import type { LeadState } from '../../domain/lead-plan.js';
 import type { ReportReads } from '../../report/reads.js';
-import { loadBatchPg } from './load.js';
+import { leadBatchesPg } from './forecast-reads.js';
 import { messageCountsPg } from './report-counts.js';
 import { leadsBehindPg, sendTimeArmCountsPg } from './report-leads.js';
 import { conversionCandidatesPg, enrollmentCountsPg, holdoutsPg } from './report-queries.js';
@@ -32,13 +32,7 @@ async function leadsByIdsPg(db: pg.PoolClient, ids: readonly number[]) {
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
-/** Every lead's planner state in id order, read a batch at a time by the tick's loader. */
+/** Every lead's planner state in id order, read a batch at a time (the next read while this one is used). */
 async function* leadStatesPg(db: pg.PoolClient, batchSize: number): AsyncGenerator<LeadState[]> {
-  let afterId = 0;
-  for (;;) {
-    const loaded = await loadBatchPg(db, { runId: 0, batchNo: 0, afterId, lastId: Number.MAX_SAFE_INTEGER }, batchSize);
-    if (loaded.length === 0) return;
-    yield loaded.map((l) => l.state);
-    afterId = loaded[loaded.length - 1]!.state.profile.id;
-  }
+  for await (const batch of leadBatchesPg(db, { afterId: 0, lastId: Number.MAX_SAFE_INTEGER }, batchSize)) yield batch.map((l) => l.state);
 }
