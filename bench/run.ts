@@ -14,6 +14,7 @@ import { benchPgWorkers } from './pg-workers.js';
 import { benchPgForecast } from './pg-forecast.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
+import { benchReportPg } from './report-pg.js';
 import { benchScoring } from './scoring.js';
 import { benchSegments } from './segments.js';
 import { benchSendTime } from './send-time.js';
@@ -58,6 +59,10 @@ if (section('scoring')) {
 if (section('report')) {
   console.log('\n## report and link endpoints');
   await benchReport(Number(process.env.BENCH_REPORT_SENDS ?? 1_000_000));
+}
+if (section('report-pg')) {
+  console.log('\n## report on PostgreSQL against SQLite');
+  await benchReportPg(Number(process.env.BENCH_REPORT_PG_SENDS ?? 100_000));
 }
 if (section('experiments')) {
   console.log('\n## planning with experiments');

@@ -10,15 +10,10 @@ import {
   OPENED_BY_PERSON,
   UNSUBSCRIBED,
 } from '../report/message-flags.js';
-import type { ConversionCandidate, GoalSpec, GroupCounts, HoldoutCounts } from '../report/types.js';
+import { type CandidateRow, candidatesOf, type HoldoutRow, holdoutCountsOf } from '../report/query-rows.js';
+import type { ConversionCandidate, GoalSpec, GroupCounts, GroupedCounts, HoldoutCounts, ReportKey } from '../report/types.js';
 
-/** What the report groups by, as SQL over a send `s` (and its time `t`): up to three key columns. */
-export type ReportKey = 'sequence' | 'step' | 'force' | 'week' | 'variant' | 'segment';
-
-export interface GroupedCounts {
-  keys: [string | null, string | null, string | null];
-  counts: GroupCounts;
-}
+export { NO_SEGMENT, type GroupedCounts, type ReportKey } from '../report/types.js';
 
 /** Monday 00:00 UTC of the week an instant (epoch ms) falls in, as YYYY-MM-DD. */
 export const week = (ms: string) => `date(${ms} / 1000, 'unixepoch', '-6 days', 'weekday 1')`;
@@ -37,10 +32,6 @@ const KEY_SQL: Record<ReportKey, string> = {
   variant: "s.sequence_id || char(31) || s.step_id || char(31) || s.variant",
   segment: "''",
 };
-const KEY_SEPARATOR = '\u001f';
-
-/** The row of the leads in no named segment. */
-export const NO_SEGMENT = '(none)';
 
 /** The messages a report counts: sent in [@from, @to), or refused by the relay then. */
 export const COHORT = `((s.status = 'sent' AND s.sent_at >= @from AND s.sent_at < @to)
@@ -87,8 +78,7 @@ export class ReportStore {
     const fold = new CountFold();
     for (const [leadId, messages] of leads.iterate({ from, to }) as Iterable<[number, string]>)
       fold.addLead(JSON.parse(messages) as MessageFlags[], by === 'segment' ? segmentsOf?.(leadId) : undefined);
-    const { rows, totals } = fold.result();
-    return { rows: rows.map(([key, counts]) => ({ keys: keysOf(key), counts })), totals };
+    return fold.grouped();
   }
 
   /** Enrolments (holdouts excluded) started and sunsets ended in [from, to), by sequence or week. */
@@ -123,17 +113,8 @@ export class ReportStore {
            ${goal.urlContains ? 'AND instr(lower(g.url), @url) > 0' : ''}
          ORDER BY g.id, s.sent_at, s.id`,
       )
-      .all({ event: goal.event, within: goal.withinMs, from, until: to + goal.withinMs, ...(goal.urlContains ? { url: goal.urlContains.toLowerCase() } : {}) }) as (Omit<
-      ConversionCandidate,
-      'touches' | 'goal'
-    > & ConversionCandidate['touches'][number])[];
-    const out: ConversionCandidate[] = [];
-    for (const r of rows) {
-      let last = out[out.length - 1];
-      if (!last || last.eventId !== r.eventId) out.push((last = { goal: goal.id, eventId: r.eventId, leadId: r.leadId, at: r.at, touches: [] }));
-      last.touches.push({ sendId: r.sendId, sequence: r.sequence, step: r.step, force: r.force, sentAt: r.sentAt, enrolledAt: r.enrolledAt, variant: r.variant ?? null });
-    }
-    return out;
+      .all({ event: goal.event, within: goal.withinMs, from, until: to + goal.withinMs, ...(goal.urlContains ? { url: goal.urlContains.toLowerCase() } : {}) }) as CandidateRow[];
+    return candidatesOf(goal, rows);
   }
 
   /**
@@ -165,24 +146,7 @@ export class ReportStore {
            WHERE en.enrolled_at >= @from AND en.enrolled_at < @to GROUP BY en.id)
          GROUP BY sequence, held ORDER BY sequence`,
       )
-      .all(params) as { sequence: string; held: number; n: number; converted: number }[];
-    const bySequence = new Map<string, HoldoutCounts>();
-    for (const r of rows) {
-      let h = bySequence.get(r.sequence);
-      if (!h) bySequence.set(r.sequence, (h = { sequence: r.sequence, treated: 0, treatedConverted: 0, heldOut: 0, heldOutConverted: 0 }));
-      if (r.held) {
-        h.heldOut += r.n;
-        h.heldOutConverted += r.converted;
-      } else {
-        h.treated += r.n;
-        h.treatedConverted += r.converted;
-      }
-    }
-    return [...bySequence.values()];
+      .all(params) as HoldoutRow[];
+    return holdoutCountsOf(rows);
   }
-}
-
-function keysOf(key: string): [string, string, string] {
-  const [k1 = '', k2 = '', k3 = ''] = key.split(KEY_SEPARATOR);
-  return [k1, k2, k3];
 }

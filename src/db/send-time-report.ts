@@ -1,11 +1,5 @@
 import type { Database } from 'better-sqlite3';
-
-export interface SendTimeArmCounts {
-  arm: 'optimised' | 'holdout';
-  sent: number;
-  humanOpened: number;
-  humanClicked: number;
-}
+import type { SendTimeArmCounts } from '../report/send-time-types.js';
 
 /**
  * Messages placed with send-time optimisation on and sent in [from, to), by arm: the stable

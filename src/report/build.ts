@@ -1,10 +1,9 @@
-import type { Database } from 'better-sqlite3';
-import { NO_SEGMENT, type ReportKey, ReportStore } from '../db/report-queries.js';
 import { parseDuration } from '../time/duration.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
 import { attribute } from './attribution.js';
+import type { ReportReads } from './reads.js';
 import { EMPTY_COUNTS, reportRow, weekOf } from './rows.js';
-import type { Credit, GoalSpec, Report, ReportRow } from './types.js';
+import { type Credit, type GoalSpec, NO_SEGMENT, type Report, type ReportKey, type ReportRow } from './types.js';
 
 export interface ReportRequest {
   from: number;
@@ -46,17 +45,17 @@ const keyString = (by: ReportKey, k: Keys) =>
   by === 'step' ? `${k.sequence}\u0000${k.step}\u0000${k.force}` : by === 'variant' ? `${k.sequence}\u0000${k.step}\u0000${k.variant}` : (k.sequence ?? k.force ?? k.week ?? k.segment)!;
 
 /**
- * `nurture report`: the SQL aggregates (src/db/report-queries.ts), the goal credits (attribution
- * of each conversion to the touches in its window, pure), and each sequence's lift over its holdout.
+ * `nurture report`: the database's aggregates (report/reads.ts, either store), the goal credits
+ * (attribution of each conversion to the touches in its window, pure), and each sequence's lift
+ * over its holdout.
  */
-export function buildReport(sqlite: Database, request: ReportRequest): Omit<Report, 'from' | 'to'> {
+export async function buildReport(store: ReportReads, request: ReportRequest): Promise<Omit<Report, 'from' | 'to'>> {
   const { from, to, by } = request;
-  const store = new ReportStore(sqlite);
   const goals = goalSpecs(request.goals);
-  const { rows, totals } = store.messageCounts(by, from, to, (leadId) => segmentsOf(request.segments, leadId));
+  const { rows, totals } = await store.messageCounts(by, from, to, (leadId) => segmentsOf(request.segments, leadId));
   const credits: Credit[] = [];
   for (const goal of goals)
-    for (const candidate of store.conversionCandidates(goal, from, to))
+    for (const candidate of await store.conversionCandidates(goal, from, to))
       for (const credit of attribute(goal, candidate)) if (credit.sentAt >= from && credit.sentAt < to) credits.push(credit);
   const creditsBy = new Map<string, Credit[]>();
   for (const c of credits) {
@@ -67,8 +66,8 @@ export function buildReport(sqlite: Database, request: ReportRequest): Omit<Repo
       else creditsBy.set(k, [c]);
     }
   }
-  const enrolments = by === 'sequence' || by === 'week' ? store.enrollmentCounts(by, from, to) : undefined;
-  const holdouts = by === 'sequence' ? new Map(store.holdouts(goals, from, to).map((h) => [h.sequence, h])) : undefined;
+  const enrolments = by === 'sequence' || by === 'week' ? await store.enrollmentCounts(by, from, to) : undefined;
+  const holdouts = by === 'sequence' ? new Map((await store.holdouts(goals, from, to)).map((h) => [h.sequence, h])) : undefined;
   const goalIds = goals.map((g) => g.id);
   const grouped = new Map(rows.map((r) => [keyString(by, keysOf(by, r.keys)), { keys: keysOf(by, r.keys), counts: r.counts }]));
   // Groups with enrolments (or holdouts) but no message in the period still get a row.

@@ -8,10 +8,13 @@ import {
   PERSON_OPEN,
   UNSUBSCRIBED,
 } from './message-flags.js';
-import type { GroupCounts } from './types.js';
+import type { GroupCounts, GroupedCounts } from './types.js';
 
 /** One message: the key of its group and its flags (message-flags.ts). */
 export type MessageFlags = readonly [key: string, flags: number];
+
+/** Between the ids of a composite key (step, variant): U+001F, which no id holds. */
+export const KEY_SEPARATOR = '\u001f';
 
 /** Not an event: set on a message that did not bounce, so a lead's OR says it got one. */
 const DELIVERED = 256;
@@ -80,9 +83,20 @@ export class CountFold {
     return { rows, totals: { ...this.total } };
   }
 
+  /** result() with each group's key split into its parts (sequence, step, force or variant). */
+  grouped(): { rows: GroupedCounts[]; totals: GroupCounts } {
+    const { rows, totals } = this.result();
+    return { rows: rows.map(([key, counts]) => ({ keys: keysOf(key), counts })), totals };
+  }
+
   private group(key: string): GroupCounts {
     let c = this.groups.get(key);
     if (!c) this.groups.set(key, (c = zero()));
     return c;
   }
+}
+
+function keysOf(key: string): [string, string, string] {
+  const [k1 = '', k2 = '', k3 = ''] = key.split(KEY_SEPARATOR);
+  return [k1, k2, k3];
 }

@@ -1,10 +1,8 @@
-import type { Database } from 'better-sqlite3';
-import { leadsBehind } from '../db/report-leads.js';
-import { ReportStore } from '../db/report-queries.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
 import { attribute } from './attribution.js';
 import { goalSpecs } from './build.js';
 import type { LeadMetric, LeadsBehind, RowFilter } from './leads-types.js';
+import type { ReportReads } from './reads.js';
 import { weekOf } from './rows.js';
 import type { Credit } from './types.js';
 
@@ -19,18 +17,17 @@ const creditMatches = (filter: RowFilter) => (c: Credit) =>
  * `nurture report` (for `converted`, the same attribution of each goal to the touches in its
  * window), so a count on the page and the length of the list it links to agree.
  */
-export function reportLeads(
-  sqlite: Database,
+export async function reportLeads(
+  store: ReportReads,
   request: { metric: LeadMetric; filter: RowFilter; from: number; to: number; goals: readonly GoalFile[] },
-): LeadsBehind {
+): Promise<LeadsBehind> {
   const { metric, filter, from, to } = request;
-  if (metric !== 'converted') return leadsBehind(sqlite, metric, filter, from, to);
-  const store = new ReportStore(sqlite);
+  if (metric !== 'converted') return store.leadsBehind(metric, filter, from, to);
   const matches = creditMatches(filter);
   const leads = new Set<number>();
   let conversions = 0;
   for (const goal of goalSpecs(request.goals))
-    for (const candidate of store.conversionCandidates(goal, from, to))
+    for (const candidate of await store.conversionCandidates(goal, from, to))
       for (const credit of attribute(goal, candidate))
         if (credit.sentAt >= from && credit.sentAt < to && matches(credit)) {
           leads.add(credit.leadId);

@@ -1,22 +1,20 @@
-import type { Database } from 'better-sqlite3';
-import { LeadStore } from '../db/leads.js';
 import { holds } from '../domain/conditions/evaluate.js';
 import type { ConditionInput } from '../domain/conditions/input.js';
 import { scoreLead } from '../domain/scoring.js';
 import type { ScoringModel } from '../domain/scoring.js';
-import { leadStateBatches } from '../run/context.js';
 import { ConditionCompiler, type SegmentFiles } from '../workspace/conditions/compile.js';
+import type { ReportReads } from './reads.js';
 
 /**
  * Each lead's named segments (nurture.yaml `segments:`) as they hold at `at`: what `report --by
  * segment` groups by. Leads in no segment are left out. One streamed pass over the base, with the
  * events the conditions read and the score computed only when a segment asks for it.
  */
-export function segmentMemberships(sqlite: Database, files: SegmentFiles, scoring: ScoringModel, at: number): Map<number, string[]> {
+export async function segmentMemberships(store: Pick<ReportReads, 'leadStates'>, files: SegmentFiles, scoring: ScoringModel, at: number): Promise<Map<number, string[]>> {
   const compiler = new ConditionCompiler(files);
   const segments = Object.keys(files).map((name) => ({ name, condition: compiler.segment(name) }));
   const out = new Map<number, string[]>();
-  for (const batch of leadStateBatches(sqlite, new LeadStore(sqlite), 2000))
+  for await (const batch of store.leadStates(2000))
     for (const state of batch) {
       let score: ReturnType<typeof scoreLead> | undefined;
       const scored = () => (score ??= scoreLead(scoring, state.profile, state.events, at, state.sends));

@@ -1,5 +1,4 @@
-import type { Database } from 'better-sqlite3';
-import { sendTimeArmCounts } from '../db/send-time-report.js';
+import type { ReportReads } from './reads.js';
 import { liftInterval, wilson } from './stats.js';
 import type { Rate } from './types.js';
 
@@ -26,8 +25,8 @@ export interface SendTimeSection {
 }
 
 /** The section from the database (undefined when no message of the period was placed with send-time on). */
-export function sendTimeSection(sqlite: Database, from: number, to: number): SendTimeSection | undefined {
-  const rows = sendTimeArmCounts(sqlite, from, to);
+export async function sendTimeSection(store: ReportReads, from: number, to: number): Promise<SendTimeSection | undefined> {
+  const rows = await store.sendTimeArmCounts(from, to);
   if (rows.length === 0) return undefined;
   const arm = (name: 'optimised' | 'holdout'): SendTimeArm => {
     const r = rows.find((x) => x.arm === name) ?? { sent: 0, humanOpened: 0, humanClicked: 0 };

@@ -2,6 +2,17 @@
 
 export const REPORT_GROUPINGS = ['sequence', 'step', 'force', 'week', 'segment', 'variant'] as const;
 export type ReportGrouping = (typeof REPORT_GROUPINGS)[number];
+/** What the report groups a message by (a column, a few joined, or the lead's segments). */
+export type ReportKey = ReportGrouping;
+
+/** The row of the leads in no named segment. */
+export const NO_SEGMENT = '(none)';
+
+/** One group's counts, its keys split (up to three: sequence, step, force or variant). */
+export interface GroupedCounts {
+  keys: [string | null, string | null, string | null];
+  counts: GroupCounts;
+}
 
 /** A rate with its Wilson 95% interval and what it was computed over. */
 export interface Rate {

@@ -3,13 +3,19 @@ import { dayReached, sendsForPower } from '../domain/experiments/power.js';
 import type { ExperimentOutcome } from '../domain/experiments/types.js';
 import { wilson } from '../report/stats.js';
 import type { Rate } from '../report/types.js';
-import type { Connection } from '../db/connection.js';
 import type { Workspace } from '../workspace/load.js';
 import { metricText } from '../workspace/experiments-schema.js';
 import { DAY_MS } from '../time/clock.js';
 import { isoWithOffset } from '../time/zone.js';
-import { type ExperimentState, experimentStates } from './experiment-state.js';
-import { forecastInThreads } from './forecast-threads.js';
+import { type ExperimentReads, type ExperimentState, experimentStates } from './experiment-state.js';
+
+/**
+ * Where the power forecast takes the step's projected sends from: the forecast of the database
+ * the experiments were read from (SQLite's planned in threads, PostgreSQL's read on a snapshot).
+ */
+export interface SendProjection {
+  forecast(workspace: Workspace, options: { from: number; to: number }): Promise<{ items: readonly { sequence: string; step: string; at: string }[] }>;
+}
 
 /** How far ahead the power forecast counts the step's projected sends (then goes on at their average pace). */
 export const POWER_HORIZON_DAYS = 56;
@@ -68,10 +74,10 @@ export interface ExperimentSummary {
  * posterior summaries, the decision and why, and the power forecast from the planner's own
  * projection of the step's sends (the same forecast as the calendar).
  */
-export async function experimentSummaries(conn: Connection, workspace: Workspace, now: number): Promise<ExperimentSummary[]> {
-  const states = experimentStates(conn.sqlite, { sequences: workspace.sequences, goals: workspace.config.goals }, now);
+export async function experimentSummaries(reads: ExperimentReads, projection: SendProjection, workspace: Workspace, now: number): Promise<ExperimentSummary[]> {
+  const states = experimentStates(reads, { sequences: workspace.sequences, goals: workspace.config.goals }, now);
   if (states.length === 0) return [];
-  const perDay = await projectedPerDay(conn, workspace, states, now);
+  const perDay = await projectedPerDay(projection, workspace, states, now);
   const zone = workspace.policy.defaultZone;
   return states.map((s) => {
     const outcome = s.verdict.outcome;
@@ -111,9 +117,9 @@ export async function experimentSummaries(conn: Connection, workspace: Workspace
   });
 }
 
-async function projectedPerDay(conn: Connection, workspace: Workspace, states: readonly ExperimentState[], now: number): Promise<Map<string, number[]>> {
+async function projectedPerDay(projection: SendProjection, workspace: Workspace, states: readonly ExperimentState[], now: number): Promise<Map<string, number[]>> {
   const out = new Map<string, number[]>(states.map((s) => [s.key, new Array<number>(POWER_HORIZON_DAYS).fill(0)]));
-  const forecast = await forecastInThreads(conn, workspace, { from: now, to: now + POWER_HORIZON_DAYS * DAY_MS });
+  const forecast = await projection.forecast(workspace, { from: now, to: now + POWER_HORIZON_DAYS * DAY_MS });
   for (const item of forecast.items) {
     const days = out.get(`${item.sequence}/${item.step}`);
     if (!days) continue;

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/db/connection.js';
 import { NO_SEGMENT, type ReportKey, ReportStore } from '../../src/db/report-queries.js';
 import { weekOf } from '../../src/report/rows.js';
 import type { GroupCounts } from '../../src/report/types.js';
+import { DAY, FROM, type Send, soft, store, TO, type World, world } from './message-worlds.js';
 
 /**
  * The report's per-lead fold (report/count-fold.ts over report-queries.ts) against the
@@ -12,65 +12,6 @@ import type { GroupCounts } from '../../src/report/types.js';
  * opens and clicks by people and machines, leads in several groups and segments, and messages
  * outside the period.
  */
-const DAY = 86_400_000;
-const FROM = Date.parse('2026-11-02T00:00:00Z');
-const TO = FROM + 14 * DAY;
-const SEQUENCES = ['evaluators', 'new-signups'];
-const STEPS = ['intro', 'proof', 'offer'];
-const FORCES = ['push', 'pull'];
-const SEGMENTS = ['canada', 'us'];
-const EVENT_TYPES = ['email_opened', 'email_clicked', 'unsubscribed', 'complained', 'bounced', 'page_viewed'] as const;
-
-const event = fc.record({
-  type: fc.constantFrom(...EVENT_TYPES),
-  signal: fc.constantFrom('human', 'machine', ''),
-  bounce: fc.constantFrom<Record<string, string>>({}, { bounce_type: 'soft' }, { bounce_type: 'hard' }, { bounceType: 'Transient' }, { severity: 'temporary' }, { severity: 'permanent' }),
-});
-const send = fc.record({
-  lead: fc.integer({ min: 1, max: 6 }),
-  sequence: fc.constantFrom(...SEQUENCES),
-  step: fc.constantFrom(...STEPS),
-  force: fc.constantFrom(...FORCES),
-  status: fc.constantFrom('sent', 'sent', 'sent', 'skipped', 'planned'),
-  rejected: fc.boolean(),
-  // Days from FROM: some before the period, some after.
-  day: fc.integer({ min: -3, max: 16 }),
-  events: fc.array(event, { maxLength: 4 }),
-});
-const world = fc.record({
-  sends: fc.uniqueArray(send, { maxLength: 30, selector: (s) => `${s.lead}/${s.sequence}/${s.step}` }),
-  segments: fc.array(fc.subarray(SEGMENTS), { minLength: 6, maxLength: 6 }),
-});
-type World = typeof world extends fc.Arbitrary<infer W> ? W : never;
-type Send = World['sends'][number];
-
-const soft = (p: Record<string, string>) => ['soft', 'transient', 'temporary'].includes((p.bounce_type ?? p.bounceType ?? p.severity ?? '').toLowerCase());
-
-function store(w: World) {
-  const conn = openDatabase(':memory:');
-  const db = conn.sqlite;
-  for (let lead = 1; lead <= 6; lead++)
-    db.prepare("INSERT INTO leads (id, email, consent, created_at, updated_at) VALUES (?, ?, 'confirmed', 0, 0)").run(lead, `lead${lead}@example.com`);
-  const enrolments = new Map<string, number>();
-  w.sends.forEach((s, i) => {
-    const key = `${s.lead}/${s.sequence}`;
-    if (!enrolments.has(key)) {
-      enrolments.set(key, enrolments.size + 1);
-      db.prepare("INSERT INTO enrollments (id, lead_id, sequence_id, status, enrolled_at) VALUES (?, ?, ?, 'active', ?)").run(enrolments.get(key), s.lead, s.sequence, FROM - 5 * DAY);
-    }
-    const at = FROM + s.day * DAY + 9 * 3_600_000;
-    db.prepare(
-      `INSERT INTO sends (id, enrollment_id, lead_id, sequence_id, step_id, force, status, sent_at, reason, ref, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(i + 1, enrolments.get(key), s.lead, s.sequence, s.step, s.force, s.status, s.status === 'sent' ? at : null, s.rejected ? 'rejected by the mail server' : 'over the cap', `r${i}`, at);
-    s.events.forEach((e, j) =>
-      db
-        .prepare('INSERT INTO events (lead_id, type, occurred_at, properties, dedupe_key, recorded_at, signal, send_id) VALUES (?, ?, ?, ?, ?, 0, ?, ?)')
-        .run(s.lead, e.type, at + (j + 1) * 60_000, JSON.stringify(e.type === 'bounced' ? e.bounce : {}), `e${i}-${j}`, e.signal, i + 1),
-    );
-  });
-  return conn;
-}
-
 const zero = (): GroupCounts => ({
   sent: 0, leads: 0, delivered: 0, deliveredLeads: 0, bouncedHard: 0, bouncedSoft: 0,
   opened: 0, humanOpened: 0, clicked: 0, humanClicked: 0, unsubscribed: 0, complained: 0,

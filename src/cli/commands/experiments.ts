@@ -1,7 +1,11 @@
+import { isPgApp } from '../../app.js';
+import { ExperimentStore } from '../../db/experiment-queries.js';
 import { conclude } from '../../run/experiment-run.js';
+import { forecastReader } from '../../run/forecast-reader.js';
+import { experimentReadsPg } from '../../store/pg/experiments.js';
 import { type ExperimentSummary, experimentSummaries } from '../../run/experiment-summary.js';
 import { AUDIT_LOG } from '../../workspace/conclude.js';
-import { type GlobalOptions, withApp, withRunApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
 import { experimentDecisionsOf } from '../experiment-decisions.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -9,9 +13,13 @@ import { parseAt } from '../time-options.js';
 
 /** `nurture experiments [--at ISO] [--json]`: every experiment, its arms, its decision and when it can decide. */
 export async function experimentsCommand(io: CliIo, globals: GlobalOptions, options: { at?: string }): Promise<number> {
-  return withApp(io, globals, async (app) => {
+  return withRunApp(io, globals, async (app) => {
     const now = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
-    const experiments = await experimentSummaries(app.conn, app.workspace, now);
+    const rules = { sequences: app.workspace.sequences, goals: app.workspace.config.goals };
+    // The arms' counts and stored decisions (SQLite's store as it is, PostgreSQL's read up front,
+    // as a tick reads them), and the forecast of the same database for the power forecast.
+    const reads = isPgApp(app) ? await experimentReadsPg(app.store.pool, rules, now) : new ExperimentStore(app.conn.sqlite);
+    const experiments = await experimentSummaries(reads, forecastReader(app), app.workspace, now);
     if (globals.json) io.stdout(json({ at: new Date(now).toISOString(), experiments }));
     else printExperiments(io, experiments);
     return 0;

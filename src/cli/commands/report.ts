@@ -1,12 +1,12 @@
 import { toCsv } from '../../io/csv-write.js';
-import type { ReportKey } from '../../db/report-queries.js';
 import { buildReport } from '../../report/build.js';
 import { segmentMemberships } from '../../report/segments.js';
 import { type SendTimeSection, sendTimeSection } from '../../report/send-time.js';
 import { printSendTime } from './report-send-time.js';
-import type { Rate, Report, ReportRow } from '../../report/types.js';
+import type { Rate, Report, ReportKey, ReportRow } from '../../report/types.js';
+import { withReportReads } from '../../report/app-reads.js';
 import { reportPeriod } from '../../report/period.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 
@@ -19,7 +19,7 @@ export interface ReportOptions {
 
 /** `nurture report`: what works, by sequence, step, force or week (DESIGN.md section 5). */
 export async function reportCommand(io: CliIo, globals: GlobalOptions, options: ReportOptions): Promise<number> {
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
     const zone = app.workspace.policy.defaultZone;
     const format = options.format ?? (globals.json ? 'json' : 'table');
     if (!['table', 'json', 'csv'].includes(format)) throw new UserError(`--format: "${format}" is not one of table, json, csv`);
@@ -32,20 +32,18 @@ export async function reportCommand(io: CliIo, globals: GlobalOptions, options: 
     const period = reportPeriod(options, zone, app.clock.now());
     if (!period.ok) throw new UserError(period.message);
     const { from, to } = period;
-    const sendTime = sendTimeSection(app.conn.sqlite, from, to);
-    const report: Report & { sendTime?: SendTimeSection } = {
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      ...buildReport(app.conn.sqlite, {
-        from,
-        to,
-        by: by as ReportKey,
-        goals: app.workspace.config.goals,
-        // Segment membership as of the end of the period (or now, if that is earlier).
-        ...(by === 'segment' ? { segments: segmentMemberships(app.conn.sqlite, segmentFiles, app.workspace.scoring, Math.min(to, app.clock.now())) } : {}),
-      }),
-      ...(sendTime ? { sendTime } : {}),
-    };
+    const report = await withReportReads(app, async (reads): Promise<Report & { sendTime?: SendTimeSection }> => {
+      const sendTime = await sendTimeSection(reads, from, to);
+      // Segment membership as of the end of the period (or now, if that is earlier).
+      const segments = by === 'segment' ? await segmentMemberships(reads, segmentFiles, app.workspace.scoring, Math.min(to, app.clock.now())) : undefined;
+      return {
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        ...(await buildReport(reads, { from, to, by: by as ReportKey, goals: app.workspace.config.goals, ...(segments ? { segments } : {}) })),
+        ...(sendTime ? { sendTime } : {}),
+      };
+    });
+    const { sendTime } = report;
     if (format === 'json') io.stdout(json(report));
     else if (format === 'csv') io.stdout(reportCsv(report));
     else {

@@ -1,4 +1,5 @@
 import type { App } from '../../app.js';
+import type { LeadRow } from '../../db/leads.js';
 import type { LeadMetric, LeadsBehind, RowFilter } from '../../report/leads-types.js';
 import { leadRef } from '../../run/lead-ref.js';
 import { escapeHtml } from '../router.js';
@@ -32,15 +33,17 @@ function rowLabel(filter: RowFilter): string {
   return parts.length ? parts.join(', ') : 'all sequences';
 }
 
-/** The leads behind one number of the report page, a page at a time, each linked to its lead page. */
+/** The ids of the leads a page of the list shows. */
+export const pageOfIds = (behind: LeadsBehind, page: number): number[] => behind.leadIds.slice(page * LEADS_PER_PAGE, (page + 1) * LEADS_PER_PAGE);
+
+/** The leads behind one number of the report page, a page at a time (`leads`: pageOfIds' rows), each linked to its lead page. */
 export function reportLeadsPage(
-  app: App,
+  app: Pick<App, 'workspace' | 'secret'>,
   request: { metric: LeadMetric; filter: RowFilter; from: number; to: number; page: number },
   behind: LeadsBehind,
+  leads: readonly LeadRow[],
 ): string {
   const { metric, filter, from, to, page } = request;
-  const ids = behind.leadIds.slice(page * LEADS_PER_PAGE, (page + 1) * LEADS_PER_PAGE);
-  const leads = app.stores.leads.byIds(ids);
   const [messages, people] = WHAT[metric];
   const pages = Math.max(1, Math.ceil(behind.leadIds.length / LEADS_PER_PAGE));
   const link = (p: number, label: string) => `<a href="${e(`${leadsHref(metric, filter, from, to)}&page=${p}`)}">${label}</a>`;

@@ -78,7 +78,7 @@ function periodForm(views: ReportViews): string {
  * The report page: what `nurture report` prints, by sequence, step, force and week, with a chart
  * for each, every number a link to the leads behind it. Server-rendered SVG, no script.
  */
-export function reportPage(app: App, views: ReportViews, error?: string): string {
+export function reportPage(app: Pick<App, 'workspace'>, views: ReportViews, error?: string): string {
   const colours = sequenceColours(app.workspace.sequences.map((s) => s.id));
   const colour = (id: string) => colourOf(colours, id);
   const seqName = (id: string) => `${swatch(colour(id))} <a href="/sequences/${encodeURIComponent(id)}">${e(id)}</a>`;
