@@ -1,8 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { classifyAlone, classifyMessage } from '../domain/signals.js';
-import type { SignalClass, SignalEvent } from '../domain/signal-types.js';
-
-type Row = { id: number; type: SignalEvent['type']; at: number; url: string; properties: string; signal: SignalClass; reason: string };
+import { classifyAlone } from '../domain/signals.js';
+import { reclassifyRows, type SignalRow as Row, toSignal } from './signal-rows.js';
 
 export interface ReclassifyCounts {
   examined: number;
@@ -10,8 +8,6 @@ export interface ReclassifyCounts {
   human: number;
   machine: number;
 }
-
-const toSignal = (r: Row): SignalEvent => ({ id: r.id, type: r.type, at: r.at, url: r.url, properties: JSON.parse(r.properties) as Record<string, string> });
 
 /**
  * The classification side of the events table: one message's opens and clicks, classified
@@ -46,18 +42,15 @@ export class SignalStore {
    */
   reclassifySend(sendId: number, counts?: ReclassifyCounts, deliveredAt?: number | null): number {
     const rows = this.ofSend.all(sendId) as Row[];
-    const events = rows.map(toSignal);
     const delivered = deliveredAt !== undefined ? deliveredAt : ((this.deliveredAt.get(sendId) as number | null) ?? null);
-    const classes = classifyMessage({ deliveredAt: delivered, events });
     let changed = 0;
-    rows.forEach((row, i) => {
-      const c = classes.get(events[i]!)!;
+    for (const c of reclassifyRows(rows, delivered)) {
       if (counts) counts[c.signal === 'machine' ? 'machine' : 'human']++;
-      if (c.signal !== row.signal || c.reason !== row.reason) {
-        this.update.run(c.signal, c.reason, row.id);
+      if (c.changed) {
+        this.update.run(c.signal, c.reason, c.row.id);
         changed++;
       }
-    });
+    }
     return changed;
   }
 
