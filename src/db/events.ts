@@ -29,6 +29,29 @@ export function classOf(e: EventInput): { signal: SignalClass; reason: string } 
   return classifyAlone({ id: 0, type: e.type, at: e.occurredAt, url: e.url, properties: e.properties });
 }
 
+/**
+ * An event's values in the insert's order (lead_id … send_id, then the ref its message is found
+ * by when no send id is given): both stores insert these, classified alike.
+ */
+export function eventValues(e: EventInput, now: number) {
+  const { signal, reason } = classOf(e);
+  return [
+    e.leadId,
+    e.type,
+    e.occurredAt,
+    e.url,
+    JSON.stringify(e.properties),
+    e.externalId ?? null,
+    e.dedupeKey,
+    e.source,
+    now,
+    signal,
+    reason,
+    e.sendId ?? null,
+    e.sendId === undefined ? (e.properties.ref ?? null) : null,
+  ] as const;
+}
+
 /** The columns of an event found by its message's ref, as a settled open or click inserts them. */
 const FROM_SETTLED_SEND = `INSERT INTO events (lead_id, type, occurred_at, url, properties, dedupe_key, source, recorded_at, signal, signal_reason, send_id)
   SELECT s.lead_id, @type, @at, @url, @properties, @dedupeKey, @source, @now, @signal, @reason, s.id FROM sends s
@@ -103,22 +126,7 @@ export class EventStore {
   }
 
   private insertRow(e: EventInput, now: number): number {
-    const { signal, reason } = classOf(e);
-    return this.insert.run(
-      e.leadId,
-      e.type,
-      e.occurredAt,
-      e.url,
-      JSON.stringify(e.properties),
-      e.externalId ?? null,
-      e.dedupeKey,
-      e.source,
-      now,
-      signal,
-      reason,
-      e.sendId ?? null,
-      e.sendId === undefined ? (e.properties.ref ?? null) : null,
-    ).changes;
+    return this.insert.run(...eventValues(e, now)).changes;
   }
 
   /** Events of the leads with ids in [fromId, toId], grouped by lead, ascending in time. */

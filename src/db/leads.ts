@@ -2,6 +2,7 @@ import { StatementCache } from './statements.js';
 import type { Database } from 'better-sqlite3';
 import type { ConsentState, LeadProfile } from '../domain/types.js';
 import type { ZoneSource } from '../io/types.js';
+import { decideUpsert, type ExistingLead, leadUpdateSet } from './lead-upsert.js';
 import { scanForFit } from './lead-scan.js';
 import { type SavedScore, ScoreStore } from './scores.js';
 
@@ -47,22 +48,6 @@ export interface RefusedConsent {
   because: string;
 }
 
-/** Consent from least to most: an import may move a suppressed address down this list, never up. */
-const CONSENT_RANK: Readonly<Record<ConsentState, number>> = { unsubscribed: 0, none: 1, pending: 2, confirmed: 3 };
-
-/** Columns a re-import may change: a blank cell keeps what we had rather than erasing it. */
-const PROFILE_COLUMNS = [
-  ['firstName', 'first_name'],
-  ['lastName', 'last_name'],
-  ['company', 'company'],
-  ['jobTitle', 'job_title'],
-  ['industry', 'industry'],
-  ['country', 'country'],
-] as const;
-
-/** A zone given in the file (or stored before zones were guessed) is never replaced by a guess. */
-const GIVEN_BEFORE = `(zone_source = 'given' OR (zone_source IS NULL AND timezone <> ''))`;
-
 /** What a LeadRow is read from, in the order `toLeadRow` reads it (rows are read raw: no per-row key objects). */
 export const LEAD_COLUMNS = `id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes,
   suppressed_reason, score, stage, fit_score, engagement_score, paused_at, paused_until, input_version`;
@@ -92,17 +77,7 @@ export class LeadStore {
        VALUES (@email, @first_name, @last_name, @company, @job_title, @industry, @country, @timezone, @zone_source, @consent,
         @consent_at, @consent_source, @attributes, @suppressed_reason, @suppressed_at, @now, @now)`,
     );
-    this.update = sqlite.prepare(
-      `UPDATE leads SET ${PROFILE_COLUMNS.map(([, c]) => `${c} = coalesce(nullif(@${c}, ''), ${c})`).join(', ')},
-        timezone = CASE WHEN @zone_source = 'given' OR NOT ${GIVEN_BEFORE} THEN coalesce(nullif(@timezone, ''), timezone) ELSE timezone END,
-        zone_source = CASE WHEN @zone_source = 'given' THEN 'given' WHEN ${GIVEN_BEFORE} THEN 'given'
-          WHEN @timezone <> '' OR timezone = '' THEN @zone_source ELSE zone_source END,
-        consent = @consent, consent_at = coalesce(@consent_at, consent_at),
-        consent_source = coalesce(nullif(@consent_source, ''), consent_source), attributes = @attributes,
-        suppressed_reason = coalesce(suppressed_reason, @suppressed_reason),
-        suppressed_at = coalesce(suppressed_at, @suppressed_at), updated_at = @now
-       WHERE id = @id`,
-    );
+    this.update = sqlite.prepare(`UPDATE leads SET ${leadUpdateSet((n) => `@${n}`)} WHERE id = @id`);
     this.logConsent = sqlite.prepare(
       `INSERT INTO consent_log (lead_id, consent, previous, at, recorded_at, source, evidence, refused)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -114,63 +89,23 @@ export class LeadStore {
     const result: UpsertResult = { inserted: 0, updated: 0, consentChanges: 0, refused: [] };
     this.sqlite.transaction(() => {
       for (const { lead, evidence } of rows) {
-        const email = lead.email.toLowerCase();
-        const existing = this.byEmail.get(email) as
-          | { id: number; consent: ConsentState; attributes: string; suppressed_reason: string | null }
-          | undefined;
-        let consent = lead.consent ?? existing?.consent ?? 'none';
-        let refused = false;
-        // Invariant 11: an import never raises an unsubscribed, bounced or complained address; only
-        // a new opt-in through the confirmation link does. The refusal is logged and reported.
-        const because = existing && (existing.consent === 'unsubscribed' ? 'unsubscribed' : existing.suppressed_reason);
-        if (existing && because && CONSENT_RANK[consent] > CONSENT_RANK[existing.consent]) {
-          result.refused.push({ email, evidence, asked: consent, kept: existing.consent, because });
-          this.logConsent.run(existing.id, existing.consent, existing.consent, now, now, lead.consentSource || 'import', evidence, consent);
-          consent = existing.consent;
-          refused = true;
+        const existing = this.byEmail.get(lead.email.toLowerCase()) as ExistingLead | undefined;
+        const d = decideUpsert(lead, evidence, existing, now);
+        if (d.refused) {
+          result.refused.push(d.refused);
+          this.logConsent.run(existing!.id, ...d.log!);
         }
-        const unsubscribed = consent === 'unsubscribed';
-        const params = {
-          email,
-          first_name: lead.firstName ?? '',
-          last_name: lead.lastName ?? '',
-          company: lead.company ?? '',
-          job_title: lead.jobTitle ?? '',
-          industry: lead.industry ?? '',
-          country: lead.country ?? '',
-          timezone: lead.timezone ?? '',
-          zone_source: lead.zoneSource ?? (lead.timezone ? 'given' : null),
-          consent,
-          consent_at: refused ? null : (lead.consentAt ?? null),
-          consent_source: refused ? '' : (lead.consentSource ?? ''),
-          attributes: JSON.stringify({
-            ...(existing ? JSON.parse(existing.attributes) : {}),
-            ...lead.attributes,
-          }),
-          suppressed_reason: unsubscribed ? 'unsubscribed' : null,
-          suppressed_at: unsubscribed ? (lead.consentAt ?? now) : null,
-          now,
-        };
         let id: number;
         if (existing) {
-          this.update.run({ ...params, id: existing.id });
+          this.update.run({ ...d.params, id: existing.id });
           id = existing.id;
           result.updated++;
         } else {
-          id = Number(this.insert.run(params).lastInsertRowid);
+          id = Number(this.insert.run(d.params).lastInsertRowid);
           result.inserted++;
         }
-        if ((existing?.consent ?? 'none') !== params.consent || (!existing && params.consent !== 'none')) {
-          this.logConsent.run(
-            id,
-            params.consent,
-            existing?.consent ?? null,
-            lead.consentAt ?? now,
-            now,
-            lead.consentSource || 'import',
-            evidence,
-            null,
-          );
+        if (d.log && !d.refused) {
+          this.logConsent.run(id, ...d.log);
           result.consentChanges++;
         }
       }

@@ -7,6 +7,7 @@ import {
   type SentMessage,
 } from '../domain/scoring.js';
 import { salesReadyReason } from '../domain/stages.js';
+import type { LeadRow } from '../db/leads.js';
 import type { LoadedLead, Stores } from './context.js';
 
 const CHUNK = 1000;
@@ -33,6 +34,35 @@ export function scoreLoaded(model: ScoringModel, lead: LoadedLead, now: number):
   return scoreLead(model, lead.state.profile, lead.state.events, now, lead.sends);
 }
 
+/** Whether scoring reads the emails a lead was sent (an unopened-streak rule). */
+export const scoringReadsSends = (model: ScoringModel): boolean => model.engagement.some((r) => r.unopenedStreak !== undefined);
+
+/** The score rows of a chunk of leads, from what was read of them: one rule for both stores. */
+export function rescoreRows(
+  model: ScoringModel,
+  leads: readonly LeadRow[],
+  events: ReadonlyMap<number, ScoredEvent[]>,
+  sends: ReadonlyMap<number, SentMessage[]>,
+  now: number,
+): ScoreRow[] {
+  return leads.map((lead) => {
+    const leadEvents = events.get(lead.id) ?? [];
+    const s = scoreLead(model, lead, leadEvents, now, sends.get(lead.id) ?? []);
+    return { ...scoreRow(model, lead.id, s, leadEvents, now), before: lead.saved };
+  });
+}
+
+/** Chunks of ids to rescore, in id order: neighbouring leads share index and table pages, so a chunk reads far fewer of them. */
+export function rescoreChunks(ids: Iterable<number>): number[][] {
+  const all = [...ids].sort((a, b) => a - b);
+  const out: number[][] = [];
+  for (let i = 0; i < all.length; i += CHUNK) out.push(all.slice(i, i + CHUNK));
+  return out;
+}
+
+/** How a rescore records its rows. */
+export const rescoreRecording = (cause: string) => ({ cause, minDelta: 0.01 });
+
 /**
  * Incremental rescoring: only the given leads (those an import touched), a chunk at a time.
  * Every change is kept in the history with its cause, and a first sales-ready becomes a handoff.
@@ -45,21 +75,12 @@ export function rescoreLeads(
   cause: string,
 ): RescoreReport {
   const report: RescoreReport = { rescored: 0, history: 0, handoffs: 0 };
-  // In id order: neighbouring leads share index and table pages, so a chunk reads far fewer of them.
-  const all = [...ids].sort((a, b) => a - b);
-  for (let i = 0; i < all.length; i += CHUNK) {
-    const chunk = all.slice(i, i + CHUNK);
+  for (const chunk of rescoreChunks(ids)) {
     const leads = stores.leads.byIds(chunk);
     const events = stores.events.forLeads(chunk);
-    const sends = model.engagement.some((r) => r.unopenedStreak !== undefined)
-      ? stores.leads.scores.sentMessages(chunk)
-      : new Map<number, SentMessage[]>();
-    const rows = leads.map((lead) => {
-      const leadEvents = events.get(lead.id) ?? [];
-      const s = scoreLead(model, lead, leadEvents, now, sends.get(lead.id) ?? []);
-      return { ...scoreRow(model, lead.id, s, leadEvents, now), before: lead.saved };
-    });
-    const r = stores.leads.scores.record(rows, now, { cause, minDelta: 0.01 });
+    const sends = scoringReadsSends(model) ? stores.leads.scores.sentMessages(chunk) : new Map<number, SentMessage[]>();
+    const rows = rescoreRows(model, leads, events, sends, now);
+    const r = stores.leads.scores.record(rows, now, rescoreRecording(cause));
     report.rescored += rows.length;
     report.history += r.history;
     report.handoffs += r.handoffs;

@@ -3,7 +3,12 @@ import { resolve } from 'node:path';
 import { importEvents, importLeads } from '../../io/import.js';
 import { MappingError } from '../../io/columns.js';
 import type { ImportSettings, PresetId } from '../../io/types.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import type { App, PgApp } from '../../app.js';
+import { isPgApp } from '../../app.js';
+import type { ImportStore } from '../../io/import-store.js';
+import { sqliteImportStore } from '../../io/sqlite-import-store.js';
+import { pgImportStore } from '../../store/pg/import-store.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { progress } from '../progress.js';
 import { parseAt } from '../time-options.js';
@@ -32,6 +37,9 @@ export function parseMapFlags(values: readonly string[] = []): Record<string, st
   return map;
 }
 
+/** The import's writer for the workspace's database. */
+export const importStoreFor = (app: App | PgApp): ImportStore => (isPgApp(app) ? pgImportStore(app.store.pool) : sqliteImportStore(app.stores));
+
 export async function importCommand(
   io: CliIo,
   globals: GlobalOptions,
@@ -42,7 +50,7 @@ export async function importCommand(
   const path = resolve(io.cwd, file);
   if (!existsSync(path)) throw new UserError(`${file}: file not found`);
   const cliMap = parseMapFlags(flags.map);
-  return withApp(io, globals, async (app) => {
+  return withRunApp(io, globals, async (app) => {
     const yaml = app.workspace.config.import;
     const settings: ImportSettings = {
       preset: flags.preset ?? yaml.preset,
@@ -59,8 +67,8 @@ export async function importCommand(
     try {
       const report =
         kind === 'leads'
-          ? await importLeads(app.stores, path, now, options)
-          : await importEvents(app.stores, path, now, options);
+          ? await importLeads(importStoreFor(app), path, now, options)
+          : await importEvents(importStoreFor(app), path, now, options);
       bar.stop();
       printImport(io, globals, kind, file, report, app.workspace.policy.defaultZone);
       return report.rejected.length > 0 ? 1 : 0;
