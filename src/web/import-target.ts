@@ -1,12 +1,13 @@
 import { type App, isPgApp, type PgApp } from '../app.js';
+import type { ImportStore } from '../io/import-store.js';
 import type { Stores } from '../run/context.js';
+import { pgImportStore } from '../store/pg/import-store.js';
 
 /**
- * Where the webhooks' events are imported (io/import.ts importEventRecords), or undefined while
- * event imports do not write PostgreSQL: the webhooks then answer 503, which every provider retries.
+ * Where the webhooks' events are imported (io/import.ts importEventRecords, the path of `events
+ * import`): SQLite's stores, or PostgreSQL's import store (a batch per transaction, retried on a
+ * deadlock with a tick).
  */
-export function importTargetOf(app: App | PgApp): Stores | undefined {
-  return isPgApp(app) ? undefined : app.stores;
+export function importTargetOf(app: App | PgApp): Stores | ImportStore {
+  return isPgApp(app) ? pgImportStore(app.store.pool) : app.stores;
 }
-
-export const NOT_ON_POSTGRES = 'events cannot be stored in PostgreSQL by this version yet; the provider will retry';

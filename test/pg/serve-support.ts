@@ -79,14 +79,16 @@ export const STATE_QUERIES = {
 
 export type StateName = keyof typeof STATE_QUERIES;
 
-export function sqliteState(path: string, name: StateName): unknown[] {
+export function sqliteRows(path: string, sql: string): unknown[] {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare(STATE_QUERIES[name]).all();
+    return db.prepare(sql).all();
   } finally {
     db.close();
   }
 }
+
+export const sqliteState = (path: string, name: StateName): unknown[] => sqliteRows(path, STATE_QUERIES[name]);
 
 export async function pgState(pool: pg.Pool, name: StateName): Promise<unknown[]> {
   return (await pool.query(STATE_QUERIES[name])).rows;

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { classOf, type EventInput } from '../../db/events.js';
+import { type EventInput, eventValues } from '../../db/events.js';
 import { reclassifyRows, type SignalRow } from '../../db/signal-rows.js';
 import type { ConfirmOutcome, LinkEvents, MessageOfRef, SettledSignal } from '../link-types.js';
-import { suppressLeadPg } from './suppress.js';
+import { suppressPg } from './lead-upsert.js';
 import { inTransaction } from './transaction.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -91,7 +91,7 @@ export class PgLinkEvents implements LinkEvents {
   }
 
   async suppress(leadId: number, reason: string, at: number, evidence: string, now: number): Promise<void> {
-    await inTransaction(this.pool, (client) => suppressLeadPg(client, leadId, reason, at, evidence, now));
+    await inTransaction(this.pool, (client) => suppressPg(client, leadId, reason, at, evidence, now));
   }
 
   async confirmByRef(ref: string, now: number, evidence: string): Promise<ConfirmOutcome> {
@@ -126,24 +126,9 @@ async function lockMessage(client: pg.PoolClient, ref: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LINK_LOCK_CLASS, ref]);
 }
 
-/** EventStore's insert of one event on PostgreSQL (its class as SQLite stores it); returns 1 when new. */
+/** EventStore's insert of one event on PostgreSQL, in one statement (its values as SQLite's: eventValues); returns 1 when new. */
 export async function insertEventPg(db: Queryable, e: EventInput, now: number): Promise<number> {
-  const { signal, reason } = classOf(e);
-  const result = await db.query(INSERT_ONE, [
-    e.leadId,
-    e.type,
-    e.occurredAt,
-    e.url,
-    JSON.stringify(e.properties),
-    e.externalId ?? null,
-    e.dedupeKey,
-    e.source,
-    now,
-    signal,
-    reason,
-    e.sendId ?? null,
-    e.sendId === undefined ? (e.properties.ref ?? null) : null,
-  ]);
+  const result = await db.query(INSERT_ONE, [...eventValues(e, now)]);
   return result.rowCount ?? 0;
 }
 

@@ -48,9 +48,8 @@ async function matchSend(matcher: SendMatching, e: EspEvent): Promise<Record<str
  * event id, quarantine for unknown addresses, suppression on hard bounces, complaints and
  * unsubscribes, rescoring), and reports every item that was not stored.
  */
-export async function storeEspItems(app: App | PgApp, provider: EspProvider, items: readonly EspItem[], request: string): Promise<EspReport | undefined> {
+export async function storeEspItems(app: App | PgApp, provider: EspProvider, items: readonly EspItem[], request: string): Promise<EspReport> {
   const target = importTargetOf(app);
-  if (!target) return undefined;
   const now = app.clock.now();
   const matcher = sendMatchingOf(app);
   const report: EspReport = { provider, request, received: items.length, stored: 0, duplicates: 0, matched: 0, ignored: [], quarantined: [], rejected: [] };
