@@ -9,6 +9,7 @@ import { benchExperiments } from './experiments.js';
 import { benchIncremental } from './incremental.js';
 import { benchForecast } from './forecast.js';
 import { benchLearning } from './learning.js';
+import { benchPgLinks } from './pg-links.js';
 import { benchPgWorkers } from './pg-workers.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
@@ -19,7 +20,7 @@ import { benchSendTime } from './send-time.js';
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 /**
  * BENCH_ONLY=delivery (or planning, incremental, segments, send-time, experiments, learning,
- * forecast, scoring, report): one section alone, e.g. to repeat it on a shared machine.
+ * forecast, scoring, report, pg-links, pg-workers): one section alone, e.g. to repeat it on a shared machine.
  */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
@@ -64,6 +65,10 @@ if (section('experiments')) {
 if (section('learning')) {
   console.log('\n## planning with send-time optimisation and experiments together (issue 15)');
   await benchLearning(PLANNING_LEADS, Number(process.env.BENCH_LEARNING_REPEATS ?? 3));
+}
+if (section('pg-links')) {
+  console.log('\n## PostgreSQL: the link endpoints of nurture serve against SQLite');
+  await benchPgLinks(Number(process.env.BENCH_REPORT_SENDS ?? 1_000_000), Number(process.env.BENCH_LINK_REQUESTS ?? 3000));
 }
 if (section('pg-workers')) {
   console.log('\n## PostgreSQL: several workers against SQLite');

@@ -42,10 +42,7 @@ export class PgLinkEvents implements LinkEvents {
 
   async atomically<T>(ref: string, type: EventInput['type'], fn: (links: LinkEvents) => Promise<T>): Promise<T> {
     if (this.client || type !== 'email_clicked') return fn(this);
-    return inTransaction(this.pool, async (client) => {
-      await lockMessage(client, ref);
-      return fn(new PgLinkEvents(this.pool, client));
-    });
+    return lockedOnMessage(this.pool, ref, (client) => fn(new PgLinkEvents(this.pool, client)));
   }
 
   async insertIfSettled(e: SettledSignal, ref: string, deliveredBy: number, quietSince: number | undefined, now: number): Promise<boolean> {
@@ -84,10 +81,7 @@ export class PgLinkEvents implements LinkEvents {
       await reclassifySendPg(client, sendId, deliveredAt);
     };
     if (this.client) return write(this.client);
-    await inTransaction(this.pool, async (client) => {
-      await lockMessage(client, ref);
-      await write(client);
-    });
+    await lockedOnMessage(this.pool, ref, write);
   }
 
   async suppress(leadId: number, reason: string, at: number, evidence: string, now: number): Promise<void> {
@@ -122,8 +116,24 @@ export class PgLinkEvents implements LinkEvents {
   }
 }
 
-async function lockMessage(client: pg.PoolClient, ref: string): Promise<void> {
-  await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LINK_LOCK_CLASS, ref]);
+/**
+ * A transaction holding the message's advisory lock (LINK_LOCK_CLASS, hashtext(ref)). BEGIN and the
+ * lock go as one simple-protocol query — one round trip fewer on every click — so the ref is sent
+ * as an escaped literal (it is hex from a verified token anyway).
+ */
+async function lockedOnMessage<T>(pool: pg.Pool, ref: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LINK_LOCK_CLASS}, hashtext(${client.escapeLiteral(ref)}))`);
+    const value = await fn(client);
+    await client.query('COMMIT');
+    client.release();
+    return value;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    client.release(error as Error);
+    throw error;
+  }
 }
 
 /** EventStore's insert of one event on PostgreSQL, in one statement (its values as SQLite's: eventValues); returns 1 when new. */
