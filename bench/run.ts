@@ -11,6 +11,7 @@ import { benchForecast } from './forecast.js';
 import { benchLearning } from './learning.js';
 import { benchPgLinks } from './pg-links.js';
 import { benchPgWorkers } from './pg-workers.js';
+import { benchPgForecast } from './pg-forecast.js';
 import { benchPlanning } from './planning.js';
 import { benchReport } from './report.js';
 import { benchScoring } from './scoring.js';
@@ -20,7 +21,7 @@ import { benchSendTime } from './send-time.js';
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 /**
  * BENCH_ONLY=delivery (or planning, incremental, segments, send-time, experiments, learning,
- * forecast, scoring, report, pg-links, pg-workers): one section alone, e.g. to repeat it on a shared machine.
+ * forecast, scoring, report, pg-forecast, pg-links, pg-workers): one section alone, e.g. to repeat it on a shared machine.
  */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
@@ -65,6 +66,10 @@ if (section('experiments')) {
 if (section('learning')) {
   console.log('\n## planning with send-time optimisation and experiments together (issue 15)');
   await benchLearning(PLANNING_LEADS, Number(process.env.BENCH_LEARNING_REPEATS ?? 3));
+}
+if (section('pg-forecast')) {
+  console.log('\n## PostgreSQL: the forecast against SQLite');
+  await benchPgForecast(Number(process.env.BENCH_PG_LEADS ?? 100_000));
 }
 if (section('pg-links')) {
   console.log('\n## PostgreSQL: the link endpoints of nurture serve against SQLite');

@@ -40,7 +40,7 @@ export interface ListedLead extends LeadFields {
   sequence: string | null;
 }
 
-type Row = [number, string, string, string, string, string, string, string, string, string, string, string | null, number | null, string | null, number | null, number | null, string | null];
+export type ListRow = [number, string, string, string, string, string, string, string, string, string, string, string | null, number | null, string | null, number | null, number | null, string | null];
 
 /**
  * Leads page by page (keyset paging on id), filtered in SQL: `leads list` streams a million leads
@@ -86,7 +86,7 @@ export class LeadListReader {
   /** Every matching lead, `pageSize` at a time. */
   *pages(pageSize = 1000): Generator<ListedLead[]> {
     for (let after = 0; ; ) {
-      const rows = this.statement.all(after, ...this.params, pageSize) as Row[];
+      const rows = this.statement.all(after, ...this.params, pageSize) as ListRow[];
       if (rows.length === 0) return;
       yield rows.map(toListed);
       after = rows[rows.length - 1]![0];
@@ -102,7 +102,7 @@ export class LeadListReader {
   }
 }
 
-function toListed(r: Row): ListedLead {
+export function toListed(r: ListRow): ListedLead {
   return {
     ...leadColumns(r),
     stage: r[11],

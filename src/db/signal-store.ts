@@ -1,12 +1,42 @@
 import type { Database } from 'better-sqlite3';
-import { classifyAlone } from '../domain/signals.js';
-import { reclassifyRows, type SignalRow as Row, toSignal } from './signal-rows.js';
+import { classifyAlone, classifyMessage } from '../domain/signals.js';
+import type { SignalClass, SignalEvent } from '../domain/signal-types.js';
+
+export type SignalRow = { id: number; type: SignalEvent['type']; at: number; url: string; properties: string; signal: SignalClass; reason: string };
 
 export interface ReclassifyCounts {
   examined: number;
   changed: number;
   human: number;
   machine: number;
+}
+
+const toSignal = (r: SignalRow): SignalEvent => ({ id: r.id, type: r.type, at: r.at, url: r.url, properties: JSON.parse(r.properties) as Record<string, string> });
+
+/** A class or reason to write back: [event id, signal, reason]. */
+export type SignalUpdate = [id: number, signal: SignalClass, reason: string];
+
+/**
+ * One message's opens and clicks classified together (domain/signals.ts classifyMessage): the
+ * rows whose class or reason changed, with `counts` tallied. The decision both stores write back.
+ */
+export function reclassifiedMessage(rows: readonly SignalRow[], deliveredAt: number | null, counts?: ReclassifyCounts): SignalUpdate[] {
+  const events = rows.map(toSignal);
+  const classes = classifyMessage({ deliveredAt, events });
+  const updates: SignalUpdate[] = [];
+  rows.forEach((row, i) => {
+    const c = classes.get(events[i]!)!;
+    if (counts) counts[c.signal === 'machine' ? 'machine' : 'human']++;
+    if (c.signal !== row.signal || c.reason !== row.reason) updates.push([row.id, c.signal, c.reason]);
+  });
+  return updates;
+}
+
+/** An open or click of no known message, classified alone; null when it keeps its class and reason. */
+export function reclassifiedAlone(row: SignalRow, counts: ReclassifyCounts): SignalUpdate | null {
+  const c = classifyAlone(toSignal(row));
+  counts[c.signal === 'machine' ? 'machine' : 'human']++;
+  return c.signal !== row.signal || c.reason !== row.reason ? [row.id, c.signal, c.reason] : null;
 }
 
 /**
@@ -41,16 +71,11 @@ export class SignalStore {
    * `deliveredAt`, when the caller has the message's row already, saves reading it again.
    */
   reclassifySend(sendId: number, counts?: ReclassifyCounts, deliveredAt?: number | null): number {
-    const rows = this.ofSend.all(sendId) as Row[];
+    const rows = this.ofSend.all(sendId) as SignalRow[];
     const delivered = deliveredAt !== undefined ? deliveredAt : ((this.deliveredAt.get(sendId) as number | null) ?? null);
-    let changed = 0;
-    for (const c of reclassifyRows(rows, delivered)) {
-      if (counts) counts[c.signal === 'machine' ? 'machine' : 'human']++;
-      if (c.changed) {
-        this.update.run(c.signal, c.reason, c.row.id);
-        changed++;
-      }
-    }
+    const updates = reclassifiedMessage(rows, delivered, counts);
+    for (const [id, signal, reason] of updates) this.update.run(signal, reason, id);
+    const changed = updates.length;
     return changed;
   }
 
@@ -85,14 +110,13 @@ export class SignalStore {
     );
     let afterId = 0;
     for (;;) {
-      const rows = alone.all(afterId, batch) as Row[];
+      const rows = alone.all(afterId, batch) as SignalRow[];
       if (rows.length === 0) break;
       this.sqlite.transaction(() => {
         for (const row of rows) {
-          const c = classifyAlone(toSignal(row));
-          counts[c.signal === 'machine' ? 'machine' : 'human']++;
-          if (c.signal !== row.signal || c.reason !== row.reason) {
-            this.update.run(c.signal, c.reason, row.id);
+          const update = reclassifiedAlone(row, counts);
+          if (update) {
+            this.update.run(update[1], update[2], update[0]);
             counts.changed++;
           }
         }

@@ -2,11 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Connection } from '../db/connection.js';
 import { WorkspaceError } from '../workspace/errors.js';
 import { loadWorkspace, type Workspace } from '../workspace/load.js';
 import { type PlanDiff, diffForecasts } from './diff.js';
-import { forecast } from './forecast.js';
+import type { ForecastReader } from './forecast-reader-type.js';
 
 /** A base that is neither a workspace directory nor a git ref, or a base workspace that is invalid. */
 export class BaseWorkspaceError extends Error {
@@ -62,12 +61,13 @@ export function loadBaseWorkspace(workspaceDir: string, base: string): Workspace
   }
 }
 
-/** Forecasts the same database under the base and the current workspace and compares them. */
-export function planDiff(
-  conn: Connection,
+/** Forecasts the same database (either store) under the base and the current workspace and compares them. */
+export async function planDiff(
+  reader: ForecastReader,
   current: Workspace,
   base: Workspace,
   window: { from: number; to: number },
-): PlanDiff {
-  return diffForecasts(forecast(conn, base, window), { ...forecast(conn, current, window), sequences: current.sequences });
+): Promise<PlanDiff> {
+  const before = await reader.forecast(base, window);
+  return diffForecasts(before, { ...(await reader.forecast(current, window)), sequences: current.sequences });
 }

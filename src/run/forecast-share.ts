@@ -5,7 +5,7 @@ import { reason, type Reason } from '../domain/placement.js';
 import { scoreLead } from '../domain/scoring.js';
 import type { Sequence } from '../domain/types.js';
 import { leadStateBatches, planContext, type PlanRules } from './context.js';
-import { forecastLead } from './forecast.js';
+import { type Forecast, forecastLead, inForecastOrder } from './forecast.js';
 import { type TouchItem, touchItem, withVariantItem } from './items.js';
 import { leadRef } from './lead-ref.js';
 
@@ -61,37 +61,59 @@ export function forecastShare(
   request: ShareRequest,
   ctx: PlanContext = planContext(workspace, conn.sqlite, request.from),
 ): PackedShare {
-  const packed: PackedShare = { leads: [], refs: [], stages: [], waiting: [], kinds: [], lead: new Int32Array(0), kind: new Int32Array(0), at: new Float64Array(0) };
-  const leads: number[] = [];
-  const kinds: number[] = [];
-  const epochs: number[] = [];
-  const leadEpochs: number[] = [];
-  const kindIndex = new Map<Reason[] | undefined, Map<string, number>>();
-  const waiting = new Map<string, [string, string, number]>();
-  for (const batch of leadStateBatches(conn.sqlite, new LeadStore(conn.sqlite), 2000, request.run)) {
+  const packer = new SharePacker(ctx, request);
+  for (const batch of leadStateBatches(conn.sqlite, new LeadStore(conn.sqlite), 2000, request.run)) packer.add(batch);
+  return packer.finish();
+}
+
+/**
+ * Packs the forecast of leads handed over batch by batch, in id order: what `forecastShare` does
+ * for SQLite's synchronous batches, and the PostgreSQL forecast for its asynchronous ones.
+ */
+export class SharePacker {
+  private readonly packed: PackedShare = { leads: [], refs: [], stages: [], waiting: [], kinds: [], lead: new Int32Array(0), kind: new Int32Array(0), at: new Float64Array(0) };
+  private readonly leads: number[] = [];
+  private readonly kinds: number[] = [];
+  private readonly epochs: number[] = [];
+  private readonly leadEpochs: number[] = [];
+  private readonly kindIndex = new Map<Reason[] | undefined, Map<string, number>>();
+  private readonly waiting = new Map<string, [string, string, number]>();
+
+  constructor(
+    private readonly ctx: PlanContext,
+    private readonly request: Omit<ShareRequest, 'run'>,
+  ) {}
+
+  /** Plans these leads (their states move: forecastLead mutates them). */
+  add(batch: readonly LeadState[]): void {
+    const { packed, request, ctx, leadEpochs } = this;
     for (const state of batch) {
       const index = packed.leads.push(state.profile.email) - 1;
       if (request.review) {
         packed.refs.push(leadRef(request.review.secret, state.profile.email));
         packed.stages.push(scoreLead(ctx.scoring, state.profile, state.events, request.from).stage);
-        noteWaiting(waiting, workspace.sequences, state);
+        noteWaiting(this.waiting, ctx.sequences, state);
       }
       leadEpochs.length = 0;
       const items = forecastLead(ctx, state, request.from, request.to, leadEpochs);
       for (let i = 0; i < items.length; i++) {
         const item = items[i]!;
         if (request.sequenceId && item.sequence !== request.sequenceId) continue;
-        leads.push(index);
-        kinds.push(kindOf(packed.kinds, kindIndex, item));
-        epochs.push(leadEpochs[i]!);
+        this.leads.push(index);
+        this.kinds.push(kindOf(packed.kinds, this.kindIndex, item));
+        this.epochs.push(leadEpochs[i]!);
       }
     }
   }
-  packed.waiting = [...waiting.values()];
-  packed.lead = Int32Array.from(leads);
-  packed.kind = Int32Array.from(kinds);
-  packed.at = Float64Array.from(epochs);
-  return packed;
+
+  finish(): PackedShare {
+    const { packed } = this;
+    packed.waiting = [...this.waiting.values()];
+    packed.lead = Int32Array.from(this.leads);
+    packed.kind = Int32Array.from(this.kinds);
+    packed.at = Float64Array.from(this.epochs);
+    return packed;
+  }
 }
 
 /** The index of the item's kind, added on first sight. Reason lists are shared, so they key by identity. */
@@ -134,6 +156,23 @@ export function unpackShare(packed: PackedShare): { items: TouchItem[]; epochs: 
     items[i] = withVariantItem(touchItem(packed.leads[packed.lead[i]!]!, k.zone, k.sequence, k.step, k.force, packed.at[i]!, k.reason, k.rules), k.variant === undefined ? undefined : { id: k.variant });
   }
   return { items, epochs: packed.at };
+}
+
+/**
+ * The forecast of shares planned in id order (by threads, or from PostgreSQL's batches): the same
+ * items in the same order as `forecast` (the sort is stable, so ties fall as in one pass).
+ */
+export function forecastOfShares(shares: readonly PackedShare[], window: { from: number; to: number }): Forecast {
+  const items: TouchItem[] = [];
+  const epochs: number[] = [];
+  for (const share of shares) {
+    const unpacked = unpackShare(share);
+    for (let i = 0; i < unpacked.items.length; i++) {
+      items.push(unpacked.items[i]!);
+      epochs.push(unpacked.epochs[i]!);
+    }
+  }
+  return { from: new Date(window.from).toISOString(), to: new Date(window.to).toISOString(), items: inForecastOrder(items, epochs) };
 }
 
 /**

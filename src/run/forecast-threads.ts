@@ -1,10 +1,9 @@
 import type { Connection } from '../db/connection.js';
 import { LeadStore } from '../db/leads.js';
 import type { Workspace } from '../workspace/load.js';
-import { type Forecast, type ForecastOptions, forecast, inForecastOrder } from './forecast.js';
-import { forecastShare, type PackedShare, planChunks, type ShareRequest, unpackShare } from './forecast-share.js';
+import { type Forecast, type ForecastOptions, forecast } from './forecast.js';
+import { forecastOfShares, forecastShare, type PackedShare, planChunks, type ShareRequest } from './forecast-share.js';
 import type { ThreadRequest } from './forecast-thread.js';
-import type { TouchItem } from './items.js';
 import { withAllocations } from './experiment-state.js';
 import { spareCores, startThread } from './threads.js';
 
@@ -87,18 +86,5 @@ export async function forecastInThreads(
   const threads = given ?? (await threadsFor(conn));
   if (threads.workers === 0) return forecast(conn, workspace, options);
   const shares = await forecastShares(conn, workspace, { from: options.from, to: options.to, sequenceId: options.sequenceId }, threads);
-  const items: TouchItem[] = [];
-  const epochs: number[] = [];
-  for (const share of shares) {
-    const unpacked = unpackShare(share);
-    for (let i = 0; i < unpacked.items.length; i++) {
-      items.push(unpacked.items[i]!);
-      epochs.push(unpacked.epochs[i]!);
-    }
-  }
-  return {
-    from: new Date(options.from).toISOString(),
-    to: new Date(options.to).toISOString(),
-    items: inForecastOrder(items, epochs),
-  };
+  return forecastOfShares(shares, options);
 }

@@ -48,11 +48,16 @@ export function forecast(conn: Connection, workspace: Workspace, options: Foreca
       return { from: new Date(options.from).toISOString(), to: new Date(options.to).toISOString(), items };
     range = { afterId: lead.id - 1, lastId: lead.id };
   }
+  const leadEpochs: number[] = [];
   for (const batch of leadStateBatches(conn.sqlite, stores.leads, options.batchSize ?? 2000, range)) {
     for (const state of batch) {
-      for (const item of forecastLead(ctx, state, options.from, options.to, epochs)) {
-        if (!options.sequenceId || item.sequence === options.sequenceId) items.push(item);
-        else epochs.pop();
+      leadEpochs.length = 0;
+      const found = forecastLead(ctx, state, options.from, options.to, leadEpochs);
+      // Each kept touch with its own instant (a lead's touches of other sequences are left out).
+      for (let i = 0; i < found.length; i++) {
+        if (options.sequenceId && found[i]!.sequence !== options.sequenceId) continue;
+        items.push(found[i]!);
+        epochs.push(leadEpochs[i]!);
       }
     }
   }

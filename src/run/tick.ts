@@ -74,6 +74,8 @@ export async function runTick(deps: TickDeps, options: TickOptions): Promise<Run
   // The last tick's workers may still be sending: its leads are not planned again until they are done.
   await store.waitForEarlierRun(options.at);
   const context = await tickContext(store, deps.workspace, options.at);
+  // Concluded experiments folded in (run/tick-context.ts): what this tick plans, renders and digests.
+  deps = { ...deps, workspace: context.workspace };
   // Decided once, by the elected worker, as runOnce decides: every worker of the tick plans in that mode.
   const digest = planDigest(deps.workspace, context.ctx);
   const decide = (stored: string | undefined): TickReplan => ({ ...replanFor(false, options.full ?? false, stored, digest), digest });
@@ -107,7 +109,12 @@ async function shareOf(deps: TickDeps, options: ShareOptions & { replan: TickRep
   const now = options.at;
   // Incremental: only leads due or with new input are loaded; the others are counted asleep.
   const dueBy = options.replan.mode === 'incremental' ? now : undefined;
-  const ctx = options.ctx ?? (await tickContext(store, deps.workspace, now)).ctx;
+  let ctx = options.ctx;
+  if (!ctx) {
+    const context = await tickContext(store, deps.workspace, now);
+    ({ ctx } = context);
+    deps = { ...deps, workspace: context.workspace };
+  }
   const delivery = deliveryShare(deps);
   const scope: TickScope = {
     deps,

@@ -7,12 +7,13 @@ import { claimAndRecordPg, claimSendsPg, recordOutcomesPg, uncertainPg } from '.
 import { eventsForPg, failureHistoryPg, finishSharePg, leadCountPg, sendStatusPg, waitingCountPg } from './pg/tick-reads.js';
 import { inTransaction } from './pg/transaction.js';
 import type { ScoredEvent } from '../domain/scoring-rules.js';
-import { ENGAGED_PROFILES_SQL, type ProfileRow, SEND_TIME_SIGNALS_SQL, type SendTimeSignal } from '../db/send-time-counts.js';
+import type { ProfileRow, SendTimeSignal } from '../db/send-time-counts.js';
+import { sendTimeSignalsPg } from './pg/send-time.js';
 import type { ExperimentOutcome } from '../domain/experiments/types.js';
 import type { Sequence } from '../domain/types.js';
 import type { ExperimentReads } from '../run/experiment-state.js';
 import type { GoalFile } from '../workspace/reporting-schema.js';
-import { experimentReadsPg, recordDecisionPg } from './pg/experiments.js';
+import { claimConclusionPg, experimentReadsPg, recordDecisionPg } from './pg/experiments.js';
 import { replanOfPg, saveReplanPg, sendTimeMarkPg, storedDigestPg } from './pg/plan-state.js';
 import { openLastRange } from './open-range.js';
 import { PgConfirmations } from './pg/confirmations.js';
@@ -263,12 +264,12 @@ export class PgBatchStore implements TickStore {
     return recordDecisionPg(this.pool, experiment, outcome, at);
   }
 
+  async claimConclusion(experiment: string, at: number): Promise<boolean> {
+    return claimConclusionPg(this.pool, experiment, at);
+  }
+
   async sendTimeSignals(now: number, profiles: boolean): Promise<{ signals: SendTimeSignal[]; profiles: ProfileRow[] }> {
-    const mark = await sendTimeMarkPg(this.pool, now);
-    const { rows } = await this.pool.query<SendTimeSignal>({ text: `${SEND_TIME_SIGNALS_SQL} AND e.id <= $1`, values: [mark], rowMode: 'array' });
-    if (!profiles) return { signals: rows, profiles: [] };
-    const engaged = await this.pool.query<unknown[]>({ text: ENGAGED_PROFILES_SQL.replace('?', '$1'), values: [mark], rowMode: 'array' });
-    return { signals: rows, profiles: engaged.rows as unknown as ProfileRow[] };
+    return sendTimeSignalsPg(this.pool, await sendTimeMarkPg(this.pool, now), profiles);
   }
 
   async writePlan(plan: Omit<PlanRows, 'leads'>, now: number, runId: number): Promise<WrittenBatch> {

@@ -41,10 +41,8 @@ export function createWebApp(app: App | PgApp, options: WebOptions): Router {
     confirmSubscription: options.confirmSubscription ?? httpsConfirmer(),
   });
   registerLoginRoutes(router, login);
+  registerReviewRoutes(router, app);
   if (isPgApp(app)) registerNotOnPostgres(router);
-  else {
-    registerReviewRoutes(router, app);
-    registerReportRoutes(router, app);
-  }
+  else registerReportRoutes(router, app);
   return router;
 }

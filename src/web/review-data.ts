@@ -1,9 +1,10 @@
 import { availableParallelism } from 'node:os';
-import type { App } from '../app.js';
+import type { App, PgApp } from '../app.js';
 import type { Stage } from '../domain/types.js';
 import { localDay } from '../run/aggregate.js';
 import { unpackShare } from '../run/forecast-share.js';
-import { CHUNK_LEADS, forecastShares } from '../run/forecast-threads.js';
+import { CHUNK_LEADS } from '../run/forecast-threads.js';
+import type { ForecastReader } from '../run/forecast-reader.js';
 import type { TouchItem } from '../run/items.js';
 import { DAY_MS, MINUTE_MS } from '../time/clock.js';
 
@@ -36,12 +37,12 @@ const FRESH_MS = 5 * MINUTE_MS;
  * the server keeps answering the link endpoints and the webhook while a cold calendar is built.
  * Here only the packed result is put together, yielding to the event loop between steps.
  */
-export async function buildReviewData(app: App, from: number, days: number): Promise<ReviewData> {
+export async function buildReviewData(app: App | PgApp, reader: ForecastReader, from: number, days: number): Promise<ReviewData> {
   const to = from + days * DAY_MS;
   const builtAt = app.clock.now();
-  // Workers only: this thread keeps serving. One per core, but never more than there are chunks.
-  const workers = Math.max(1, Math.min(availableParallelism(), Math.ceil(app.stores.leads.count() / CHUNK_LEADS)));
-  const shares = await forecastShares(app.conn, app.workspace, { from, to, review: { secret: app.secret } }, { workers, here: false });
+  // On SQLite, workers only: this thread keeps serving. One per core, but never more than there are chunks.
+  const workers = Math.max(1, Math.min(availableParallelism(), Math.ceil((await reader.leadCount()) / CHUNK_LEADS)));
+  const shares = await reader.shares(app.workspace, { from, to, review: { secret: app.secret } }, { workers, here: false });
   const data: ReviewData = {
     from,
     to,
@@ -114,7 +115,10 @@ export class ReviewCache {
   private readonly entries = new Map<number, ReviewData>();
   private readonly building = new Map<number, Promise<ReviewData>>();
 
-  constructor(private readonly app: App) {}
+  constructor(
+    private readonly app: App | PgApp,
+    private readonly reader: ForecastReader,
+  ) {}
 
   get(days = DEFAULT_DAYS): Promise<ReviewData> {
     const now = this.app.clock.now();
@@ -122,7 +126,7 @@ export class ReviewCache {
     if (hit && now - hit.builtAt < FRESH_MS && now >= hit.builtAt) return Promise.resolve(hit);
     let build = this.building.get(days);
     if (!build) {
-      build = buildReviewData(this.app, now, days).then(
+      build = buildReviewData(this.app, this.reader, now, days).then(
         (data) => {
           this.entries.set(days, data);
           return data;

@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { App } from '../app.js';
+import type { App, PgApp } from '../app.js';
 import { BaseWorkspaceError, loadBaseWorkspace, planDiff } from '../run/base-workspace.js';
 import type { PlanDiff } from '../run/diff.js';
+import type { ForecastReader } from '../run/forecast-reader.js';
 import { DAY_MS, MINUTE_MS } from '../time/clock.js';
 import { calendarEvents, calendarPage, calendarSummary, type TouchFilter, touchPage } from './pages/calendar.js';
 import { checkReviewBase } from './diff-base.js';
@@ -12,11 +13,11 @@ import { diffPage } from './pages/diff.js';
 import { param } from './pages/layout.js';
 import { leadPage } from './pages/lead.js';
 import { sequencePage } from './pages/sequence.js';
-import { leadsByCountry } from '../db/country-counts.js';
 import { HolidayCalendar } from '../time/holidays.js';
 import { calendarMarks } from './pages/calendar-marks.js';
 import { colourOf, sequenceColours } from './pages/colours.js';
 import { ReviewCache, type ReviewData } from './review-data.js';
+import { reviewReads } from './review-reads.js';
 import { html, jsonResponse, type Router, text } from './router.js';
 
 // Beside this file in src/web (tsx) and in dist/web (`npm run build` copies them there).
@@ -46,17 +47,18 @@ function intParam(request: Request, name: string, fallback: number, max: number)
  * forecast), its paged day detail, the lead and sequence pages, and the plan diff. Leads are
  * addressed by an HMAC ref, never by address or id.
  */
-export function registerReviewRoutes(router: Router, app: App): Router {
-  const cache = new ReviewCache(app);
+export function registerReviewRoutes(router: Router, app: App | PgApp): Router {
+  const reads = reviewReads(app);
+  const cache = new ReviewCache(app, reads.forecast);
   const colours = sequenceColours(app.workspace.sequences.map((s) => s.id));
   const holidays = new HolidayCalendar(app.workspace.policy.holidayRules);
   // Leads per country, read once per forecast snapshot (a lead without a country lives by the default one).
   const countries = new WeakMap<ReviewData, { country: string; leads: number }[]>();
-  const countriesOf = (data: ReviewData) => {
+  const countriesOf = async (data: ReviewData) => {
     let found = countries.get(data);
     if (!found) {
       const merged = new Map<string, number>();
-      for (const c of leadsByCountry(app.conn.sqlite)) {
+      for (const c of await reads.leadsByCountry()) {
         const country = c.country.trim().toUpperCase() || app.workspace.policy.defaultCountry;
         merged.set(country, (merged.get(country) ?? 0) + c.leads);
       }
@@ -83,7 +85,7 @@ export function registerReviewRoutes(router: Router, app: App): Router {
   router.get('/api/calendar/marks', async (request) => {
     const data = await cache.get();
     return jsonResponse(
-      calendarMarks({ start: param(request, 'start') ?? '', end: param(request, 'end') ?? '', seasons: app.workspace.policy.seasons, holidays, countries: countriesOf(data) }),
+      calendarMarks({ start: param(request, 'start') ?? '', end: param(request, 'end') ?? '', seasons: app.workspace.policy.seasons, holidays, countries: await countriesOf(data) }),
     );
   });
   router.get('/api/calendar/touches', async (request) => {
@@ -94,20 +96,20 @@ export function registerReviewRoutes(router: Router, app: App): Router {
   router.get('/leads/:ref', async (_request, { ref }) => {
     const data = await cache.get();
     const email = data.emailByRef.get(ref!);
-    const page = email ? leadPage(app, email, data.from, Math.round((data.to - data.from) / DAY_MS)) : null;
-    return page ? html(page) : text('No such lead', 404);
+    const lead = email === undefined ? undefined : await reads.leadPage(email, data.from);
+    return lead ? html(leadPage(app, lead, data.from, Math.round((data.to - data.from) / DAY_MS))) : text('No such lead', 404);
   });
   router.get('/sequences/:id', async (_request, { id }) => {
     const sequence = app.workspace.sequences.find((s) => s.id === id);
     return sequence ? html(sequencePage(app, sequence, await cache.get())) : text('No such sequence', 404);
   });
-  registerDiffRoute(router, app);
+  registerDiffRoute(router, app, reads.forecast);
   return router;
 }
 
-function registerDiffRoute(router: Router, app: App): void {
+function registerDiffRoute(router: Router, app: App | PgApp, reader: ForecastReader): void {
   const diffs = new Map<string, { at: number; diff: PlanDiff }>();
-  router.get('/diff', (request) => {
+  router.get('/diff', async (request) => {
     const base = param(request, 'base') ?? '';
     const days = intParam(request, 'days', 14, 365) || 14;
     const page = intParam(request, 'page', 0, 100_000);
@@ -120,7 +122,7 @@ function registerDiffRoute(router: Router, app: App): void {
     if (!hit || now - hit.at > 5 * MINUTE_MS || now < hit.at) {
       try {
         const baseWorkspace = loadBaseWorkspace(app.workspace.dir, allowed.base);
-        hit = { at: now, diff: planDiff(app.conn, app.workspace, baseWorkspace, { from: now, to: now + days * DAY_MS }) };
+        hit = { at: now, diff: await planDiff(reader, app.workspace, baseWorkspace, { from: now, to: now + days * DAY_MS }) };
         diffs.set(key, hit);
       } catch (error) {
         if (!(error instanceof BaseWorkspaceError)) throw error;

@@ -53,22 +53,22 @@ describe('a postgres:// database is refused by the commands that cannot use it y
     return ws.dir;
   }
 
-  it('from nurture.yaml: calendar exits 1 naming the command, what to change and what runs on PostgreSQL, and creates no file', async () => {
+  it('from nurture.yaml: report exits 1 naming the command, what to change and what runs on PostgreSQL, and creates no file', async () => {
     const dir = workspaceWith('postgres://nurture@127.0.0.1:1/nurture');
     const cli = cliIn(dir, new TestClock(Date.parse('2026-03-02T15:00:00Z')));
-    const result = await cli('calendar');
+    const result = await cli('report');
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain('nurture calendar cannot run on PostgreSQL yet (database postgres://nurture@127.0.0.1:1/nurture from nurture.yaml database)');
+    expect(result.stderr).toContain('nurture report cannot run on PostgreSQL yet (database postgres://nurture@127.0.0.1:1/nurture from nurture.yaml database)');
     expect(result.stderr).toContain('set database: in nurture.yaml to a SQLite path');
     expect(result.stderr).toContain('On PostgreSQL, only nurture run, nurture worker and nurture db migrate, db status and db copy --to work so far');
     expect(existsSync(join(dir, 'postgres:'))).toBe(false);
     expect(existsSync(join(dir, '.nurture', 'nurture.db'))).toBe(false);
   });
 
-  it('run and worker open PostgreSQL: an unreachable server is said plainly (exit 1), and no file is created', async () => {
+  it('run, worker, calendar and diff open PostgreSQL: an unreachable server is said plainly (exit 1), and no file is created', async () => {
     const dir = workspaceWith('postgres://nurture:pw@127.0.0.1:1/nurture');
     const cli = cliIn(dir, new TestClock(Date.parse('2026-03-02T15:00:00Z')));
-    for (const argv of [['run', '--at', '2026-03-02T15:00:00Z'], ['worker', '--once']]) {
+    for (const argv of [['run', '--at', '2026-03-02T15:00:00Z'], ['worker', '--once'], ['calendar'], ['diff', '--base', '.']]) {
       const result = await cli(...argv);
       expect(result.status).toBe(1);
       expect(result.stderr).toContain('nurture: cannot connect to PostgreSQL at postgres://nurture:***@127.0.0.1:1/nurture');
@@ -86,9 +86,9 @@ describe('a postgres:// database is refused by the commands that cannot use it y
     expect(imported.status).toBe(1);
     expect(imported.stderr).toContain('nurture leads import cannot run on PostgreSQL yet (database postgres://u:***@127.0.0.1:1/n from NURTURE_DATABASE_URL); unset NURTURE_DATABASE_URL');
     expect(imported.stderr).not.toContain('pw@');
-    const flag = await cliIn(dir, clock)('calendar', '--db', 'postgres://127.0.0.1:1/n');
+    const flag = await cliIn(dir, clock)('report', '--db', 'postgres://127.0.0.1:1/n');
     expect(flag.status).toBe(1);
-    expect(flag.stderr).toContain('nurture calendar cannot run on PostgreSQL yet');
+    expect(flag.stderr).toContain('nurture report cannot run on PostgreSQL yet');
     expect(readdirSync(dir)).not.toContain('postgres:');
   });
 

@@ -10,6 +10,7 @@ import type { SendTimeSection } from '../../src/report/send-time.js';
 import type { TouchItem } from '../../src/run/items.js';
 import { createWebApp } from '../../src/web/app.js';
 import { leadPage } from '../../src/web/pages/lead.js';
+import { reviewReads } from '../../src/web/review-reads.js';
 import { serve } from '../../src/web/server.js';
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
@@ -163,7 +164,7 @@ describe('send-time optimisation over two weeks of hourly runs, real SMTP and th
     const explained = await cli()('explain', leads[0]!.email);
     expect(explained.status).toBe(0);
     expect(explained.stdout).toMatch(/send-time: /);
-    const page = leadPage(app, leads[0]!.email, clock.now(), 14)!;
+    const page = leadPage(app, (await reviewReads(app).leadPage(leads[0]!.email, clock.now()))!, clock.now(), 14);
     expect(page).toMatch(/class="next-reason">[^<]*send-time: /);
   });
 });

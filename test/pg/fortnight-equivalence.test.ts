@@ -52,7 +52,7 @@ async function exampleWorkspace(smtpUrl: string) {
 }
 
 it.runIf(PG_TESTS)(
-  'two weeks of hourly ticks on the example data: SQLite (runOnce) and PostgreSQL (two workers on the tick path) send the same touches, the same Message-IDs',
+  'two weeks of hourly ticks on the example data: SQLite (runOnce) and PostgreSQL (two workers on the tick path) send the same touches, the same Message-IDs, and forecast the same calendar at the start, mid-way and at the end',
   async () => {
     const [sqliteSink, pgSink] = [await startSmtpSink(), await startSmtpSink()];
     sinks.push(sqliteSink, pgSink);
@@ -61,11 +61,28 @@ it.runIf(PG_TESTS)(
     const url = cluster!.url;
     expect((await postgres.cli('db', 'copy', '--to', url)).status).toBe(0);
 
-    const onSqlite = await sqlite.cli('worker', '--at', START, '--ticks', String(TICKS), '--every', 'PT1H');
-    expect(onSqlite.status, onSqlite.stderr).toBe(0);
-    const pgWorker = () => postgres.cli('--db', url, 'worker', '--at', START, '--ticks', String(TICKS), '--every', 'PT1H', '--batch-size', '64');
-    const onPostgres = await Promise.all([pgWorker(), pgWorker()]);
-    for (const r of onPostgres) expect(r.status, r.stderr).toBe(0);
+    // The calendar agrees at the start, mid-way and at the end (issue 16, point 4): each half a week of ticks apart.
+    const calendars: number[] = [];
+    const sameCalendar = async (from: string) => {
+      const argv = ['calendar', '--from', from, '--days', '14', '--format', 'json'];
+      const [onSqlite, onPostgres] = [await sqlite.cli(...argv), await postgres.cli('--db', url, ...argv)];
+      expect(onSqlite.status, onSqlite.stderr).toBe(0);
+      expect(onPostgres.status, onPostgres.stderr).toBe(0);
+      expect(JSON.parse(onPostgres.stdout), `calendar from ${from}`).toEqual(JSON.parse(onSqlite.stdout));
+      calendars.push((JSON.parse(onSqlite.stdout) as { items: unknown[] }).items.length);
+    };
+    const half = TICKS / 2;
+    for (const [k, at] of [START, new Date(Date.parse(START) + half * 3_600_000).toISOString()].entries()) {
+      await sameCalendar(at);
+      const onSqlite = await sqlite.cli('worker', '--at', at, '--ticks', String(half), '--every', 'PT1H');
+      expect(onSqlite.status, `half ${k}: ${onSqlite.stderr}`).toBe(0);
+      const pgWorker = () => postgres.cli('--db', url, 'worker', '--at', at, '--ticks', String(half), '--every', 'PT1H', '--batch-size', '64');
+      const onPostgres = await Promise.all([pgWorker(), pgWorker()]);
+      for (const r of onPostgres) expect(r.status, r.stderr).toBe(0);
+    }
+    await sameCalendar(new Date(Date.parse(START) + TICKS * 3_600_000).toISOString());
+    expect(calendars[0]).toBeGreaterThan(300);
+    expect(calendars[1]).toBeGreaterThan(0);
     await Promise.all([sqliteSink.settled(), pgSink.settled()]);
 
     const ids = (sink: SmtpSink) => sink.messages.map((m) => m.messageId).sort();
@@ -85,7 +102,8 @@ it.runIf(PG_TESTS)(
       const { rows: runs } = await pool.query<{ status: string; n: number }>('SELECT status, count(*)::int AS n FROM runs GROUP BY status');
       expect(runs).toEqual([{ status: 'finished', n: TICKS }]);
       const { rows: workers } = await pool.query<{ n: number }>('SELECT count(DISTINCT worker_id)::int AS n FROM run_batches');
-      expect(workers[0]!.n).toBe(2);
+      // Two workers per half of the fortnight, each half's pair registered afresh.
+      expect(workers[0]!.n).toBe(4);
     } finally {
       db.close();
       await pool.end();

@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
-import type { App } from '../../app.js';
+import type { App, PgApp } from '../../app.js';
 import { aggregateToIcs, touchesToIcs } from '../../io/ics.js';
 import { AGGREGATE_BY, type AggregateBy, aggregate } from '../../run/aggregate.js';
 import type { Forecast } from '../../run/forecast.js';
-import { forecastInThreads } from '../../run/forecast-threads.js';
+import { forecastReader } from '../../run/forecast-reader.js';
 import { leadRefs } from '../../run/lead-ref.js';
 import { DAY_MS } from '../../time/clock.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
 import { aggregateCsv, aggregateTable } from './calendar-aggregate.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -39,7 +39,7 @@ export async function calendarCommand(
     throw new UserError(`--by: "${options.by}" is not one of ${AGGREGATE_BY.join(', ')}`);
   if (by !== undefined && by !== 'day' && format === 'ics')
     throw new UserError(`--format ics: only --by day makes a calendar (one event per day), not --by ${by}`);
-  return withApp(io, globals, async (app) => {
+  return withRunApp(io, globals, async (app) => {
     const result = await calendarFor(app, options);
     if (by !== undefined) io.stdout(aggregateOutput(app, result, by, format));
     else if (format === 'json') io.stdout(json(result));
@@ -50,7 +50,7 @@ export async function calendarCommand(
   });
 }
 
-function aggregateOutput(app: App, result: Forecast, by: AggregateBy, format: string): string {
+function aggregateOutput(app: App | PgApp, result: Forecast, by: AggregateBy, format: string): string {
   const agg = aggregate(result, by);
   if (format === 'json') return json(agg);
   if (format === 'ics') return aggregateToIcs(agg, { now: app.clock.now() });
@@ -59,7 +59,7 @@ function aggregateOutput(app: App, result: Forecast, by: AggregateBy, format: st
 }
 
 /** The forecast window from --from and --days or --to (default: now, 14 days). */
-export function windowFor(app: App, options: { from?: string; days?: string; to?: string }): { from: number; to: number } {
+export function windowFor(app: App | PgApp, options: { from?: string; days?: string; to?: string }): { from: number; to: number } {
   if (options.days && options.to) throw new UserError('--days and --to: give one or the other');
   const zone = app.workspace.policy.defaultZone;
   const from = parseAt(options.from, zone, app.clock.now(), '--from');
@@ -70,17 +70,20 @@ export function windowFor(app: App, options: { from?: string; days?: string; to?
   return { from, to };
 }
 
-/** The forecast the options ask for; a big base is planned in worker threads (forecast-threads.ts). */
-export function calendarFor(app: App, options: CalendarOptions): Promise<Forecast> {
+/**
+ * The forecast the options ask for, from either database: a big SQLite base is planned in worker
+ * threads (forecast-threads.ts), PostgreSQL's is read in batches on one snapshot (forecast-pg.ts).
+ */
+export async function calendarFor(app: App | PgApp, options: CalendarOptions): Promise<Forecast> {
   const { from, to } = windowFor(app, options);
   if (options.sequence && !app.workspace.sequences.some((s) => s.id === options.sequence)) {
     throw new UserError(
       `--sequence: no sequence "${options.sequence}" (have: ${app.workspace.sequences.map((s) => s.id).join(', ')})`,
     );
   }
-  if (options.lead && !app.stores.leads.findByEmail(options.lead))
-    throw new UserError(`--lead: no lead with address ${options.lead}`);
-  return forecastInThreads(app.conn, app.workspace, {
+  const reader = forecastReader(app);
+  if (options.lead && !(await reader.hasLead(options.lead))) throw new UserError(`--lead: no lead with address ${options.lead}`);
+  return reader.forecast(app.workspace, {
     from,
     to,
     leadEmail: options.lead,

@@ -1,6 +1,7 @@
 import { BaseWorkspaceError, loadBaseWorkspace, planDiff } from '../../run/base-workspace.js';
 import type { PlanDiff } from '../../run/diff.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { forecastReader } from '../../run/forecast-reader.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parsePositiveInt } from '../time-options.js';
@@ -16,7 +17,7 @@ export interface DiffOptions {
 
 /** `nurture diff --base DIR|GIT-REF`: what a workspace change does to the forecast, before it is applied. */
 export async function diffCommand(io: CliIo, globals: GlobalOptions, options: DiffOptions): Promise<number> {
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
     const window = windowFor(app, options);
     let base;
     try {
@@ -25,7 +26,7 @@ export async function diffCommand(io: CliIo, globals: GlobalOptions, options: Di
       if (error instanceof BaseWorkspaceError) throw new UserError(error.message);
       throw error;
     }
-    const diff = planDiff(app.conn, app.workspace, base, window);
+    const diff = await planDiff(forecastReader(app), app.workspace, base, window);
     io.stdout(globals.json ? json(diff) : diffText(diff, parsePositiveInt(options.limit ?? '20', '--limit')));
     return 0;
   });

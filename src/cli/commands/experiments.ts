@@ -1,9 +1,8 @@
-import { ExperimentStore } from '../../db/experiment-queries.js';
 import { conclude } from '../../run/experiment-run.js';
-import { experimentStates } from '../../run/experiment-state.js';
 import { type ExperimentSummary, experimentSummaries } from '../../run/experiment-summary.js';
 import { AUDIT_LOG } from '../../workspace/conclude.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withApp, withRunApp } from '../context.js';
+import { experimentDecisionsOf } from '../experiment-decisions.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt } from '../time-options.js';
@@ -63,9 +62,10 @@ export async function concludeCommand(
   variantId: string,
   options: { why?: string; by?: string },
 ): Promise<number> {
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
     const now = app.clock.now();
-    const states = experimentStates(app.conn.sqlite, { sequences: app.workspace.sequences, goals: app.workspace.config.goals }, now);
+    const decisions = experimentDecisionsOf(app);
+    const states = await decisions.states(now);
     const state = states.find((s) => s.sequence.id === sequenceId && s.step.id === stepId);
     if (!state) {
       const known = states.map((s) => s.key).join(', ') || 'none';
@@ -76,10 +76,9 @@ export async function concludeCommand(
     const outcome = state.verdict.outcome;
     const why = options.why ?? (outcome.kind === 'winner' && outcome.variant === variantId ? outcome.why : `chosen by hand while the experiment is ${outcome.kind}: ${outcome.why}`);
     const who = options.by ?? io.env.USER ?? io.env.LOGNAME ?? 'unknown';
+    // This host's copy of the file is rewritten; on PostgreSQL the other hosts plan by the decision (workspace/concluded.ts).
     conclude(app.workspace, state, variantId, who, why, now);
-    const store = new ExperimentStore(app.conn.sqlite);
-    store.recordDecision(state.key, { kind: 'winner', variant: variantId, why }, now);
-    store.markConcluded(state.key, now);
+    await decisions.conclude(state.key, { kind: 'winner', variant: variantId, why }, now);
     const file = app.workspace.sequenceFiles.get(sequenceId)!;
     if (globals.json) io.stdout(json({ sequence: sequenceId, step: stepId, variant: variantId, file, auditLog: AUDIT_LOG, who, why }));
     else io.stdout(`${file}: step ${stepId} now sends variant ${variantId}; recorded in ${AUDIT_LOG} (${who}: ${why})`);

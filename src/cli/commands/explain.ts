@@ -1,17 +1,16 @@
 import { leadWhere } from '../../domain/lead-plan.js';
-import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
-import { withAllocations } from '../../run/experiment-state.js';
-import { LeadListReader } from '../../db/lead-list.js';
 import { leadNoMail } from '../../run/no-mail.js';
 import type { TouchItem } from '../../run/items.js';
 import { scoreLoaded } from '../../run/rescore.js';
 import { DAY_MS } from '../../time/clock.js';
 import { zoneOrigin } from '../../domain/zone-origin.js';
 import { isoWithOffset } from '../../time/zone.js';
-import type { App } from '../../app.js';
+import type { App, PgApp } from '../../app.js';
+import type { LeadSource } from '../../store/lead-source-types.js';
 import type { LeadRow } from '../../db/leads.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
+import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt } from '../time-options.js';
@@ -26,26 +25,27 @@ export async function explainCommand(
   email: string,
   options: { at?: string },
 ): Promise<number> {
-  return withApp(io, globals, (app) => {
-    const lead = app.stores.leads.findByEmail(email);
+  return withRunApp(io, globals, async (app) => {
+    const source = leadSourceOf(app);
+    const lead = await source.findByEmail(email);
     if (!lead) throw new UserError(`no lead with address ${email}`);
     const now = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
-    const explained = explain(app, lead, now);
+    const explained = await explain(app, source, lead, now);
     if (globals.json) io.stdout(json(explained.body));
     else printExplain(io, explained);
     return 0;
   });
 }
 
-type Explained = ReturnType<typeof explain>;
+type Explained = Awaited<ReturnType<typeof explain>>;
 
-function explain(app: App, lead: LeadRow, now: number) {
+async function explain(app: App | PgApp, source: LeadSource, lead: LeadRow, now: number) {
   const zone = leadWhere(lead, app.workspace.policy).zone;
-  const loaded = [...leadBatches(app.stores, 1, lead.id)][0]![0]!;
+  const loaded = await source.loaded(lead);
   const score = scoreBody(app.workspace.scoring, loaded, scoreLoaded(app.workspace.scoring, loaded, now), now);
   const upcomingSkips: TouchItem[] = [];
   const upcoming = forecastLead(
-    planContext(withAllocations(app.conn.sqlite, app.workspace, now), app.conn.sqlite, now),
+    await source.planContext(app.workspace, now),
     structuredClone(loaded.state),
     now,
     now + 120 * DAY_MS,
@@ -53,12 +53,12 @@ function explain(app: App, lead: LeadRow, now: number) {
     upcomingSkips,
   );
   const local = (t: number | null) => (t === null ? null : isoWithOffset(t, zone));
-  const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
-  const entered = app.stores.outbox.entryReasons(lead.id);
+  const noMail = leadNoMail(app.workspace, loaded, now, await source.suppression(lead.id));
+  const entered = await source.entryReasons(lead.id);
   const body = {
     lead: lead.email,
     zone,
-    zoneOrigin: zoneOrigin(lead, app.stores.leads.zoneSourceOf(lead.id)),
+    zoneOrigin: zoneOrigin(lead, await source.zoneSourceOf(lead.id)),
     consent: lead.consent,
     suppressed: lead.suppressedReason,
     score: score.score,
@@ -67,7 +67,7 @@ function explain(app: App, lead: LeadRow, now: number) {
     stage: score.stage,
     nextStage: score.nextStage,
     contributions: score.contributions,
-    ...scoreHistory(app.stores, lead.id, zone),
+    ...(await scoreHistory(source, lead.id, zone)),
     enrollments: loaded.enrollments.map((e) => ({
       sequence: e.sequenceId,
       status: e.status,
@@ -85,8 +85,8 @@ function explain(app: App, lead: LeadRow, now: number) {
       ...(s.variant ? { variant: s.variant } : {}),
     })),
     events: loaded.state.events.map((e) => ({ type: e.type, at: local(e.at), url: e.url || undefined })),
-    machineSignals: machineSignalsOf(app, lead.id, local),
-    consentLog: app.stores.leads.consentLog(lead.id).map((c) => ({ ...c, at: local(c.at) })),
+    machineSignals: await machineSignalsOf(source, lead.id, local),
+    consentLog: (await source.consentLog(lead.id)).map((c) => ({ ...c, at: local(c.at) })),
     /** Why the lead gets no mail now (the planner's first reason), or null when a touch is planned. */
     noMail: noMail ? { cause: noMail.cause, reason: noMail.text, until: local(noMail.until ?? null) } : null,
     next: upcoming[0] ?? null,

@@ -1,9 +1,10 @@
-import type { App } from '../../app.js';
-import { type LeadFilter, LeadListReader, LIST_FIELDS, type ListedLead } from '../../db/lead-list.js';
+import type { App, PgApp } from '../../app.js';
+import { type LeadFilter, LIST_FIELDS, type ListedLead } from '../../db/lead-list.js';
 import { STAGES } from '../../domain/types.js';
 import { csvLine } from '../../io/csv-write.js';
 import { formatWithOffset } from '../../time/offsets.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
+import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { parsePositiveInt } from '../time-options.js';
 
@@ -31,12 +32,12 @@ export async function leadsListCommand(io: CliIo, globals: GlobalOptions, option
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UserError(`--format: "${format}" is not one of ${FORMATS.join(', ')}`);
   const limit = options.limit === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt(options.limit, '--limit');
-  return withApp(io, globals, (app) => {
-    const reader = new LeadListReader(app.conn.sqlite, filterFrom(app, options));
+  return withRunApp(io, globals, async (app) => {
+    const pages = leadSourceOf(app).listPages(filterFrom(app, options));
     const now = app.clock.now();
     const write = writerFor(format, io, app, now);
     let count = 0;
-    for (const page of reader.pages()) {
+    for await (const page of pages) {
       const rows = page.slice(0, limit - count);
       write.page(rows);
       count += rows.length;
@@ -47,7 +48,7 @@ export async function leadsListCommand(io: CliIo, globals: GlobalOptions, option
   });
 }
 
-function filterFrom(app: App, options: LeadsListOptions): LeadFilter {
+function filterFrom(app: App | PgApp, options: LeadsListOptions): LeadFilter {
   if (options.stage !== undefined && !(STAGES as readonly string[]).includes(options.stage))
     throw new UserError(`--stage: "${options.stage}" is not one of ${STAGES.join(', ')}`);
   if (options.sequence !== undefined && !app.workspace.sequences.some((s) => s.id === options.sequence))
@@ -73,7 +74,7 @@ interface Writer {
   end(count: number): void;
 }
 
-function writerFor(format: string, io: CliIo, app: App, now: number): Writer {
+function writerFor(format: string, io: CliIo, app: App | PgApp, now: number): Writer {
   const zoneOf = (l: ListedLead) => l.timezone || app.workspace.policy.defaultZone;
   // A pause whose end has passed no longer holds anything: it is not shown.
   const pauseOf = (l: ListedLead): { until: string | null } | null =>

@@ -1,7 +1,7 @@
-import { PauseStore } from '../../db/pauses.js';
 import { leadWhere } from '../../domain/lead-plan.js';
 import { isoWithOffset } from '../../time/zone.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
+import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json } from '../output.js';
 import { parseAt } from '../time-options.js';
@@ -11,15 +11,16 @@ import { parseAt } from '../time-options.js';
  * midnight in the lead's own zone), or until `leads resume`. Runs and the forecast honour it.
  */
 export async function leadsPauseCommand(io: CliIo, globals: GlobalOptions, email: string, options: { until?: string }): Promise<number> {
-  return withApp(io, globals, (app) => {
-    const lead = app.stores.leads.findByEmail(email);
+  return withRunApp(io, globals, async (app) => {
+    const source = leadSourceOf(app);
+    const lead = await source.findByEmail(email);
     if (!lead) throw new UserError(`no lead with address ${email}`);
     const zone = leadWhere(lead, app.workspace.policy).zone;
     const now = app.clock.now();
     const until = options.until === undefined ? null : parseAt(options.until, zone, now, '--until');
     if (until !== null && until <= now)
       throw new UserError(`--until: ${isoWithOffset(until, zone)} is not in the future (now ${isoWithOffset(now, zone)})`);
-    new PauseStore(app.conn.sqlite).pause(lead.id, now, until);
+    await source.pause(lead.id, now, until);
     const untilText = until === null ? null : isoWithOffset(until, zone);
     if (globals.json) io.stdout(json({ lead: lead.email, paused: true, since: isoWithOffset(now, zone), until: untilText }));
     else
@@ -34,10 +35,11 @@ export async function leadsPauseCommand(io: CliIo, globals: GlobalOptions, email
 
 /** `nurture leads resume EMAIL`: lifts a pause; the held touches go out one per run under the caps. */
 export async function leadsResumeCommand(io: CliIo, globals: GlobalOptions, email: string): Promise<number> {
-  return withApp(io, globals, (app) => {
-    const lead = app.stores.leads.findByEmail(email);
+  return withRunApp(io, globals, async (app) => {
+    const source = leadSourceOf(app);
+    const lead = await source.findByEmail(email);
     if (!lead) throw new UserError(`no lead with address ${email}`);
-    const resumed = new PauseStore(app.conn.sqlite).resume(lead.id, app.clock.now());
+    const resumed = await source.resume(lead.id, app.clock.now());
     if (globals.json) io.stdout(json({ lead: lead.email, paused: false, wasPaused: resumed }));
     else
       io.stdout(

@@ -1,37 +1,38 @@
-import type { App } from '../../app.js';
-import { LeadListReader } from '../../db/lead-list.js';
+import type { App, PgApp } from '../../app.js';
 import type { LeadRow } from '../../db/leads.js';
 import { leadWhere } from '../../domain/lead-plan.js';
 import { pauseAt } from '../../domain/pause.js';
-import { leadBatches } from '../../run/context.js';
+import type { LeadSource } from '../../store/lead-source-types.js';
 import { leadNoMail } from '../../run/no-mail.js';
 import { scoreLoaded } from '../../run/rescore.js';
 import { isoWithOffset } from '../../time/zone.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
+import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 
 /** `nurture leads show EMAIL`: who the lead is, where and when it is mailed, where it stands, and why no mail if none. */
 export async function leadsShowCommand(io: CliIo, globals: GlobalOptions, email: string): Promise<number> {
-  return withApp(io, globals, (app) => {
-    const lead = app.stores.leads.findByEmail(email);
+  return withRunApp(io, globals, async (app) => {
+    const source = leadSourceOf(app);
+    const lead = await source.findByEmail(email);
     if (!lead) throw new UserError(`no lead with address ${email}`);
-    const body = leadProfile(app, lead, app.clock.now());
+    const body = await leadProfile(app, source, lead, app.clock.now());
     if (globals.json) io.stdout(json(body));
     else printProfile(io, body);
     return 0;
   });
 }
 
-type Profile = ReturnType<typeof leadProfile>;
+type Profile = Awaited<ReturnType<typeof leadProfile>>;
 
 /** One lead as `leads show` prints it (also the `--json` body). */
-export function leadProfile(app: App, lead: LeadRow, now: number) {
-  const loaded = [...leadBatches(app.stores, 1, lead.id)][0]![0]!;
+export async function leadProfile(app: App | PgApp, source: LeadSource, lead: LeadRow, now: number) {
+  const loaded = await source.loaded(lead);
   const where = leadWhere(lead, app.workspace.policy);
   const local = (t: number | null | undefined) => (t === null || t === undefined ? null : isoWithOffset(t, where.zone));
   const score = scoreLoaded(app.workspace.scoring, loaded, now);
-  const suppression = new LeadListReader(app.conn.sqlite).suppression(lead.id);
+  const suppression = await source.suppression(lead.id);
   const pause = pauseAt(lead, now);
   const noMail = leadNoMail(app.workspace, loaded, now, suppression);
   return {

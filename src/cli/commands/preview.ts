@@ -1,6 +1,7 @@
 import { messageRef } from '../../mail/links.js';
 import { buildMessage } from '../../mail/message.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
+import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json } from '../output.js';
 
@@ -11,7 +12,7 @@ export async function previewCommand(
   stepId: string,
   options: { lead: string; html?: boolean },
 ): Promise<number> {
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
     const sequence = app.workspace.sequences.find((s) => s.id === sequenceId);
     if (!sequence)
       throw new UserError(
@@ -22,7 +23,7 @@ export async function previewCommand(
       throw new UserError(
         `sequence ${sequenceId} has no step "${stepId}" (have: ${sequence.steps.map((s) => s.id).join(', ')})`,
       );
-    const lead = app.stores.leads.findByEmail(options.lead);
+    const lead = await leadSourceOf(app).findByEmail(options.lead);
     if (!lead) throw new UserError(`--lead: no lead with address ${options.lead}`);
     const message = buildMessage(app.renderer, {
       lead,

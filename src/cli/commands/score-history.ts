@@ -1,11 +1,11 @@
-import type { Stores } from '../../run/context.js';
+import type { LeadSource } from '../../store/lead-source-types.js';
 import { isoWithOffset } from '../../time/zone.js';
 import type { CliIo } from '../io.js';
 import { table } from '../output.js';
 
 /** How a lead's score moved, when its stage changed, and when (and why) it was handed to sales. */
-export function scoreHistory(stores: Stores, leadId: number, zone: string) {
-  const rows = stores.leads.scores.history(leadId);
+export async function scoreHistory(source: LeadSource, leadId: number, zone: string) {
+  const rows = await source.scoreHistory(leadId);
   const scoreHistory = rows.map((h) => ({ ...h, at: isoWithOffset(h.at, zone) }));
   const stageChanges: { at: string; from: string | null; to: string; score: number }[] = [];
   let previous: string | null = null;
@@ -13,7 +13,7 @@ export function scoreHistory(stores: Stores, leadId: number, zone: string) {
     if (h.stage !== previous) stageChanges.push({ at: h.at, from: previous, to: h.stage, score: h.score });
     previous = h.stage;
   }
-  const handoff = stores.leads.scores.handoffOf(leadId);
+  const handoff = await source.handoffOf(leadId);
   return {
     scoreHistory,
     stageChanges,
@@ -21,7 +21,7 @@ export function scoreHistory(stores: Stores, leadId: number, zone: string) {
   };
 }
 
-export function printHistory(io: CliIo, h: ReturnType<typeof scoreHistory>): void {
+export function printHistory(io: CliIo, h: Awaited<ReturnType<typeof scoreHistory>>): void {
   io.stdout('\nScore history:');
   io.stdout(
     h.scoreHistory.length

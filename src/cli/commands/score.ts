@@ -1,8 +1,8 @@
 import { leadWhere } from '../../domain/lead-plan.js';
 import type { LeadScore } from '../../domain/scoring.js';
-import { leadBatches } from '../../run/context.js';
 import { scoreLoaded, scoreRow } from '../../run/rescore.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
+import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parseAt } from '../time-options.js';
@@ -25,13 +25,14 @@ export async function scoreCommand(
   globals: GlobalOptions,
   options: ScoreOptions,
 ): Promise<number> {
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
     const now = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
     const model = app.workspace.scoring;
+    const source = leadSourceOf(app);
     if (options.lead) {
-      const lead = app.stores.leads.findByEmail(options.lead);
+      const lead = await source.findByEmail(options.lead);
       if (!lead) throw new UserError(`--lead: no lead with address ${options.lead}`);
-      const loaded = [...leadBatches(app.stores, 1, lead.id)][0]![0]!;
+      const loaded = await source.loaded(lead);
       const body = scoreBody(model, loaded, scoreLoaded(model, loaded, now), now);
       if (globals.json) io.stdout(json(body));
       else printScore(io, body, options.explain ?? false);
@@ -41,14 +42,14 @@ export async function scoreCommand(
     const byStage = new Map<string, number>();
     const top: Top[] = [];
     let handoffs = 0;
-    for (const batch of leadBatches(app.stores, 2000)) {
+    for await (const batch of source.loadedBatches(2000)) {
       const rows = batch.map((lead) => {
         const s = scoreLoaded(model, lead, now);
         byStage.set(s.stage, (byStage.get(s.stage) ?? 0) + 1);
         keepTop(top, { email: lead.state.profile.email, s, zone: leadWhere(lead.state.profile, app.workspace.policy).zone });
         return scoreRow(model, lead.state.profile.id, s, lead.state.events, now);
       });
-      handoffs += app.stores.leads.scores.record(rows, now, { cause: 'score', minDelta: 1 }).handoffs;
+      handoffs += (await source.recordScores(rows, now, { cause: 'score', minDelta: 1 })).handoffs;
     }
     const stages = Object.fromEntries([...byStage.entries()].sort());
     const leads = top.map((t) => ({

@@ -11,7 +11,7 @@ import type { GoalFile } from '../../workspace/reporting-schema.js';
 const HAS = (condition: string) => `(EXISTS (SELECT 1 FROM events e WHERE e.send_id = s.id AND ${condition} AND e.occurred_at <= $3))::int`;
 
 /** ExperimentStore.armCounts on PostgreSQL (the same counts; booleans summed as integers). */
-async function armCountsPg(db: pg.Pool, sequenceId: string, stepId: string, metric: ExperimentMetric, goal: GoalSpec | undefined, now: number) {
+async function armCountsPg(db: pg.Pool | pg.PoolClient, sequenceId: string, stepId: string, metric: ExperimentMetric, goal: GoalSpec | undefined, now: number) {
   const goalTerm = goal
     ? `(EXISTS (SELECT 1 FROM events g WHERE g.lead_id = s.lead_id AND g.type = $4 AND g.signal <> 'machine'
          AND g.occurred_at >= s.sent_at AND g.occurred_at < s.sent_at + $5 AND g.occurred_at <= $3
@@ -44,7 +44,7 @@ async function armCountsPg(db: pg.Pool, sequenceId: string, stepId: string, metr
  * the synchronous reads run/experiment-state.ts decides from (the same verdicts as on SQLite).
  */
 export async function experimentReadsPg(
-  db: pg.Pool,
+  db: pg.Pool | pg.PoolClient,
   rules: { sequences: readonly Sequence[]; goals: readonly GoalFile[] },
   now: number,
 ): Promise<ExperimentReads> {
@@ -72,6 +72,24 @@ export async function recordDecisionPg(db: pg.Pool, experiment: string, outcome:
   await db.query(
     `INSERT INTO experiment_decisions (experiment, outcome, decided_at) VALUES ($1, $2, $3)
      ON CONFLICT (experiment) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at`,
+    [experiment, JSON.stringify(outcome), at],
+  );
+}
+
+/**
+ * Marks a decided experiment concluded unless it already is: of several processes (hosts) trying
+ * at once, exactly one gets true, and only it rewrites its copy of the sequence file.
+ */
+export async function claimConclusionPg(db: pg.Pool, experiment: string, at: number): Promise<boolean> {
+  const result = await db.query('UPDATE experiment_decisions SET concluded_at = $2 WHERE experiment = $1 AND concluded_at IS NULL', [experiment, at]);
+  return (result.rowCount ?? 0) === 1;
+}
+
+/** ExperimentStore.recordDecision and markConcluded on PostgreSQL, in one statement: `experiments conclude` by hand. */
+export async function recordConclusionPg(db: pg.Pool, experiment: string, outcome: ExperimentOutcome, at: number): Promise<void> {
+  await db.query(
+    `INSERT INTO experiment_decisions (experiment, outcome, decided_at, concluded_at) VALUES ($1, $2, $3, $3)
+     ON CONFLICT (experiment) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at, concluded_at = excluded.concluded_at`,
     [experiment, JSON.stringify(outcome), at],
   );
 }

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { type EventInput, eventValues } from '../../db/events.js';
-import { reclassifyRows, type SignalRow } from '../../db/signal-rows.js';
+import { reclassifiedMessage, type SignalRow } from '../../db/signal-store.js';
 import type { ConfirmOutcome, LinkEvents, MessageOfRef, SettledSignal } from '../link-types.js';
 import { suppressPg } from './lead-upsert.js';
 import { inTransaction } from './transaction.js';
@@ -142,18 +142,21 @@ export async function insertEventPg(db: Queryable, e: EventInput, now: number): 
   return result.rowCount ?? 0;
 }
 
-/** SignalStore.reclassifySend on PostgreSQL: the message's opens and clicks classified together, changes written back. */
+/**
+ * SignalStore.reclassifySend on PostgreSQL (the same decisions: reclassifiedMessage): the message's
+ * opens and clicks read FOR UPDATE, as `events reclassify` reads them, and the changes written back.
+ */
 export async function reclassifySendPg(client: pg.PoolClient, sendId: number, deliveredAt: number | null): Promise<number> {
   const { rows } = await client.query<SignalRow>(
     `SELECT id, type, occurred_at AS at, url, properties, signal, signal_reason AS reason FROM events
-      WHERE send_id = $1 AND type IN ('email_opened', 'email_clicked') ORDER BY occurred_at, id`,
+      WHERE send_id = $1 AND type IN ('email_opened', 'email_clicked') ORDER BY occurred_at, id FOR UPDATE`,
     [sendId],
   );
-  const changed = reclassifyRows(rows, deliveredAt).filter((c) => c.changed);
-  if (changed.length > 0)
+  const updates = reclassifiedMessage(rows, deliveredAt);
+  if (updates.length > 0)
     await client.query(
       'UPDATE events e SET signal = u.s, signal_reason = u.r FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, s, r) WHERE e.id = u.id',
-      [changed.map((c) => c.row.id), changed.map((c) => c.signal), changed.map((c) => c.reason)],
+      [updates.map((u) => u[0]), updates.map((u) => u[1]), updates.map((u) => u[2])],
     );
-  return changed.length;
+  return updates.length;
 }

@@ -20,7 +20,7 @@ export async function asleepInPg(client: pg.PoolClient, batch: LeadBatch, dueBy:
  * leads and events are read as tuples and decoded by the same functions as SQLite's rows
  * (toLeadRow, groupByLead), so both stores hand the planner identical values.
  */
-export async function loadBatchPg(client: pg.PoolClient, batch: LeadBatch, limit: number, dueBy?: number): Promise<LoadedLead[]> {
+export async function loadBatchPg(client: pg.PoolClient, batch: Pick<LeadBatch, 'afterId' | 'lastId'>, limit: number, dueBy?: number): Promise<LoadedLead[]> {
   // With `dueBy`, every due lead of the range, however many: the range was laid out before a lead
   // woke (a webhook's event), and a LIMIT would cut off its last one while the next range starts
   // after it (db/leads.ts dueInRange).

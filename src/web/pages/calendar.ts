@@ -89,7 +89,7 @@ Counts are touches per lead-local day and sequence, in the sequence's colour; cl
  * The page shell needs no forecast, so the widget paints at once even when the first forecast
  * of a large base takes a while; the counts, the summary and the chart arrive as it completes.
  */
-export function calendarPage(app: App): string {
+export function calendarPage(app: Pick<App, 'workspace' | 'clock'>): string {
   const body = `<form id="filters">${select('sequence', 'Sequence', app.workspace.sequences.map((s) => s.id))}
 ${select('force', 'Force', FORCES)}${select('stage', 'Stage', NURTURE_STAGES)}</form>
 <div id="calendar" data-initial-date="${escapeHtml(new Date(app.clock.now()).toISOString().slice(0, 10))}"></div>

@@ -16,7 +16,7 @@ export function diffForm(base = '', days = 14): string {
 }
 
 /** The plan diff: leads whose calendars change, touches added/removed/moved, daily volume before and after. */
-export function diffPage(app: App, base: string, days: number, diff: PlanDiff | null, error: string | null, page: number): string {
+export function diffPage(app: Pick<App, 'workspace' | 'secret'>, base: string, days: number, diff: PlanDiff | null, error: string | null, page: number): string {
   if (!diff) {
     const note = error ? `<p class="removed">${e(error)}</p>` : '<p>Compare the forecast of the current workspace with another version of it, on the same database.</p>';
     return layout(app, 'Plan diff', diffForm(base, days) + note);

@@ -7,7 +7,7 @@ import { escapeHtml } from '../router.js';
  * form that changes something. The empty `<style data-fullcalendar>` is where FullCalendar puts
  * its CSS through the CSSOM: the one inline style the CSP allows (by the hash of its empty text).
  */
-export function layout(app: App, title: string, body: string, scripts: string[] = []): string {
+export function layout(app: Pick<App, 'workspace'>, title: string, body: string, scripts: string[] = []): string {
   const nav = [
     '<a href="/calendar">Calendar</a>',
     ...app.workspace.sequences.map((s) => `<a href="/sequences/${encodeURIComponent(s.id)}">${escapeHtml(s.name)}</a>`),

@@ -1,14 +1,12 @@
 import type { App } from '../../app.js';
 import { leadWhere } from '../../domain/lead-plan.js';
 import { scoreLead } from '../../domain/scoring.js';
-import { leadBatches, planContext } from '../../run/context.js';
 import { forecastLead } from '../../run/forecast.js';
-import { withAllocations } from '../../run/experiment-state.js';
-import { LeadListReader } from '../../db/lead-list.js';
 import { leadNoMail } from '../../run/no-mail.js';
 import type { TouchItem } from '../../run/items.js';
 import { DAY_MS } from '../../time/clock.js';
 import { zoneOrigin } from '../../domain/zone-origin.js';
+import type { LeadPageData } from '../review-reads.js';
 import { escapeHtml } from '../router.js';
 import { colourOf, sequenceColours, swatch } from './colours.js';
 import { layout, tableHtml } from './layout.js';
@@ -16,21 +14,18 @@ import { timeHtml } from './local-time.js';
 
 const e = escapeHtml;
 
-/** Score breakdown, a timeline of sends and events, and the next touches with why each sits there. */
-export function leadPage(app: App, email: string, now: number, days: number): string | null {
-  const lead = app.stores.leads.findByEmail(email);
-  if (!lead) return null;
-  const loaded = [...leadBatches(app.stores, 1, lead.id)][0]?.[0];
-  if (!loaded) return null;
+/** Score breakdown, a timeline of sends and events, and the next touches with why each sits there (`data`: review-reads.ts). */
+export function leadPage(app: Pick<App, 'workspace'>, data: LeadPageData, now: number, days: number): string {
+  const { loaded, ctx, entered } = data;
+  const lead = loaded.state.profile;
   const zone = leadWhere(lead, app.workspace.policy).zone;
   const colours = sequenceColours(app.workspace.sequences.map((s) => s.id));
   const seq = (id: string) => `${swatch(colourOf(colours, id))} ${e(id)}`;
   const score = scoreLead(app.workspace.scoring, lead, loaded.state.events, now);
   const skips: TouchItem[] = [];
-  const upcoming = forecastLead(planContext(withAllocations(app.conn.sqlite, app.workspace, now), app.conn.sqlite, now), structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
-  const entered = app.stores.outbox.entryReasons(lead.id);
+  const upcoming = forecastLead(ctx, structuredClone(loaded.state), now, now + days * DAY_MS, undefined, skips);
   const next = upcoming[0];
-  const noMail = leadNoMail(app.workspace, loaded, now, new LeadListReader(app.conn.sqlite).suppression(lead.id));
+  const noMail = leadNoMail(app.workspace, loaded, now, data.suppression);
   const timeline = [
     ...loaded.sends.map((s) => ({ at: s.at, what: `send ${s.sequenceId}/${s.stepId}${s.variant ? ` (variant ${s.variant})` : ''}`, detail: `${s.status}${s.reason ? `: ${s.reason}` : ''}` })),
     ...loaded.state.events.map((ev) => ({ at: ev.at, what: `event ${ev.type}`, detail: ev.url })),
@@ -40,8 +35,8 @@ export function leadPage(app: App, email: string, now: number, days: number): st
       detail: `${en.status}${entered.get(en.sequenceId) ? ` · because ${entered.get(en.sequenceId)}` : ''}`,
     })),
   ].sort((a, b) => b.at - a.at);
-  const body = `<p>${e(lead.firstName)} ${e(lead.lastName)} · ${e(lead.jobTitle)} · ${e(lead.company)} · zone ${e(zone)} (<span class="zone-origin">zone ${e(zoneOrigin(lead, app.stores.leads.zoneSourceOf(lead.id)))}</span>) · consent ${e(lead.consent)}${
-    lead.suppressedReason ? ` · <strong>suppressed: ${e(lead.suppressedReason)}</strong>` : ''
+  const body = `<p>${e(lead.firstName)} ${e(lead.lastName)} · ${e(lead.jobTitle)} · ${e(lead.company)} · zone ${e(zone)} (<span class="zone-origin">zone ${e(zoneOrigin(lead, data.zoneSource))}</span>) · consent ${e(lead.consent)}${
+    data.suppression ? ` · <strong>suppressed: ${e(data.suppression.reason)}</strong>` : ''
   }</p>
 ${noMail ? `<section id="no-mail"><h2>No mail now</h2><p class="no-mail-reason" data-cause="${e(noMail.cause)}">${e(noMail.text)}</p></section>\n` : ''}<section id="next-touch"><h2>Next touch</h2>${
     next

@@ -11,7 +11,7 @@ import { layout, tableHtml } from './layout.js';
 const e = escapeHtml;
 
 /** Steps, force coverage, leads waiting at each step, and the upcoming volume, per step and per day. */
-export function sequencePage(app: App, sequence: Sequence, data: ReviewData): string {
+export function sequencePage(app: Pick<App, 'workspace'>, sequence: Sequence, data: ReviewData): string {
   const coverage = lintWorkspace(app.workspace).coverage.find((c) => c.sequence === sequence.id);
   const items = data.items.filter((i) => i.sequence === sequence.id);
   const perStep = new Map<string, number>();
