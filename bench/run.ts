@@ -9,6 +9,7 @@ import { benchExperiments } from './experiments.js';
 import { benchIncremental } from './incremental.js';
 import { benchForecast } from './forecast.js';
 import { benchLearning } from './learning.js';
+import { benchPgImport } from './pg-import.js';
 import { benchPgLinks } from './pg-links.js';
 import { benchPgWorkers } from './pg-workers.js';
 import { benchPgForecast } from './pg-forecast.js';
@@ -21,7 +22,7 @@ import { benchSendTime } from './send-time.js';
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 /**
  * BENCH_ONLY=delivery (or planning, incremental, segments, send-time, experiments, learning,
- * forecast, scoring, report, pg-forecast, pg-links, pg-workers): one section alone, e.g. to repeat it on a shared machine.
+ * forecast, scoring, report, pg-forecast, pg-links, pg-workers, pg-import): one section alone, e.g. to repeat it on a shared machine.
  */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
@@ -78,4 +79,8 @@ if (section('pg-links')) {
 if (section('pg-workers')) {
   console.log('\n## PostgreSQL: several workers against SQLite');
   await benchPgWorkers(Number(process.env.BENCH_PG_LEADS ?? 100_000), Number(process.env.BENCH_MESSAGES ?? 3000));
+}
+if (section('pg-import')) {
+  console.log('\n## PostgreSQL: leads import against SQLite');
+  await benchPgImport(Number(process.env.BENCH_IMPORT_LEADS ?? 100_000));
 }

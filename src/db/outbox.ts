@@ -59,6 +59,39 @@ export interface BackingOff {
 
 export type UncertainOutcome = 'sent' | 'retry' | 'skip';
 
+/** Touches backing off after temporary refusals, soonest retry first (SQL both databases read: `?` is numbered for PostgreSQL). */
+export const BACKING_OFF_SQL = `SELECT s.id, l.email, l.timezone, s.sequence_id AS "sequenceId", s.step_id AS "stepId", s.attempts,
+    s.planned_at AS "retryAt", s.last_response AS "lastResponse",
+    (SELECT min(r.at) FROM delivery_attempts a JOIN runs r ON r.id = a.run_id WHERE a.send_id = s.id AND NOT a.ok) AS "firstFailedAt"
+   FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.status = 'failed' ORDER BY s.planned_at, s.id`;
+
+/** A row whose enrolment ended or sent a later step since it was claimed: a retry of it would never go out. */
+export const MOVED_ON_SQL = `SELECT 1 FROM sends s JOIN enrollments e ON e.id = s.enrollment_id
+  WHERE s.id = ? AND (e.status <> 'active' OR EXISTS (
+    SELECT 1 FROM sends o WHERE o.enrollment_id = s.enrollment_id AND o.id <> s.id
+      AND o.status IN ('sent', 'sending') AND o.sent_at >= s.sent_at))`;
+
+/**
+ * The update that settles an uncertain row: 'sent' keeps it sent (at its claim time), 'retry'
+ * makes it due again, 'skip' drops it; only while it is still `sending`.
+ */
+export function resolveStatement(sendId: number, outcome: UncertainOutcome, messageId: string, now: number): { sql: string; params: unknown[] } {
+  const note = `resolved by hand: ${outcome === 'sent' ? 'it went out' : outcome === 'retry' ? 'send it again' : 'never send it'}`;
+  if (outcome === 'sent')
+    return {
+      sql: `UPDATE sends SET status = 'sent', message_id = ?, last_response = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
+      params: [messageId, note, now, sendId],
+    };
+  // Due again from the moment it was claimed, not from this one: the wall clock of a resolve says
+  // nothing of the time a run is asked to run at (`run --at`).
+  return {
+    sql: `UPDATE sends SET status = ?, sent_at = NULL, planned_at = coalesce(sent_at, ?), reason = ?, last_response = ?, updated_at = ?
+           WHERE id = ? AND status = 'sending'`,
+    params: [outcome === 'retry' ? 'failed' : 'skipped', now, note, note, now, sendId],
+  };
+}
+
+
 /** Enrolments and the outbox (sends). Every state change of a touch goes through here. */
 export class Outbox {
   private readonly statements: StatementCache;
@@ -225,12 +258,7 @@ export class Outbox {
 
   /** Touches backing off after temporary refusals, soonest retry first, with their first failure and last reply. */
   backingOff(): BackingOff[] {
-    return this.prepare(
-      `SELECT s.id, l.email, l.timezone, s.sequence_id AS sequenceId, s.step_id AS stepId, s.attempts, s.planned_at AS retryAt,
-          s.last_response AS lastResponse,
-          (SELECT min(r.at) FROM delivery_attempts a JOIN runs r ON r.id = a.run_id WHERE a.send_id = s.id AND a.ok = 0) AS firstFailedAt
-         FROM sends s JOIN leads l ON l.id = s.lead_id WHERE s.status = 'failed' ORDER BY s.planned_at, s.id`,
-    ).all() as BackingOff[];
+    return this.prepare(BACKING_OFF_SQL).all() as BackingOff[];
   }
 
   attemptsOf(sendId: number): number {
@@ -275,31 +303,9 @@ export class Outbox {
    * as done and go on).
    */
   resolveUncertain(sendId: number, outcome: UncertainOutcome, messageId: string, now: number): 'done' | 'not-uncertain' | 'moved-on' {
-    if (outcome === 'retry' && this.movedOn(sendId)) return 'moved-on';
-    const note = `resolved by hand: ${outcome === 'sent' ? 'it went out' : outcome === 'retry' ? 'send it again' : 'never send it'}`;
-    const info =
-      outcome === 'sent'
-        ? this.prepare(
-            `UPDATE sends SET status = 'sent', message_id = ?, last_response = ?, updated_at = ? WHERE id = ? AND status = 'sending'`,
-          ).run(messageId, note, now, sendId)
-        : // Due again from the moment it was claimed, not from this one: the wall clock of a
-          // resolve says nothing of the time a run is asked to run at (`run --at`).
-          this.prepare(
-            `UPDATE sends SET status = ?, sent_at = NULL, planned_at = coalesce(sent_at, ?), reason = ?, last_response = ?, updated_at = ?
-               WHERE id = ? AND status = 'sending'`,
-          ).run(outcome === 'retry' ? 'failed' : 'skipped', now, note, note, now, sendId);
-    return info.changes === 1 ? 'done' : 'not-uncertain';
-  }
-
-  private movedOn(sendId: number): boolean {
-    return (
-      this.prepare(
-        `SELECT 1 FROM sends s JOIN enrollments e ON e.id = s.enrollment_id
-          WHERE s.id = ? AND (e.status <> 'active' OR EXISTS (
-            SELECT 1 FROM sends o WHERE o.enrollment_id = s.enrollment_id AND o.id <> s.id
-              AND o.status IN ('sent', 'sending') AND o.sent_at >= s.sent_at))`,
-      ).get(sendId) !== undefined
-    );
+    if (outcome === 'retry' && this.prepare(MOVED_ON_SQL).get(sendId) !== undefined) return 'moved-on';
+    const { sql, params } = resolveStatement(sendId, outcome, messageId, now);
+    return this.prepare(sql).run(...params).changes === 1 ? 'done' : 'not-uncertain';
   }
 
   transaction<T>(fn: () => T): T {

@@ -24,6 +24,12 @@ export interface ImportWrites {
   upsertLeads(rows: { lead: LeadInput; evidence: string }[], now: number): Promise<UpsertResult>;
   /** Lower-cased email → lead id, for the addresses that have a lead. */
   idsByEmail(emails: string[]): Promise<Map<string, number>>;
+  /**
+   * idsByEmail for an events batch: an address without a lead stays without one until this batch
+   * commits (PostgreSQL: a leads import adding it meanwhile waits, or has committed and is seen),
+   * so its events are never quarantined behind the back of the import that would resolve them.
+   */
+  idsForEvents(emails: string[]): Promise<Map<string, number>>;
   /** Never mail this address again; the earliest reason wins; an unsubscribe also sets consent. */
   suppress(leadId: number, reason: string, at: number, evidence: string, now: number): Promise<void>;
   /** Inserts events; returns how many were new (same dedupe key: stored once). */

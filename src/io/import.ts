@@ -98,7 +98,7 @@ async function storeEventBatch(
   touched: Set<number>,
 ): Promise<void> {
   const { valid, unknown, inserted } = await store.batch(async (tx) => {
-    const ids = await tx.idsByEmail([...new Set(batch.map((b) => b.input.source))]);
+    const ids = await tx.idsForEvents([...new Set(batch.map((b) => b.input.source))]);
     const valid: (EventInput & { line: number })[] = [];
     const unknown: (QuarantineInput & { line: number })[] = [];
     for (const b of batch) {

@@ -10,6 +10,7 @@ export function sqliteImportStore(stores: Stores): ImportStore {
   const writes: ImportWrites = {
     upsertLeads: (rows, now) => Promise.resolve(stores.leads.upsertBatch(rows, now)),
     idsByEmail: (emails) => Promise.resolve(stores.leads.idsByEmail(emails)),
+    idsForEvents: (emails) => Promise.resolve(stores.leads.idsByEmail(emails)),
     suppress: (leadId, reason, at, evidence, now) => Promise.resolve(stores.leads.suppress(leadId, reason, at, evidence, now)),
     insertEvents: (rows, now) => Promise.resolve(rows.length === 0 ? 0 : stores.events.insertBatch(rows, now)),
     quarantine: (rows, now) => Promise.resolve(stores.events.quarantine.add(rows, now)),

@@ -1,40 +1,13 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPool } from '../../src/db/pg/connection.js';
 import { ACTIVECAMPAIGN, bytesOf, HUBSPOT, MARKETO, MAUTIC, PIPEDRIVE, SALESFORCE_CONTACTS, SALESFORCE_LEADS } from '../import/exports.js';
 import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
+import { expectSameTables } from './same-tables.js';
 
 const AT = '2026-11-24T15:00:00Z';
-
-/** Every table of the SQLite database, row for row (ids included), against the same table on PostgreSQL. */
-async function expectSameTables(sqlitePath: string, url: string, skip: readonly string[] = []): Promise<void> {
-  const sqlite = new Database(sqlitePath, { readonly: true });
-  const pool = openPool(url, 1);
-  try {
-    const tables = (
-      sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations' ORDER BY name`).all() as {
-        name: string;
-      }[]
-    ).map((t) => t.name);
-    expect(tables).toContain('consent_log');
-    for (const table of tables.filter((t) => !skip.includes(t))) {
-      const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[]).map((c) => c.name);
-      const list = columns.map((c) => `"${c}"`).join(', ');
-      const order = columns.includes('id') ? 'id' : list;
-      const expected = sqlite.prepare(`SELECT ${list} FROM "${table}" ORDER BY ${order}`).all();
-      const actual = (await pool.query(`SELECT ${list} FROM "${table}" ORDER BY ${order}`)).rows.map((r: Record<string, unknown>) =>
-        Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v])),
-      );
-      expect({ table, rows: actual }).toEqual({ table, rows: expected });
-    }
-  } finally {
-    sqlite.close();
-    await pool.end();
-  }
-}
 
 describe.runIf(PG_TESTS)('leads import and events import on PostgreSQL', () => {
   let cluster: PgCluster;
@@ -128,6 +101,123 @@ describe.runIf(PG_TESTS)('leads import and events import on PostgreSQL', () => {
       expect(rows).toContainEqual({ email: 'jonas.schmidt@granitewind-hq.de', consent: 'none', refused: 'confirmed' });
       expect(rows).toContainEqual({ email: 'mwalker@cedarpoint-technologies.com.au', consent: 'unsubscribed', refused: 'confirmed' });
       for (const r of rows) expect(r.consent).not.toBe(r.refused);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('imports while a tick runs, and two importers of the same new addresses store each lead once', async () => {
+    const cli = cliIn(ws.dir, new TestClock(Date.parse(AT)));
+    const url = await cluster.createDatabase('concurrent');
+    expect((await cli('leads', 'import', 'examples/leads.csv', '--db', url)).status).toBe(0);
+    expect((await cli('events', 'import', 'examples/events.csv', '--at', AT, '--db', url)).status).toBe(0);
+    const pool = openPool(url, 1);
+    try {
+      // Every known lead changes (a title the fit rules score), and 400 new ones arrive, twice at once.
+      const emails = readFileSync(join(ws.dir, 'examples', 'leads.csv'), 'utf8').trim().split('\n').slice(1).map((r) => r.split(',')[0]!);
+      writeFileSync(join(ws.dir, 'changed-leads.csv'), `${['email,job_title', ...emails.map((e) => `${e},VP Marketing`)].join('\n')}\n`);
+      const fresh = Array.from({ length: 400 }, (_, i) => `new${i}@arrivals${i % 7}.example,New${i},Head of Marketing,SaaS,DE,Europe/Berlin,confirmed,2026-11-01T10:00:00Z,form`);
+      const freshHeader = 'email,first_name,job_title,industry,country,timezone,consent,consent_at,consent_source';
+      writeFileSync(join(ws.dir, 'new-leads.csv'), `${[freshHeader, ...fresh].join('\n')}\n`);
+      // And events for the known leads, imported at the same time (their insert trigger wakes each lead).
+      const visits = emails.map((e, i) => `visit-${i},${e},page_viewed,2026-11-24T14:00:00Z,https://tidewater.example/pricing`);
+      writeFileSync(join(ws.dir, 'visits.csv'), `${['id,email,type,occurred_at,url', ...visits].join('\n')}\n`);
+      // The leads whose title the file changes (not those that had it already: an equal value wakes nobody).
+      const before = new Map(
+        (await pool.query<{ email: string; v: number }>(`SELECT email, input_version AS v FROM leads WHERE job_title <> 'VP Marketing'`)).rows.map((r) => [r.email, r.v]),
+      );
+      expect(before.size).toBeGreaterThan(250);
+
+      const results = await Promise.all([
+        cli('run', '--at', AT, '--db', url),
+        cli('leads', 'import', 'changed-leads.csv', '--db', url, '--json'),
+        cli('leads', 'import', 'new-leads.csv', '--db', url, '--json'),
+        cli('leads', 'import', 'new-leads.csv', '--db', url, '--json'),
+        cli('events', 'import', 'visits.csv', '--at', AT, '--db', url, '--json'),
+      ]);
+      for (const r of results) expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+      const [, changedReport, first, second, visitsReport] = results.map((r) => (r.stdout.startsWith('{') ? (JSON.parse(r.stdout) as { inserted: number; updated: number }) : null));
+      expect(changedReport).toMatchObject({ inserted: 0, updated: 300 });
+      expect(visitsReport).toMatchObject({ inserted: 300 });
+      expect((await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM events WHERE external_id LIKE 'visit-%'`)).rows[0]!.n).toBe(300);
+      // Between them, the two importers inserted each new lead once and updated it once.
+      expect(first!.inserted + second!.inserted).toBe(400);
+      expect(first!.updated + second!.updated).toBe(400);
+
+      const counts = (await pool.query<{ leads: number; titled: number; logs: number; runs: string }>(
+        `SELECT (SELECT count(*)::int FROM leads) AS leads,
+                (SELECT count(*)::int FROM leads WHERE job_title = 'VP Marketing') AS titled,
+                (SELECT count(*)::int FROM consent_log c JOIN leads l ON l.id = c.lead_id WHERE l.email LIKE 'new%@arrivals%') AS logs,
+                (SELECT string_agg(status, ',') FROM runs) AS runs`,
+      )).rows[0]!;
+      expect(counts).toEqual({ leads: 700, titled: 300, logs: 400, runs: 'finished' });
+      // Each changed lead's input moved (its trigger woke it): a tick that planned it from the old title does not keep that plan asleep.
+      const after = (await pool.query<{ email: string; v: number; wake: number }>('SELECT email, input_version AS v, wake_at AS wake FROM leads')).rows;
+      for (const r of after.filter((l) => before.has(l.email))) expect(r.v).toBeGreaterThan(before.get(r.email)!);
+      // The next tick plans every lead left awake (those the import changed after the first tick read them, and the new ones).
+      const { rows: awake } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM leads WHERE wake_at <= $1', [Date.parse('2026-11-24T16:00:00Z')]);
+      expect(awake[0]!.n).toBeGreaterThanOrEqual(400);
+      const next = await cli('run', '--at', '2026-11-24T16:00:00Z', '--db', url, '--json');
+      expect(next.status).toBe(0);
+      expect((JSON.parse(next.stdout) as { counts: { leads: number } }).counts.leads).toBe(awake[0]!.n);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('nurture demo imports the examples, runs and shows the calendar on PostgreSQL, as on SQLite', async () => {
+    const demoWs = tempWorkspace();
+    try {
+      const cli = cliIn(demoWs.dir, new TestClock(Date.parse(AT)));
+      const url = await cluster.createDatabase('demo');
+      const onPg = await cli('demo', '--db', url);
+      expect(onPg.stderr).toBe('');
+      expect(onPg.status).toBe(0);
+      const onSqlite = await cli('demo');
+      expect(onSqlite.status).toBe(0);
+      // The same imports, the same run (its number and counts) and the same two weeks of calendar.
+      expect(onPg.stdout).toContain('Imported examples: 300 leads (0 rejected)');
+      expect(onPg.stdout).toContain('The next two weeks:\n\n');
+      expect(onPg.stdout).toEqual(onSqlite.stdout);
+      // Idempotent: a second demo imports nothing new.
+      expect((await cli('demo', '--db', url)).stdout).toContain('Imported examples: 300 leads (0 rejected), 0 new events');
+    } finally {
+      demoWs.cleanup();
+    }
+  });
+
+  it('says plainly when the PostgreSQL server cannot be reached, and stores nothing anywhere', async () => {
+    const cli = cliIn(ws.dir, new TestClock(Date.parse(AT)));
+    const down = `postgres://nurture@127.0.0.1:${cluster.port + 1}/nurture`;
+    const r = await cli('leads', 'import', 'examples/leads.csv', '--db', down);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`cannot connect to PostgreSQL at`);
+    expect(r.stdout).toBe('');
+  });
+
+  it('events for addresses a concurrent leads import is adding are never left in quarantine', async () => {
+    const cli = cliIn(ws.dir, new TestClock(Date.parse(AT)));
+    const url = await cluster.createDatabase('quarantine_race');
+    expect((await cli('db', 'migrate', '--db', url)).status).toBe(0);
+    const pool = openPool(url, 1);
+    try {
+      for (let round = 0; round < 3; round++) {
+        const emails = Array.from({ length: 3000 }, (_, i) => `r${round}-${i}@race.example`);
+        writeFileSync(join(ws.dir, 'race-leads.csv'), `${['email,consent', ...emails.map((e) => `${e},confirmed`)].join('\n')}\n`);
+        const events = emails.map((e, i) => `race-${round}-${i},${e},page_viewed,2026-11-24T14:00:00Z,`);
+        writeFileSync(join(ws.dir, 'race-events.csv'), `${['id,email,type,occurred_at,url', ...events].join('\n')}\n`);
+        const [leads, evs] = await Promise.all([
+          cli('leads', 'import', 'race-leads.csv', '--db', url),
+          cli('events', 'import', 'race-events.csv', '--at', AT, '--db', url),
+        ]);
+        expect([leads.status, evs.status]).toEqual([0, 0]);
+        const { rows } = await pool.query<{ events: number; quarantined: number }>(
+          `SELECT (SELECT count(*)::int FROM events WHERE external_id LIKE $1) AS events,
+                  (SELECT count(*)::int FROM quarantined_events WHERE external_id LIKE $1) AS quarantined`,
+          [`race-${round}-%`],
+        );
+        expect({ round, ...rows[0] }).toEqual({ round, events: 3000, quarantined: 0 });
+      }
     } finally {
       await pool.end();
     }

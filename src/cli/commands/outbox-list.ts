@@ -1,6 +1,7 @@
 import { parseDuration } from '../../time/duration.js';
 import { formatWithOffset } from '../../time/offsets.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
+import { outboxReviewFor } from './outbox.js';
 import type { CliIo } from '../io.js';
 import { json, table } from '../output.js';
 
@@ -10,11 +11,12 @@ import { json, table } from '../output.js';
  * bounce, and the server's last reply), and touches left uncertain by a run that stopped.
  */
 export async function outboxListCommand(io: CliIo, globals: GlobalOptions): Promise<number> {
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
+    const review = outboxReviewFor(app);
     const { delivery } = app.workspace.config;
     const softMs = parseDuration(delivery.softBounceAfter)?.approxMs ?? 0;
     const zoneOf = (tz: string) => tz || app.workspace.policy.defaultZone;
-    const backingOff = app.stores.outbox.backingOff().map((b) => ({
+    const backingOff = (await review.backingOff()).map((b) => ({
       id: b.id,
       lead: b.email,
       sequence: b.sequenceId,
@@ -25,7 +27,7 @@ export async function outboxListCommand(io: CliIo, globals: GlobalOptions): Prom
       givesUpAt: b.firstFailedAt === null ? null : formatWithOffset(b.firstFailedAt + softMs, zoneOf(b.timezone)),
       lastReply: b.lastResponse ?? '',
     }));
-    const uncertain = app.stores.outbox.uncertain().length;
+    const uncertain = (await review.uncertain()).length;
     if (globals.json) {
       io.stdout(json({ softBounceAfter: delivery.softBounceAfter, backingOff, uncertain }));
       return 0;

@@ -1,11 +1,15 @@
-import { AttemptLog } from '../../db/confirmations.js';
+import { type App, isPgApp, type PgApp } from '../../app.js';
 import type { UncertainOutcome } from '../../db/outbox.js';
-import { RunLockedError } from '../../db/runs.js';
 import { messageIdFor } from '../../mail/message.js';
 import { formatWithOffset } from '../../time/offsets.js';
-import { type GlobalOptions, withApp } from '../context.js';
+import { type OutboxReview, sqliteOutboxReview } from '../../store/outbox-review.js';
+import { pgOutboxReview } from '../../store/pg/outbox-review.js';
+import { type GlobalOptions, withRunApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
+
+/** The outbox's reads and the resolution by hand, on the workspace's database. */
+export const outboxReviewFor = (app: App | PgApp): OutboxReview => (isPgApp(app) ? pgOutboxReview(app.store.pool) : sqliteOutboxReview(app));
 
 /**
  * Touches left `sending` by a run that stopped between SMTP and the database (kill -9, a power
@@ -13,9 +17,9 @@ import { json, table } from '../output.js';
  * the relay's logs before resolving each one.
  */
 export async function uncertainCommand(io: CliIo, globals: GlobalOptions): Promise<number> {
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
     const { sender } = app.workspace.config;
-    const rows = app.stores.outbox.uncertain().map((u) => ({
+    const rows = (await outboxReviewFor(app).uncertain()).map((u) => ({
       id: u.id,
       lead: u.email,
       sequence: u.sequenceId,
@@ -53,35 +57,19 @@ export async function resolveCommand(io: CliIo, globals: GlobalOptions, idText: 
   const outcome: UncertainOutcome = chosen[0]!;
   const id = Number(idText);
   if (!Number.isInteger(id) || id <= 0) throw new UserError(`"${idText}" is not a send id (see nurture outbox uncertain)`);
-  return withApp(io, globals, (app) => {
+  return withRunApp(io, globals, async (app) => {
     const now = app.clock.now();
-    const row = app.stores.outbox.uncertain().find((u) => u.id === id);
+    const review = outboxReviewFor(app);
+    const row = (await review.uncertain()).find((u) => u.id === id);
     if (!row) throw new UserError(`send ${id} is not uncertain (see nurture outbox uncertain)`);
     const messageId = messageIdFor(row.ref, app.workspace.config.sender);
-    try {
-      app.conn.sqlite
-        .transaction(() => {
-          app.stores.runs.assertNoLiveRun();
-          const result = app.stores.outbox.resolveUncertain(id, outcome, messageId, now);
-          if (result === 'not-uncertain') throw new UserError(`send ${id} is no longer uncertain`);
-          if (result === 'moved-on')
-            throw new UserError(
-              `send ${id}: its enrolment has moved on since (a later step went out, or it ended), so a retry would never be sent; use --sent or --skip`,
-            );
-          new AttemptLog(app.conn.sqlite).record({
-            sendId: id,
-            at: now,
-            ok: outcome === 'sent',
-            permanent: false,
-            response: `resolved by hand (${outcome}) with nurture outbox resolve`,
-            runId: 0,
-          });
-        })
-        .immediate();
-    } catch (error) {
-      if (error instanceof RunLockedError) throw new UserError(`${error.message}: it may be sending this very touch`);
-      throw error;
-    }
+    const result = await review.resolve(id, outcome, messageId, now);
+    if (typeof result === 'object') throw new UserError(`${result.live}: it may be sending this very touch`);
+    if (result === 'not-uncertain') throw new UserError(`send ${id} is no longer uncertain`);
+    if (result === 'moved-on')
+      throw new UserError(
+        `send ${id}: its enrolment has moved on since (a later step went out, or it ended), so a retry would never be sent; use --sent or --skip`,
+      );
     const done = { sent: 'marked sent', retry: 'due again: the next run sends it', skip: 'skipped: it will not be sent' }[outcome];
     io.stdout(`send ${id} (${row.email}, ${row.sequenceId}/${row.stepId}, ${messageId}): ${done}`);
     return 0;

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ImportStore, ImportWrites } from '../../io/import-store.js';
 import { insertEventsPg } from './event-insert.js';
-import { ConcurrentInsertError, idsByEmailPg, suppressPg, upsertLeadsPg } from './lead-upsert.js';
+import { ConcurrentInsertError, idsByEmailPg, idsForEventsPg, suppressPg, upsertLeadsPg } from './lead-upsert.js';
 import { quarantinePg, resolveQuarantinePg } from './quarantine.js';
 import { rescoreLeadsPg } from './rescore.js';
 import { inTransaction } from './transaction.js';
@@ -29,6 +29,7 @@ async function retried<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<
 const writesOn = (client: pg.PoolClient): ImportWrites => ({
   upsertLeads: (rows, now) => upsertLeadsPg(client, rows, now),
   idsByEmail: (emails) => idsByEmailPg(client, emails),
+  idsForEvents: (emails) => idsForEventsPg(client, emails),
   suppress: (leadId, reason, at, evidence, now) => suppressPg(client, leadId, reason, at, evidence, now),
   insertEvents: (rows, now) => insertEventsPg(client, rows, now),
   quarantine: (rows, now) => quarantinePg(client, rows, now),

@@ -23,6 +23,8 @@ const sqlType = (c: keyof UpsertParams) => (BIGINT_PARAMS.has(c) ? 'bigint[]' : 
  */
 export async function upsertLeadsPg(client: pg.PoolClient, rows: readonly Row[], now: number): Promise<UpsertResult> {
   const result: UpsertResult = { inserted: 0, updated: 0, consentChanges: 0, refused: [] };
+  // Leads batches run side by side; an events batch with unknown addresses waits for them (idsForEventsPg).
+  await client.query('SELECT pg_advisory_xact_lock_shared($1, 0)', [NEW_LEADS_LOCK_CLASS]);
   for (const part of distinctRuns(rows)) await upsertPart(client, part, now, result);
   return result;
 }
@@ -101,6 +103,23 @@ async function logConsent(client: pg.PoolClient, logs: readonly [number, ...Cons
          WITH ORDINALITY AS u(l, c, p, a, r, s, e, f, n) ORDER BY n`,
     [0, 1, 2, 3, 4, 5, 6, 7].map(column),
   );
+}
+
+/**
+ * The advisory-lock namespace that keeps an events batch from quarantining an address while a
+ * leads batch adds it: leads batches hold (NEW_LEADS_LOCK_CLASS, 0) shared, an events batch that
+ * found unknown addresses takes it exclusively and looks again. Either the leads batch committed
+ * first (the second look finds the lead) or it starts after the events batch commits (its
+ * resolveQuarantine moves the events in): never both missed.
+ */
+export const NEW_LEADS_LOCK_CLASS = 0x6e75716c;
+
+/** idsByEmailPg for an events batch; see NEW_LEADS_LOCK_CLASS. */
+export async function idsForEventsPg(client: pg.PoolClient, emails: readonly string[]): Promise<Map<string, number>> {
+  const ids = await idsByEmailPg(client, emails);
+  if (ids.size === new Set(emails.map((e) => e.toLowerCase())).size) return ids;
+  await client.query('SELECT pg_advisory_xact_lock($1, 0)', [NEW_LEADS_LOCK_CLASS]);
+  return idsByEmailPg(client, emails);
 }
 
 /** LeadStore.idsByEmail: lower-cased address → id. */
