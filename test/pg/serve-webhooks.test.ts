@@ -57,7 +57,7 @@ async function stackOn(clock: TestClock, url: string | undefined) {
   clock.set(LATER);
   const server = await startServe(ws.dir, clock, env, db);
   const messageIdOf = (email: string) => sink.messagesTo(email)[0]!.messageId!;
-  return { ws, sink, server, messageIdOf };
+  return { ws, sink, server, messageIdOf, env };
 }
 type Stack = Awaited<ReturnType<typeof stackOn>>;
 
@@ -269,5 +269,31 @@ describe.runIf(PG_TESTS)('nurture serve on PostgreSQL: the generic and ESP webho
     expect(onPg.filter((e) => [A, B, C, E, F].includes(e))).toEqual([]);
     expect(onPg, 'the one lead still nurtured gets its next touch').toEqual([D]);
     await same('sends');
+  });
+
+  it('stores a delivery retried to two serve processes at once exactly once, and suppresses once', async () => {
+    const second = await startServe(onPostgres.ws.dir, clock, onPostgres.env, ['--db', cluster.url]);
+    try {
+      const bases = [onPostgres.server.base, second.base];
+      const events = Array.from({ length: 20 }, (_, i) => ({ email: D, type: 'page_viewed', occurred_at: '2026-11-24T15:40:00Z', id: `retry-${i}`, url: `https://tidewater.example/p${i}` }));
+      const body = JSON.stringify({ events: [...events, { email: D, type: 'unsubscribed', occurred_at: '2026-11-24T15:45:00Z', id: 'retry-unsub' }] });
+      const post = (base: string) =>
+        fetch(`${base}/webhooks/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${WEBHOOK_SECRET}` }, body }).then(
+          async (r) => ({ status: r.status, ...((await r.json()) as { stored: number; duplicates: number }) }),
+        );
+      const answers = await Promise.all([...bases, ...bases].map(post));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      expect(answers.reduce((n, a) => n + a.stored, 0)).toBe(21);
+      expect(answers.reduce((n, a) => n + a.duplicates, 0)).toBe(3 * 21);
+      const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE external_id LIKE 'retry-%'");
+      expect(rows[0]!.n).toBe(21);
+      const log = await pool.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM consent_log c JOIN leads l ON l.id = c.lead_id WHERE l.email = $1 AND c.consent = 'unsubscribed'",
+        [D],
+      );
+      expect(log.rows[0]!.n).toBe(1);
+    } finally {
+      await second.stop();
+    }
   });
 });
