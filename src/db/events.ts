@@ -23,7 +23,7 @@ export interface EventInput {
 const isSignal = (type: EventType): type is 'email_opened' | 'email_clicked' => type === 'email_opened' || type === 'email_clicked';
 
 /** The class of an event as stored: opens and clicks always have one (human or machine), others none. */
-export function classOf(e: EventInput): { signal: SignalClass; reason: string } {
+function classOf(e: EventInput): { signal: SignalClass; reason: string } {
   if (!isSignal(e.type)) return { signal: '', reason: '' };
   if (e.signal) return { signal: e.signal, reason: e.signalReason ?? '' };
   return classifyAlone({ id: 0, type: e.type, at: e.occurredAt, url: e.url, properties: e.properties });
