@@ -10,6 +10,7 @@ import { benchIncremental } from './incremental.js';
 import { benchForecast } from './forecast.js';
 import { benchLearning } from './learning.js';
 import { benchPgImport } from './pg-import.js';
+import { benchPgLinks } from './pg-links.js';
 import { benchPgWorkers } from './pg-workers.js';
 import { benchPgForecast } from './pg-forecast.js';
 import { benchPlanning } from './planning.js';
@@ -22,7 +23,7 @@ import { benchSendTime } from './send-time.js';
 const LEADS = Number(process.env.BENCH_LEADS ?? 100_000);
 /**
  * BENCH_ONLY=delivery (or planning, incremental, segments, send-time, experiments, learning,
- * forecast, scoring, report, pg-forecast, pg-workers, pg-import): one section alone, e.g. to repeat it on a shared machine.
+ * forecast, scoring, report, pg-forecast, pg-links, pg-workers, pg-import): one section alone, e.g. to repeat it on a shared machine.
  */
 const ONLY = process.env.BENCH_ONLY;
 const section = (name: string) => !ONLY || ONLY === name;
@@ -75,6 +76,10 @@ if (section('learning')) {
 if (section('pg-forecast')) {
   console.log('\n## PostgreSQL: the forecast against SQLite');
   await benchPgForecast(Number(process.env.BENCH_PG_LEADS ?? 100_000));
+}
+if (section('pg-links')) {
+  console.log('\n## PostgreSQL: the link endpoints of nurture serve against SQLite');
+  await benchPgLinks(Number(process.env.BENCH_REPORT_SENDS ?? 1_000_000), Number(process.env.BENCH_LINK_REQUESTS ?? 3000));
 }
 if (section('pg-workers')) {
   console.log('\n## PostgreSQL: several workers against SQLite');

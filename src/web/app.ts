@@ -1,4 +1,4 @@
-import type { App } from '../app.js';
+import { type App, isPgApp, type PgApp } from '../app.js';
 import { registerEspRoutes } from './esp/routes.js';
 import { httpsConfirmer } from './esp/sns-confirm.js';
 import type { EspSettings, SubscriptionConfirmer } from './esp/types.js';
@@ -6,6 +6,7 @@ import { loginGate } from './login/gate.js';
 import { registerLoginRoutes } from './login/login-routes.js';
 import { ReviewLogin } from './login/review-login.js';
 import { registerLinkRoutes } from './link-routes.js';
+import { registerNotOnPostgres } from './not-on-postgres.js';
 import { registerReportRoutes } from './report-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { Router } from './router.js';
@@ -27,7 +28,7 @@ export interface WebOptions {
  * review pages. The gate closes every route but the public list (login/public-paths.ts), so a
  * route added here later is private unless listed there.
  */
-export function createWebApp(app: App, options: WebOptions): Router {
+export function createWebApp(app: App | PgApp, options: WebOptions): Router {
   const router = new Router();
   const login = options.login ?? new ReviewLogin({ clock: app.clock });
   router.use(securityHeaders);
@@ -41,6 +42,7 @@ export function createWebApp(app: App, options: WebOptions): Router {
   });
   registerLoginRoutes(router, login);
   registerReviewRoutes(router, app);
-  registerReportRoutes(router, app);
+  if (isPgApp(app)) registerNotOnPostgres(router);
+  else registerReportRoutes(router, app);
   return router;
 }

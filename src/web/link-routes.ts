@@ -1,7 +1,7 @@
-import type { App } from '../app.js';
-import { ConfirmationStore } from '../db/confirmations.js';
+import type { App, PgApp } from '../app.js';
 import { checkLink, type LinkPayload } from '../mail/links.js';
-import { messageOfRef, recordLinkEvent } from './record-link-event.js';
+import { linkEventsOf } from './links/of-app.js';
+import { recordLinkEvent } from './record-link-event.js';
 import { escapeHtml, html, type Router, text } from './router.js';
 import { styleHash } from './security-headers.js';
 
@@ -29,7 +29,8 @@ function page(title: string, body: string, status = 200): Response {
  * or tampered token gets a 400 and changes nothing, an expired one a 410. None of these URLs holds
  * a lead id or an address, so no lead can be enumerated from them.
  */
-export function registerLinkRoutes(router: Router, app: App): void {
+export function registerLinkRoutes(router: Router, app: App | PgApp): void {
+  const links = linkEventsOf(app);
   const verify = (token: string, kind: LinkPayload['kind']): LinkPayload | Response => {
     const check = checkLink(app.secret, token, app.clock.now());
     if (!check.ok) {
@@ -53,31 +54,32 @@ export function registerLinkRoutes(router: Router, app: App): void {
   });
 
   // RFC 8058 one-click: a POST with no cookies and no confirmation; honoured at once.
-  router.post('/u/:token', (request, { token }) => {
+  router.post('/u/:token', async (request, { token }) => {
     const payload = verify(token!, 'unsubscribe');
     if (payload instanceof Response) return payload;
-    const leadId = messageOfRef(app, payload.ref)?.leadId;
+    const leadId = (await links.messageOfRef(payload.ref))?.leadId;
     if (leadId === undefined) return page('This link is not valid', '<p>Nothing was done.</p>', 404);
     const now = app.clock.now();
-    recordLinkEvent(app, request, 'unsubscribed', payload.ref);
-    app.stores.leads.suppress(leadId, 'unsubscribed', now, `one-click unsubscribe link, message ${payload.ref}`, now);
+    await recordLinkEvent(links, now, request, 'unsubscribed', payload.ref);
+    await links.suppress(leadId, 'unsubscribed', now, `one-click unsubscribe link, message ${payload.ref}`, now);
     return page('You are unsubscribed', '<p>You will not receive any more emails from us at this address.</p>');
   });
 
   // A HEAD reaches these GET handlers too: recorded, and classified as a machine.
-  router.get('/c/:token', (request, { token }) => {
+  router.get('/c/:token', async (request, { token }) => {
     const payload = verify(token!, 'click');
     if (payload instanceof Response) return payload;
     // Only the URL inside the signed token, and only http(s): never an open redirect.
     const target = payload.url && /^https?:\/\//i.test(payload.url) ? payload.url : undefined;
     if (!target) return page('This link is not valid', '<p>Nothing was done.</p>', 400);
-    recordLinkEvent(app, request, 'email_clicked', payload.ref, target);
+    await recordLinkEvent(links, app.clock.now(), request, 'email_clicked', payload.ref, target);
     return new Response(null, { status: 302, headers: { location: target, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' } });
   });
 
-  router.get('/o/:token', (request, { token }) => {
-    const check = checkLink(app.secret, token!, app.clock.now());
-    if (check.ok && check.payload.kind === 'open') recordLinkEvent(app, request, 'email_opened', check.payload.ref);
+  router.get('/o/:token', async (request, { token }) => {
+    const now = app.clock.now();
+    const check = checkLink(app.secret, token!, now);
+    if (check.ok && check.payload.kind === 'open') await recordLinkEvent(links, now, request, 'email_opened', check.payload.ref);
     // Always the pixel: an image tag has no use for an error page.
     return new Response(PIXEL, { status: 200, headers: { 'content-type': 'image/gif', 'cache-control': 'no-store' } });
   });
@@ -88,16 +90,13 @@ export function registerLinkRoutes(router: Router, app: App): void {
     return page('Confirm your subscription', '<p>One more click and you are in.</p><form method="post"><button type="submit">Yes, send me the emails</button></form>');
   });
 
-  router.post('/k/:token', (request, { token }) => {
+  router.post('/k/:token', async (request, { token }) => {
     const payload = verify(token!, 'confirm');
     if (payload instanceof Response) return payload;
-    const confirmations = new ConfirmationStore(app.conn.sqlite);
-    const confirmation = confirmations.byRef(payload.ref);
-    if (!confirmation) return page('This link is not valid', '<p>Nothing was done.</p>', 404);
     const now = app.clock.now();
-    const confirmed = app.stores.leads.confirmConsent(confirmation.leadId, now, `double opt-in link, message ${payload.ref}, from ${request.headers.get('user-agent') ?? 'unknown agent'}`);
-    if (!confirmed) return page('We cannot confirm this address', '<p>This address has unsubscribed or bounced, so we will not email it.</p>', 409);
-    confirmations.markConfirmed(confirmation.id, now);
+    const outcome = await links.confirmByRef(payload.ref, now, `double opt-in link, message ${payload.ref}, from ${request.headers.get('user-agent') ?? 'unknown agent'}`);
+    if (outcome === 'unknown') return page('This link is not valid', '<p>Nothing was done.</p>', 404);
+    if (outcome === 'refused') return page('We cannot confirm this address', '<p>This address has unsubscribed or bounced, so we will not email it.</p>', 409);
     return page('Thank you, you are confirmed', '<p>Your first email will arrive soon. Every email has a one-click unsubscribe link.</p>');
   });
 

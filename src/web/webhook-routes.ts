@@ -1,5 +1,6 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { App } from '../app.js';
+import type { App, PgApp } from '../app.js';
+import { importTargetOf } from './import-target.js';
 import { importEventRecords } from '../io/import.js';
 import type { InputRecord } from '../io/records.js';
 import { jsonResponse, type Router } from './router.js';
@@ -27,7 +28,8 @@ function toRecords(body: unknown): InputRecord[] | undefined {
  * `Authorization: Bearer <webhook secret>`. The same event posted twice is stored once; bounces
  * and complaints suppress the address at once.
  */
-export function registerWebhookRoutes(router: Router, app: App, webhookSecret: string): void {
+export function registerWebhookRoutes(router: Router, app: App | PgApp, webhookSecret: string): void {
+  const target = importTargetOf(app);
   router.post('/webhooks/events', async (request) => {
     const auth = request.headers.get('authorization') ?? '';
     const given = auth.startsWith('Bearer ') ? auth.slice(7) : '';
@@ -42,7 +44,7 @@ export function registerWebhookRoutes(router: Router, app: App, webhookSecret: s
     if (!records) return jsonResponse({ error: 'expected a JSON array of events, or { "events": [...] }' }, 400);
     const requestId = randomUUID().slice(0, 8);
     const report = await importEventRecords(
-      app.stores,
+      target,
       records,
       { file: 'webhook', label: `webhook ${requestId} item` },
       app.clock.now(),

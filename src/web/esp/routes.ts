@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { App } from '../../app.js';
+import type { App, PgApp } from '../../app.js';
 import { jsonResponse, type Params, type Router } from '../router.js';
 import { mailgunSignature, parseMailgun } from './mailgun.js';
 import { parsePostmark } from './postmark.js';
@@ -32,7 +32,7 @@ class RecentTokens {
   }
 }
 
-function readers(app: App, deps: EspRouteDeps): Partial<Record<Exclude<EspProvider, 'ses'>, Reader>> {
+function readers(app: App | PgApp, deps: EspRouteDeps): Partial<Record<Exclude<EspProvider, 'ses'>, Reader>> {
   const { sendgrid, mailgun, postmark } = deps.settings;
   const now = () => app.clock.now();
   const tokens = new RecentTokens();
@@ -76,7 +76,7 @@ export function parseJson(raw: Buffer): unknown {
  * retries a non-2xx answer with the same batch for hours or days, and a malformed item never
  * becomes valid, so the good items are stored, the bad ones reported in the body and logged.
  */
-export function registerEspRoutes(router: Router, app: App, deps: EspRouteDeps): void {
+export function registerEspRoutes(router: Router, app: App | PgApp, deps: EspRouteDeps): void {
   const table = readers(app, deps);
   for (const provider of ESP_PROVIDERS) {
     const handler = async (request: Request, params: Params): Promise<Response> => {

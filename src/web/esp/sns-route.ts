@@ -1,4 +1,4 @@
-import type { App } from '../../app.js';
+import type { App, PgApp } from '../../app.js';
 import { jsonResponse } from '../router.js';
 import type { EspRouteDeps } from './types.js';
 import { respond } from './respond.js';
@@ -24,7 +24,7 @@ function refuse(deps: EspRouteDeps, reason: string): Response {
  * (only with `autoConfirm` and only on SNS's own host) or its URL printed for the operator, and a
  * Notification's SES bounce or complaint is stored.
  */
-export async function handleSns(app: App, deps: EspRouteDeps, r: SnsRequest): Promise<Response> {
+export async function handleSns(app: App | PgApp, deps: EspRouteDeps, r: SnsRequest): Promise<Response> {
   const ses = deps.settings.ses!;
   const message = parseSnsEnvelope(r.body);
   if (!ses.certificate) {

@@ -1,6 +1,8 @@
-import type { App } from '../../app.js';
-import { SendMatcher } from '../../db/send-match.js';
+import type { App, PgApp } from '../../app.js';
 import { importEventRecords } from '../../io/import.js';
+import type { SendMatching } from '../../store/send-match-types.js';
+import { importTargetOf } from '../import-target.js';
+import { sendMatchingOf } from './send-matching.js';
 import type { InputRecord } from '../../io/records.js';
 import type { EspEvent, EspItem, EspProvider } from './types.js';
 
@@ -28,9 +30,9 @@ function refOf(messageId: string): string {
  * `smtp-id`, Mailgun's `message-id` header, SES's `commonHeaders.messageId`), else by recipient and
  * time — the last message sent to that address before the event (Postmark, SendGrid opens).
  */
-function matchSend(matcher: SendMatcher, e: EspEvent): Record<string, string> {
-  const byId = e.messageId ? matcher.byRef(refOf(e.messageId)) : undefined;
-  const send = byId?.email === e.email ? byId : matcher.latestSentTo(e.email, e.occurredAt);
+async function matchSend(matcher: SendMatching, e: EspEvent): Promise<Record<string, string>> {
+  const byId = e.messageId ? await matcher.byRef(refOf(e.messageId)) : undefined;
+  const send = byId?.email === e.email ? byId : await matcher.latestSentTo(e.email, e.occurredAt);
   if (!send) return e.messageId ? { messageId: e.messageId } : {};
   return {
     ...(e.messageId ? { messageId: e.messageId } : {}),
@@ -46,9 +48,10 @@ function matchSend(matcher: SendMatcher, e: EspEvent): Record<string, string> {
  * event id, quarantine for unknown addresses, suppression on hard bounces, complaints and
  * unsubscribes, rescoring), and reports every item that was not stored.
  */
-export async function storeEspItems(app: App, provider: EspProvider, items: readonly EspItem[], request: string): Promise<EspReport> {
+export async function storeEspItems(app: App | PgApp, provider: EspProvider, items: readonly EspItem[], request: string): Promise<EspReport> {
+  const target = importTargetOf(app);
   const now = app.clock.now();
-  const matcher = new SendMatcher(app.conn.sqlite);
+  const matcher = sendMatchingOf(app);
   const report: EspReport = { provider, request, received: items.length, stored: 0, duplicates: 0, matched: 0, ignored: [], quarantined: [], rejected: [] };
   const records: InputRecord[] = [];
   const itemOfLine: string[] = [];
@@ -57,7 +60,7 @@ export async function storeEspItems(app: App, provider: EspProvider, items: read
     else if (it.kind === 'bad') report.rejected.push({ item: it.item, reason: it.reason });
     else {
       const e = it.event;
-      const matched = matchSend(matcher, e);
+      const matched = await matchSend(matcher, e);
       if (matched.send) report.matched++;
       itemOfLine.push(it.item);
       records.push({
@@ -77,7 +80,7 @@ export async function storeEspItems(app: App, provider: EspProvider, items: read
     }
   }
   if (records.length > 0) {
-    const imported = await importEventRecords(app.stores, records, { file: `${provider} webhook`, label: `${provider} webhook ${request} item` }, now, {
+    const imported = await importEventRecords(target, records, { file: `${provider} webhook`, label: `${provider} webhook ${request} item` }, now, {
       scoring: app.workspace.scoring,
     });
     report.stored = imported.stored;
