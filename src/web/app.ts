@@ -1,4 +1,4 @@
-import { type App, isPgApp, type PgApp } from '../app.js';
+import type { App, PgApp } from '../app.js';
 import { registerEspRoutes } from './esp/routes.js';
 import { httpsConfirmer } from './esp/sns-confirm.js';
 import type { EspSettings, SubscriptionConfirmer } from './esp/types.js';
@@ -6,7 +6,6 @@ import { loginGate } from './login/gate.js';
 import { registerLoginRoutes } from './login/login-routes.js';
 import { ReviewLogin } from './login/review-login.js';
 import { registerLinkRoutes } from './link-routes.js';
-import { registerNotOnPostgres } from './not-on-postgres.js';
 import { registerReportRoutes } from './report-routes.js';
 import { registerReviewRoutes } from './review-routes.js';
 import { Router } from './router.js';
@@ -42,7 +41,6 @@ export function createWebApp(app: App | PgApp, options: WebOptions): Router {
   });
   registerLoginRoutes(router, login);
   registerReviewRoutes(router, app);
-  if (isPgApp(app)) registerNotOnPostgres(router);
-  else registerReportRoutes(router, app);
+  registerReportRoutes(router, app);
   return router;
 }
