@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { LINK_LOCK_CLASS } from './link-events.js';
 import { reclassifiedAlone, reclassifiedMessage, type ReclassifyCounts, type SignalRow, type SignalUpdate } from '../../db/signal-store.js';
 import { inTransaction } from './transaction.js';
 
@@ -34,6 +35,9 @@ export async function reclassifyAllPg(pool: pg.Pool, batch = 2_000): Promise<Rec
     if (ids.length === 0) break;
     const sendIds = ids.map((r) => r.id);
     await inTransaction(pool, async (client) => {
+      // The link endpoint's lock of each message first (store/pg/link-events.ts), in id order: a click
+      // recorded meanwhile waits and is judged with its burst, never beside this batch.
+      await client.query(`SELECT pg_advisory_xact_lock(${LINK_LOCK_CLASS}, hashtext(ref)) FROM sends WHERE id = ANY($1::bigint[]) ORDER BY id`, [sendIds]);
       const { rows } = await client.query<SignalRow & { sendId: number }>(
         `SELECT ${SIGNAL_COLUMNS}, send_id AS "sendId" FROM events WHERE send_id = ANY($1::bigint[]) AND type IN ('email_opened', 'email_clicked')
          ORDER BY send_id, occurred_at, id FOR UPDATE`,
