@@ -12,7 +12,6 @@ import type { Clock } from './time/clock.js';
 import { WorkspaceError } from './workspace/errors.js';
 import { loadWorkspace, type Workspace } from './workspace/load.js';
 import { resolveDatabase } from './db/location.js';
-import { PostgresNotYetError } from './db/postgres-refusal.js';
 import type { RunDeps } from './run/run.js';
 import type { TickDeps } from './run/tick.js';
 import { migratePostgres } from './db/pg/migrate.js';
@@ -122,8 +121,8 @@ export function openApp(options: AppOptions): App {
 
 function sqliteApp(parts: ReturnType<typeof openParts>, options: AppOptions): App {
   const { workspace, database, mailer, closeMailer } = parts;
-  // The forecast, the imports and the review pages read SQLite only so far: refuse, never fall back to a file.
-  if (database.location.kind === 'postgres') throw new PostgresNotYetError(database);
+  // Never a SQLite file named after a URL (what a postgres:// value once created): openRunApp opens a server.
+  if (database.location.kind === 'postgres') throw new Error('openApp opens SQLite only: open a PostgreSQL database with openRunApp');
   const conn = openDatabase(database.location.path);
   return {
     workspace,

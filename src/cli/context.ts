@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { type App, openApp, openRunApp, type PgApp } from '../app.js';
-import { PostgresNotYetError } from '../db/postgres-refusal.js';
+import { type App, openRunApp, type PgApp } from '../app.js';
 import { WorkspaceError } from '../workspace/errors.js';
 import type { CliIo } from './io.js';
 import { UserError } from './io.js';
@@ -18,42 +17,23 @@ function appOptions(io: CliIo, globals: GlobalOptions) {
 }
 
 /** What opening the app can fail on that is the user's to fix, said as such (exit 1). */
-function asUserError(error: unknown, globals: GlobalOptions): unknown {
+function asUserError(error: unknown): unknown {
   if (error instanceof WorkspaceError) return new UserError(`invalid workspace:\n${error.message}`);
-  if (error instanceof PostgresNotYetError) return new UserError(error.forCommand(globals.command ?? 'this command').message);
   if (error instanceof Error && /^(cannot connect to PostgreSQL|could not apply PostgreSQL migrations)/.test(error.message)) return new UserError(error.message);
   return error;
 }
 
-/** Opens the app for a command, closing it afterwards whatever happens. */
-export async function withApp<T>(
-  io: CliIo,
-  globals: GlobalOptions,
-  fn: (app: App) => Promise<T> | T,
-): Promise<T> {
-  let app: App;
-  try {
-    app = openApp(appOptions(io, globals));
-  } catch (error) {
-    throw asUserError(error, globals);
-  }
-  try {
-    return await fn(app);
-  } finally {
-    app.close();
-  }
-}
-
 /**
- * withApp for the commands that run on PostgreSQL too (`run`, `worker`): the app of whichever
- * database the workspace names; on PostgreSQL the migrations are applied as it opens.
+ * Opens the app for a command, closing it afterwards whatever happens: the app of whichever
+ * database the workspace names (SQLite's App, or PostgreSQL's PgApp, whose migrations are
+ * applied as it opens).
  */
-export async function withRunApp<T>(io: CliIo, globals: GlobalOptions, fn: (app: App | PgApp) => Promise<T>): Promise<T> {
+export async function withApp<T>(io: CliIo, globals: GlobalOptions, fn: (app: App | PgApp) => Promise<T>): Promise<T> {
   let app: App | PgApp;
   try {
     app = await openRunApp(appOptions(io, globals));
   } catch (error) {
-    throw asUserError(error, globals);
+    throw asUserError(error);
   }
   try {
     return await fn(app);

@@ -41,7 +41,7 @@ describe('resolveDatabase', () => {
   });
 });
 
-describe('a postgres:// database is refused by the commands that cannot use it yet', () => {
+describe('a postgres:// database is a server for every command, never a file', () => {
   let cleanup = () => {};
   afterEach(() => cleanup());
 
@@ -53,24 +53,31 @@ describe('a postgres:// database is refused by the commands that cannot use it y
     return ws.dir;
   }
 
-  it('from nurture.yaml: report exits 1 naming the command, what to change and what runs on PostgreSQL, and creates no file', async () => {
-    const dir = workspaceWith('postgres://nurture@127.0.0.1:1/nurture');
-    const cli = cliIn(dir, new TestClock(Date.parse('2026-03-02T15:00:00Z')));
-    const result = await cli('report');
-    expect(result.status).toBe(1);
-    expect(result.stderr).toContain('nurture report cannot run on PostgreSQL yet (database postgres://nurture@127.0.0.1:1/nurture from nurture.yaml database)');
-    expect(result.stderr).toContain('set database: in nurture.yaml to a SQLite path');
-    expect(result.stderr).toContain('On PostgreSQL, only nurture run, nurture worker and nurture db migrate, db status and db copy --to work so far');
-    expect(existsSync(join(dir, 'postgres:'))).toBe(false);
-    expect(existsSync(join(dir, '.nurture', 'nurture.db'))).toBe(false);
-  });
-
-  it('run, worker, calendar and diff open PostgreSQL: an unreachable server is said plainly (exit 1), and no file is created', async () => {
+  it('every command that reads or writes leads opens PostgreSQL: an unreachable server is said plainly (exit 1, password masked), and no file is created', async () => {
     const dir = workspaceWith('postgres://nurture:pw@127.0.0.1:1/nurture');
     const cli = cliIn(dir, new TestClock(Date.parse('2026-03-02T15:00:00Z')));
-    for (const argv of [['run', '--at', '2026-03-02T15:00:00Z'], ['worker', '--once'], ['calendar'], ['diff', '--base', '.']]) {
+    const commands = [
+      ['run', '--at', '2026-03-02T15:00:00Z'],
+      ['run', '--dry-run'],
+      ['worker', '--once'],
+      ['calendar'],
+      ['diff', '--base', '.'],
+      ['report'],
+      ['experiments'],
+      ['leads', 'import', 'examples/leads.csv'],
+      ['events', 'import', 'examples/events.csv'],
+      ['leads', 'list'],
+      ['leads', 'show', 'a@example.com'],
+      ['explain', 'a@example.com'],
+      ['score'],
+      ['handoff'],
+      ['outbox'],
+      ['outbox', 'uncertain'],
+      ['serve', '--port', '0'],
+    ];
+    for (const argv of commands) {
       const result = await cli(...argv);
-      expect(result.status).toBe(1);
+      expect([argv.join(' '), result.status]).toEqual([argv.join(' '), 1]);
       expect(result.stderr).toContain('nurture: cannot connect to PostgreSQL at postgres://nurture:***@127.0.0.1:1/nurture');
       expect(result.stderr).not.toContain('pw@');
     }
@@ -84,12 +91,13 @@ describe('a postgres:// database is refused by the commands that cannot use it y
     const env = cliIn(dir, clock, { NURTURE_DATABASE_URL: 'postgres://u:pw@127.0.0.1:1/n' });
     const imported = await env('leads', 'import', 'examples/leads.csv');
     expect(imported.status).toBe(1);
-    expect(imported.stderr).toContain('nurture leads import cannot run on PostgreSQL yet (database postgres://u:***@127.0.0.1:1/n from NURTURE_DATABASE_URL); unset NURTURE_DATABASE_URL');
+    expect(imported.stderr).toContain('cannot connect to PostgreSQL at postgres://u:***@127.0.0.1:1/n');
     expect(imported.stderr).not.toContain('pw@');
     const flag = await cliIn(dir, clock)('report', '--db', 'postgres://127.0.0.1:1/n');
     expect(flag.status).toBe(1);
-    expect(flag.stderr).toContain('nurture report cannot run on PostgreSQL yet');
+    expect(flag.stderr).toContain('cannot connect to PostgreSQL at postgres://127.0.0.1:1/n');
     expect(readdirSync(dir)).not.toContain('postgres:');
+    expect(existsSync(join(dir, '.nurture', 'nurture.db'))).toBe(false);
   });
 
   it('lint still validates the workspace and says the lead checks were skipped', async () => {

@@ -6,7 +6,7 @@ import type { Forecast } from '../../run/forecast.js';
 import { forecastReader } from '../../run/forecast-reader.js';
 import { leadRefs } from '../../run/lead-ref.js';
 import { DAY_MS } from '../../time/clock.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { aggregateCsv, aggregateTable } from './calendar-aggregate.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -39,7 +39,7 @@ export async function calendarCommand(
     throw new UserError(`--by: "${options.by}" is not one of ${AGGREGATE_BY.join(', ')}`);
   if (by !== undefined && by !== 'day' && format === 'ics')
     throw new UserError(`--format ics: only --by day makes a calendar (one event per day), not --by ${by}`);
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const result = await calendarFor(app, options);
     if (by !== undefined) io.stdout(aggregateOutput(app, result, by, format));
     else if (format === 'json') io.stdout(json(result));

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { isPgApp } from '../../app.js';
 import { importEvents, importLeads } from '../../io/import.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import type { CliIo } from '../io.js';
 import { calendarFor, toTable } from './calendar.js';
 import { importStoreFor } from './imports.js';
@@ -13,7 +13,7 @@ import { printRun, runWithApp } from './run.js';
  * (idempotent), run once as of now, and show the next two weeks of the calendar.
  */
 export async function demoCommand(io: CliIo, globals: GlobalOptions): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const now = app.clock.now();
     const store = importStoreFor(app);
     const leads = await importLeads(store, join(app.workspace.dir, 'examples', 'leads.csv'), now);

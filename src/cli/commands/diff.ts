@@ -1,7 +1,7 @@
 import { BaseWorkspaceError, loadBaseWorkspace, planDiff } from '../../run/base-workspace.js';
 import type { PlanDiff } from '../../run/diff.js';
 import { forecastReader } from '../../run/forecast-reader.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 import { parsePositiveInt } from '../time-options.js';
@@ -17,7 +17,7 @@ export interface DiffOptions {
 
 /** `nurture diff --base DIR|GIT-REF`: what a workspace change does to the forecast, before it is applied. */
 export async function diffCommand(io: CliIo, globals: GlobalOptions, options: DiffOptions): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const window = windowFor(app, options);
     let base;
     try {

@@ -1,13 +1,13 @@
 import { isPgApp } from '../../app.js';
 import { SignalStore } from '../../db/signal-store.js';
 import { reclassifyAllPg } from '../../store/pg/reclassify.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import type { CliIo } from '../io.js';
 import { json } from '../output.js';
 
 /** `nurture events reclassify`: every open and click classified again from what was kept. */
 export async function reclassifyCommand(io: CliIo, globals: GlobalOptions): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const counts = isPgApp(app) ? await reclassifyAllPg(app.store.pool) : new SignalStore(app.conn.sqlite).reclassifyAll();
     if (globals.json) io.stdout(json(counts));
     else

@@ -5,7 +5,7 @@ import { forecastReader } from '../../run/forecast-reader.js';
 import { experimentReadsPg } from '../../store/pg/experiments.js';
 import { type ExperimentSummary, experimentSummaries } from '../../run/experiment-summary.js';
 import { AUDIT_LOG } from '../../workspace/conclude.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { experimentDecisionsOf } from '../experiment-decisions.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -13,7 +13,7 @@ import { parseAt } from '../time-options.js';
 
 /** `nurture experiments [--at ISO] [--json]`: every experiment, its arms, its decision and when it can decide. */
 export async function experimentsCommand(io: CliIo, globals: GlobalOptions, options: { at?: string }): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const now = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
     const rules = { sequences: app.workspace.sequences, goals: app.workspace.config.goals };
     // The arms' counts and stored decisions (SQLite's store as it is, PostgreSQL's read up front,
@@ -70,7 +70,7 @@ export async function concludeCommand(
   variantId: string,
   options: { why?: string; by?: string },
 ): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const now = app.clock.now();
     const decisions = experimentDecisionsOf(app);
     const states = await decisions.states(now);

@@ -9,7 +9,7 @@ import { isoWithOffset } from '../../time/zone.js';
 import type { App, PgApp } from '../../app.js';
 import type { LeadSource } from '../../store/lead-source-types.js';
 import type { LeadRow } from '../../db/leads.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -25,7 +25,7 @@ export async function explainCommand(
   email: string,
   options: { at?: string },
 ): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const source = leadSourceOf(app);
     const lead = await source.findByEmail(email);
     if (!lead) throw new UserError(`no lead with address ${email}`);

@@ -1,5 +1,5 @@
 import { toCsv } from '../../io/csv-write.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -15,7 +15,7 @@ export interface HandoffOptions {
  * run, a `score` or an import, and nurture stopped for it. Oldest first, with the reason.
  */
 export async function handoffCommand(io: CliIo, globals: GlobalOptions, options: HandoffOptions): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const since = options.since === undefined ? 0 : parseAt(options.since, app.workspace.policy.defaultZone, 0, '--since');
     const format = options.format ?? (globals.json ? 'json' : 'table');
     if (!['table', 'json', 'csv'].includes(format))

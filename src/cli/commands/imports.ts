@@ -8,7 +8,7 @@ import { isPgApp } from '../../app.js';
 import type { ImportStore } from '../../io/import-store.js';
 import { sqliteImportStore } from '../../io/sqlite-import-store.js';
 import { pgImportStore } from '../../store/pg/import-store.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { progress } from '../progress.js';
 import { parseAt } from '../time-options.js';
@@ -50,7 +50,7 @@ export async function importCommand(
   const path = resolve(io.cwd, file);
   if (!existsSync(path)) throw new UserError(`${file}: file not found`);
   const cliMap = parseMapFlags(flags.map);
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const yaml = app.workspace.config.import;
     const settings: ImportSettings = {
       preset: flags.preset ?? yaml.preset,

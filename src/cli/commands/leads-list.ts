@@ -3,7 +3,7 @@ import { type LeadFilter, LIST_FIELDS, type ListedLead } from '../../db/lead-lis
 import { STAGES } from '../../domain/types.js';
 import { csvLine } from '../../io/csv-write.js';
 import { formatWithOffset } from '../../time/offsets.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { parsePositiveInt } from '../time-options.js';
@@ -32,7 +32,7 @@ export async function leadsListCommand(io: CliIo, globals: GlobalOptions, option
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UserError(`--format: "${format}" is not one of ${FORMATS.join(', ')}`);
   const limit = options.limit === undefined ? Number.POSITIVE_INFINITY : parsePositiveInt(options.limit, '--limit');
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const pages = leadSourceOf(app).listPages(filterFrom(app, options));
     const now = app.clock.now();
     const write = writerFor(format, io, app, now);

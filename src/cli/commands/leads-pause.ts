@@ -1,6 +1,6 @@
 import { leadWhere } from '../../domain/lead-plan.js';
 import { isoWithOffset } from '../../time/zone.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json } from '../output.js';
@@ -11,7 +11,7 @@ import { parseAt } from '../time-options.js';
  * midnight in the lead's own zone), or until `leads resume`. Runs and the forecast honour it.
  */
 export async function leadsPauseCommand(io: CliIo, globals: GlobalOptions, email: string, options: { until?: string }): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const source = leadSourceOf(app);
     const lead = await source.findByEmail(email);
     if (!lead) throw new UserError(`no lead with address ${email}`);
@@ -35,7 +35,7 @@ export async function leadsPauseCommand(io: CliIo, globals: GlobalOptions, email
 
 /** `nurture leads resume EMAIL`: lifts a pause; the held touches go out one per run under the caps. */
 export async function leadsResumeCommand(io: CliIo, globals: GlobalOptions, email: string): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const source = leadSourceOf(app);
     const lead = await source.findByEmail(email);
     if (!lead) throw new UserError(`no lead with address ${email}`);

@@ -6,14 +6,14 @@ import type { LeadSource } from '../../store/lead-source-types.js';
 import { leadNoMail } from '../../run/no-mail.js';
 import { scoreLoaded } from '../../run/rescore.js';
 import { isoWithOffset } from '../../time/zone.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 
 /** `nurture leads show EMAIL`: who the lead is, where and when it is mailed, where it stands, and why no mail if none. */
 export async function leadsShowCommand(io: CliIo, globals: GlobalOptions, email: string): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const source = leadSourceOf(app);
     const lead = await source.findByEmail(email);
     if (!lead) throw new UserError(`no lead with address ${email}`);

@@ -1,6 +1,6 @@
 import { parseDuration } from '../../time/duration.js';
 import { formatWithOffset } from '../../time/offsets.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { outboxReviewFor } from './outbox.js';
 import type { CliIo } from '../io.js';
 import { json, table } from '../output.js';
@@ -11,7 +11,7 @@ import { json, table } from '../output.js';
  * bounce, and the server's last reply), and touches left uncertain by a run that stopped.
  */
 export async function outboxListCommand(io: CliIo, globals: GlobalOptions): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const review = outboxReviewFor(app);
     const { delivery } = app.workspace.config;
     const softMs = parseDuration(delivery.softBounceAfter)?.approxMs ?? 0;

@@ -4,7 +4,7 @@ import { messageIdFor } from '../../mail/message.js';
 import { formatWithOffset } from '../../time/offsets.js';
 import { type OutboxReview, sqliteOutboxReview } from '../../store/outbox-review.js';
 import { pgOutboxReview } from '../../store/pg/outbox-review.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 
@@ -17,7 +17,7 @@ export const outboxReviewFor = (app: App | PgApp): OutboxReview => (isPgApp(app)
  * the relay's logs before resolving each one.
  */
 export async function uncertainCommand(io: CliIo, globals: GlobalOptions): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const { sender } = app.workspace.config;
     const rows = (await outboxReviewFor(app).uncertain()).map((u) => ({
       id: u.id,
@@ -57,7 +57,7 @@ export async function resolveCommand(io: CliIo, globals: GlobalOptions, idText: 
   const outcome: UncertainOutcome = chosen[0]!;
   const id = Number(idText);
   if (!Number.isInteger(id) || id <= 0) throw new UserError(`"${idText}" is not a send id (see nurture outbox uncertain)`);
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const now = app.clock.now();
     const review = outboxReviewFor(app);
     const row = (await review.uncertain()).find((u) => u.id === id);

@@ -1,6 +1,6 @@
 import { messageRef } from '../../mail/links.js';
 import { buildMessage } from '../../mail/message.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json } from '../output.js';
@@ -12,7 +12,7 @@ export async function previewCommand(
   stepId: string,
   options: { lead: string; html?: boolean },
 ): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const sequence = app.workspace.sequences.find((s) => s.id === sequenceId);
     if (!sequence)
       throw new UserError(

@@ -6,7 +6,7 @@ import { printSendTime } from './report-send-time.js';
 import type { Rate, Report, ReportKey, ReportRow } from '../../report/types.js';
 import { withReportReads } from '../../report/app-reads.js';
 import { reportPeriod } from '../../report/period.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
 
@@ -19,7 +19,7 @@ export interface ReportOptions {
 
 /** `nurture report`: what works, by sequence, step, force or week (DESIGN.md section 5). */
 export async function reportCommand(io: CliIo, globals: GlobalOptions, options: ReportOptions): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const zone = app.workspace.policy.defaultZone;
     const format = options.format ?? (globals.json ? 'json' : 'table');
     if (!['table', 'json', 'csv'].includes(format)) throw new UserError(`--format: "${format}" is not one of table, json, csv`);

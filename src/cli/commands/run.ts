@@ -3,7 +3,7 @@ import { RunLockedError } from '../../db/runs.js';
 import { haltMessage, type RunReport, runOnce } from '../../run/run.js';
 import { IDLE_CAUSE_LABELS } from '../../domain/why-no-mail.js';
 import type { IdleCause } from '../../domain/types.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { runOnPostgres } from './run-pg.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -22,7 +22,7 @@ export async function runCommand(
   globals: GlobalOptions,
   options: RunCommandOptions,
 ): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const report = isPgApp(app) ? await runOnPostgres(io, app, globals, options) : await runWithApp(io, app, globals, options);
     if (globals.json) io.stdout(json(report));
     else printRun(io, report);

@@ -1,7 +1,7 @@
 import { leadWhere } from '../../domain/lead-plan.js';
 import type { LeadScore } from '../../domain/scoring.js';
 import { scoreLoaded, scoreRow } from '../../run/rescore.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { leadSourceOf } from '../lead-source.js';
 import { type CliIo, UserError } from '../io.js';
 import { json, table } from '../output.js';
@@ -25,7 +25,7 @@ export async function scoreCommand(
   globals: GlobalOptions,
   options: ScoreOptions,
 ): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const now = parseAt(options.at, app.workspace.policy.defaultZone, app.clock.now());
     const model = app.workspace.scoring;
     const source = leadSourceOf(app);

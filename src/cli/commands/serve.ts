@@ -4,7 +4,7 @@ import { createWebApp } from '../../web/app.js';
 import { MIN_PASSWORD_LENGTH, ReviewLogin } from '../../web/login/review-login.js';
 import { EspSettingsError, resolveEspSettings } from '../../web/esp/settings.js';
 import { serve } from '../../web/server.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { type CliIo, UserError } from '../io.js';
 import { parsePositiveInt } from '../time-options.js';
 
@@ -31,7 +31,7 @@ export async function serveCommand(io: CliIo, globals: GlobalOptions, options: {
   const host = options.host ?? '127.0.0.1';
   const port = options.port === undefined ? 8787 : options.port === '0' ? 0 : parsePositiveInt(options.port, '--port');
   const password = passwordFrom(io.env);
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     let esp;
     try {
       esp = resolveEspSettings(app.workspace.config.webhooks, app.workspace.dir, io.env);

@@ -1,7 +1,7 @@
 import { RUN_LOCKED_PREFIX } from '../../db/runs.js';
 import { parseDuration } from '../../time/duration.js';
 import { nextTick } from '../../domain/placement.js';
-import { type GlobalOptions, withRunApp } from '../context.js';
+import { type GlobalOptions, withApp } from '../context.js';
 import { type App, isPgApp } from '../../app.js';
 import { parseAt, parsePositiveInt } from '../time-options.js';
 import { pgWorker } from './worker-pg.js';
@@ -38,7 +38,7 @@ export interface WorkerOptions {
 }
 
 export async function workerCommand(io: CliIo, globals: GlobalOptions, options: WorkerOptions): Promise<number> {
-  return withRunApp(io, globals, async (app) => {
+  return withApp(io, globals, async (app) => {
     const everyText = options.every ?? app.workspace.config.schedule.every;
     const every = parseDuration(everyText);
     if (!every || every.approxMs < 60_000) throw new UserError(`--every: "${options.every}" is not a duration of a minute or more (e.g. PT1H)`);
