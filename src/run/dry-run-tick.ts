@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { leadWhere, MAX_SENDS_PER_RUN } from '../domain/lead-plan.js';
 import type { PgConfirmations } from '../store/pg/confirmations.js';
 import { eventsForPg } from '../store/pg/tick-reads.js';
-import { forecastReadsPg, inReadSnapshot, leadBatchesPg } from '../store/pg/forecast-reads.js';
+import { forecastReadsPg, leadBatchesPg } from '../store/pg/forecast-reads.js';
+import { inSnapshot } from '../store/pg/snapshot.js';
 import { uncertainPg } from '../store/pg/sends.js';
 import { type BatchPlan, planLeads } from './batch-plan.js';
 import { CONFIRMATION_SEQUENCE } from './confirmations.js';
@@ -38,7 +39,7 @@ export async function dryRunTick(
 ): Promise<RunReport> {
   const now = options.at;
   const report: RunReport = { ...emptyReport(0, now, { mode: 'full', why: 'a dry run plans every lead', digest: '' }), run: null, dryRun: true };
-  return inReadSnapshot(deps.pool, async (client) => {
+  return inSnapshot(deps.pool, async (client) => {
     const { ctx } = await tickContext(forecastReadsPg(client), deps.workspace, now);
     for (const u of await uncertainPg(client)) {
       const zone = u.timezone || deps.workspace.policy.defaultZone;

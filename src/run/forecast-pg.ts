@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { LeadState } from '../domain/lead-plan.js';
-import { forecastReadsPg, inReadSnapshot, leadBatchesPg, leadIdByEmailPg } from '../store/pg/forecast-reads.js';
+import { forecastReadsPg, leadBatchesPg, leadIdByEmailPg } from '../store/pg/forecast-reads.js';
+import { inSnapshot } from '../store/pg/snapshot.js';
 import { leadCountPg } from '../store/pg/tick-reads.js';
 import type { Workspace } from '../workspace/load.js';
 import type { ForecastOptions } from './forecast.js';
@@ -21,9 +22,9 @@ export function pgForecastReader(pool: pg.Pool): ForecastReader {
     leadCount: () => leadCountPg(pool),
     forecast: async (workspace, options: ForecastOptions) => {
       const request = { from: options.from, to: options.to, ...(options.sequenceId ? { sequenceId: options.sequenceId } : {}) };
-      return forecastOfShares([await inReadSnapshot(pool, (client) => shareOf(client, workspace, request, options.leadEmail))], options);
+      return forecastOfShares([await inSnapshot(pool, (client) => shareOf(client, workspace, request, options.leadEmail))], options);
     },
-    shares: async (workspace, request) => [await inReadSnapshot(pool, (client) => shareOf(client, workspace, request))],
+    shares: async (workspace, request) => [await inSnapshot(pool, (client) => shareOf(client, workspace, request))],
   };
 }
 

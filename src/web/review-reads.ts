@@ -6,7 +6,8 @@ import { leadBatches, planContext } from '../run/context.js';
 import { withAllocations } from '../run/experiment-state.js';
 import { forecastReader, type ForecastReader } from '../run/forecast-reader.js';
 import { tickContext } from '../run/tick-context.js';
-import { forecastReadsPg, inReadSnapshot } from '../store/pg/forecast-reads.js';
+import { forecastReadsPg } from '../store/pg/forecast-reads.js';
+import { inSnapshot } from '../store/pg/snapshot.js';
 import { type LeadPageRows, leadPageRowsPg, leadsByCountryPg } from '../store/pg/lead-page.js';
 
 /** The lead page's data: the lead as the run loads it, and the planning context at the page's moment. */
@@ -54,7 +55,7 @@ function pgReviewReads(app: PgApp): ReviewReads {
     forecast: forecastReader(app),
     leadsByCountry: () => leadsByCountryPg(pool),
     leadPage: (email, now) =>
-      inReadSnapshot(pool, async (client) => {
+      inSnapshot(pool, async (client) => {
         const rows = await leadPageRowsPg(client, email);
         return rows && { ...rows, ctx: (await tickContext(forecastReadsPg(client), app.workspace, now)).ctx };
       }),

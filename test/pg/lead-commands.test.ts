@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPool } from '../../src/db/pg/connection.js';
+import { expectSameRows as sameRows } from './same-tables.js';
 import { PG_TESTS, type PgCluster, startPgCluster } from '../helpers/pg-cluster.js';
 import { cliIn, TestClock, tempWorkspace } from '../helpers/workspace.js';
 
@@ -208,26 +209,8 @@ describe.runIf(PG_TESTS)('per-lead commands on PostgreSQL', () => {
     await expectSameRows(['handoffs']);
   }, 120_000);
 
-  /** These tables row for row (booleans as SQLite's 0/1), by id where they have one. */
-  async function expectSameRows(tables: string[], leaveOut: string[] = []): Promise<void> {
-    const sqlite = new Database(sqlitePath(), { readonly: true });
-    const pool = openPool(url, 1);
-    try {
-      for (const table of tables) {
-        const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[])
-          .map((c) => c.name)
-          .filter((c) => !leaveOut.includes(c));
-        const list = columns.map((c) => `"${c}"`).join(', ');
-        const order = columns.includes('id') ? 'id' : columns.join(', ');
-        const expected = sqlite.prepare(`SELECT ${list} FROM "${table}" ORDER BY ${order}`).all();
-        const actual = (await pool.query(`SELECT ${list} FROM "${table}" ORDER BY ${order}`)).rows.map((r: Record<string, unknown>) =>
-          Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v])),
-        );
-        expect({ table, rows: actual }).toEqual({ table, rows: expected });
-      }
-    } finally {
-      sqlite.close();
-      await pool.end();
-    }
+  /** These tables row for row (test/pg/same-tables.ts). */
+  function expectSameRows(tables: string[]): Promise<void> {
+    return sameRows(sqlitePath(), url, tables);
   }
 });

@@ -5,14 +5,25 @@ import { openPool } from '../../src/db/pg/connection.js';
 /** Every table of the SQLite database, row for row (ids included), against the same table on PostgreSQL; `ignore` names columns (`table.column`) left out. */
 export async function expectSameTables(sqlitePath: string, url: string, ignore: readonly string[] = []): Promise<void> {
   const sqlite = new Database(sqlitePath, { readonly: true });
-  const pool = openPool(url, 1);
+  let tables: string[];
   try {
-    const tables = (
+    tables = (
       sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations' ORDER BY name`).all() as {
         name: string;
       }[]
     ).map((t) => t.name);
-    expect(tables).toContain('consent_log');
+  } finally {
+    sqlite.close();
+  }
+  expect(tables).toContain('consent_log');
+  await expectSameRows(sqlitePath, url, tables, ignore);
+}
+
+/** These tables row for row (booleans as SQLite's 0/1), by id where they have one; `ignore` names columns (`table.column`) left out. */
+export async function expectSameRows(sqlitePath: string, url: string, tables: readonly string[], ignore: readonly string[] = []): Promise<void> {
+  const sqlite = new Database(sqlitePath, { readonly: true });
+  const pool = openPool(url, 1);
+  try {
     for (const table of tables) {
       const columns = (sqlite.prepare('SELECT name FROM pragma_table_info(?) ORDER BY cid').all(table) as { name: string }[])
         .map((c) => c.name)
@@ -30,4 +41,3 @@ export async function expectSameTables(sqlitePath: string, url: string, ignore: 
     await pool.end();
   }
 }
-

@@ -27,25 +27,6 @@ export async function leadIdByEmailPg(db: pg.Pool | pg.PoolClient, email: string
 }
 
 /**
- * Runs `fn` on one connection in a read-only REPEATABLE READ transaction: every read of a forecast
- * sees one snapshot, whatever workers commit meanwhile (SQLite's forecast has the one writer).
- */
-export async function inReadSnapshot<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const value = await fn(client);
-    await client.query('COMMIT');
-    client.release();
-    return value;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    client.release(error as Error);
-    throw error;
-  }
-}
-
-/**
  * The leads in ids (afterId, lastId] as the run loads them, `batchSize` at a time (keyset paging,
  * as SQLite's leadBatches), read by loadBatchPg. The next batch is asked for before this one is
  * handed over, so the server reads it while the caller plans.

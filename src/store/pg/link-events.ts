@@ -121,19 +121,8 @@ export class PgLinkEvents implements LinkEvents {
  * lock go as one simple-protocol query — one round trip fewer on every click — so the ref is sent
  * as an escaped literal (it is hex from a verified token anyway).
  */
-async function lockedOnMessage<T>(pool: pg.Pool, ref: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${LINK_LOCK_CLASS}, hashtext(${client.escapeLiteral(ref)}))`);
-    const value = await fn(client);
-    await client.query('COMMIT');
-    client.release();
-    return value;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    client.release(error as Error);
-    throw error;
-  }
+function lockedOnMessage<T>(pool: pg.Pool, ref: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  return inTransaction(pool, fn, (client) => `BEGIN; SELECT pg_advisory_xact_lock(${LINK_LOCK_CLASS}, hashtext(${client.escapeLiteral(ref)}))`);
 }
 
 /** EventStore's insert of one event on PostgreSQL, in one statement (its values as SQLite's: eventValues); returns 1 when new. */
