@@ -133,4 +133,32 @@ describe.runIf(PG_TESTS)('nurture lint on PostgreSQL', () => {
     expect(empty.warnings.filter((w) => w.message.startsWith('lead checks skipped'))).toEqual([]);
     expect(empty.audiences).toBeUndefined();
   });
+
+  it('runs under a role that may only read, and says so when it may not even read the leads', async () => {
+    const cli = cliIn(ws.dir, new TestClock(Date.parse(LATER)));
+    const pool = openPool(url, 1);
+    try {
+      await pool.query('CREATE ROLE lint_reader LOGIN');
+      await pool.query('GRANT USAGE ON SCHEMA public, drizzle TO lint_reader');
+      await pool.query('GRANT SELECT ON ALL TABLES IN SCHEMA public, drizzle TO lint_reader');
+      await pool.query('CREATE ROLE lint_stranger LOGIN');
+      await pool.query('GRANT USAGE ON SCHEMA drizzle TO lint_stranger');
+      await pool.query('GRANT SELECT ON ALL TABLES IN SCHEMA drizzle TO lint_stranger');
+    } finally {
+      await pool.end();
+    }
+    const as = (role: string) => url.replace('postgres://nurture@', `postgres://${role}@`);
+    const sqlite = await cli('lint', '--json');
+    const reader = await cli('lint', '--json', '--db', as('lint_reader'));
+    expect(reader.status, reader.stderr).toBe(0);
+    expect(JSON.parse(reader.stdout)).toEqual(JSON.parse(sqlite.stdout));
+
+    const stranger = await cli('lint', '--json', '--db', as('lint_stranger'));
+    expect(stranger.status, stranger.stderr).toBe(0);
+    const body = JSON.parse(stranger.stdout) as LintJson;
+    expect(body.warnings.filter((w) => w.message.startsWith('lead checks skipped'))).toEqual([
+      { file: 'nurture.yaml', message: `lead checks skipped: reading leads from PostgreSQL at ${as('lint_stranger')} failed: permission denied for table leads` },
+    ]);
+    expect(body.audiences).toBeUndefined();
+  });
 });
