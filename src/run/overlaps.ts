@@ -1,13 +1,10 @@
-import type { Database } from 'better-sqlite3';
-import { LeadStore } from '../db/leads.js';
+import type { LeadState } from '../domain/lead-plan.js';
 import { countOverlaps, emptyOverlaps, type Overlap } from '../domain/conditions/overlaps.js';
 import type { PlanRules } from './context.js';
-import { leadStateBatches } from './context.js';
 
-/** Audience overlaps on the current leads, streamed in batches (lint). */
-export function audienceOverlaps(sqlite: Database, rules: PlanRules, now: number): Overlap[] {
+/** Audience overlaps on the current leads, from their planner states streamed in batches (lint). */
+export async function audienceOverlaps(states: Iterable<LeadState[]> | AsyncIterable<LeadState[]>, rules: PlanRules, now: number): Promise<Overlap[]> {
   const overlaps = emptyOverlaps(rules.sequences);
-  for (const batch of leadStateBatches(sqlite, new LeadStore(sqlite), 2000))
-    for (const state of batch) countOverlaps(overlaps, rules.sequences, rules.scoring, state, now);
+  for await (const batch of states) for (const state of batch) countOverlaps(overlaps, rules.sequences, rules.scoring, state, now);
   return overlaps;
 }

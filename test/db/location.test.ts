@@ -100,11 +100,13 @@ describe('a postgres:// database is a server for every command, never a file', (
     expect(existsSync(join(dir, '.nurture', 'nurture.db'))).toBe(false);
   });
 
-  it('lint still validates the workspace and says the lead checks were skipped', async () => {
+  it('lint still validates the workspace when the server cannot be reached, and says why the lead checks were skipped', async () => {
     const dir = workspaceWith('postgres://nurture@127.0.0.1:1/nurture');
     const result = await cliIn(dir, new TestClock(Date.parse('2026-03-02T15:00:00Z')))('lint');
     expect(result.status).toBe(0);
-    expect(result.stdout).toContain('lead checks skipped: lint cannot read leads from PostgreSQL yet');
+    expect(result.stdout).toContain('workspace is valid;');
+    expect(result.stdout).toContain('nurture.yaml: lead checks skipped: cannot connect to PostgreSQL at postgres://nurture@127.0.0.1:1/nurture: ');
+    expect(readdirSync(dir)).not.toContain('postgres:');
   });
 
   it('SQLite stays the default: an import creates .nurture/nurture.db', async () => {
