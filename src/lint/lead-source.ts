@@ -5,7 +5,7 @@ import { describeLocation } from '../db/location.js';
 import { checkConnection, openPool } from '../db/pg/connection.js';
 import { pgMigrationLevel } from '../db/pg/migrate.js';
 import type { DatabaseLocation } from '../db/types.js';
-import { inReadSnapshot } from '../store/pg/forecast-reads.js';
+import { inSnapshot } from '../store/pg/snapshot.js';
 import { pgLintReads } from '../store/pg/lint-reads.js';
 import { CONFIG_FILE, type Workspace } from '../workspace/load.js';
 import { type LeadCheckResult, leadChecks } from './lead-checks.js';
@@ -39,7 +39,7 @@ export async function leadCheckResult(location: DatabaseLocation, workspace: Wor
       const level = await pgMigrationLevel(pool);
       if (level.pending.length > 0)
         return skipped(`the PostgreSQL database ${where} is not migrated (${level.applied} of ${level.available} migrations applied; run \`nurture db migrate\`)`);
-      return await inReadSnapshot(pool, (client) => leadChecks(pgLintReads(client), workspace, now));
+      return await inSnapshot(pool, (client) => leadChecks(pgLintReads(client), workspace, now));
     } catch (error) {
       // Lost mid-read (a restart, a failover) or refused (a role without SELECT): the workspace checks still stand.
       return skipped(`reading leads from PostgreSQL at ${where} failed: ${(error as Error).message}`);

@@ -4,7 +4,7 @@ import { emptyCountsPg } from './empty-fields.js';
 import { leadBatchesPg } from './forecast-reads.js';
 import { leadsByCountryPg } from './lead-page.js';
 
-/** lint's lead reads on PostgreSQL, on one connection (run them in a snapshot: forecast-reads.ts inReadSnapshot). */
+/** lint's lead reads on PostgreSQL, on one connection (run them in a snapshot: snapshot.ts inSnapshot). */
 export function pgLintReads(db: pg.PoolClient): LintLeadReads {
   return {
     hasLeads: async () => (await db.query('SELECT 1 FROM leads LIMIT 1')).rows.length > 0,
