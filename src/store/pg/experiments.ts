@@ -67,11 +67,16 @@ export async function experimentReadsPg(
   };
 }
 
-/** ExperimentStore.recordDecision on PostgreSQL. */
+/**
+ * ExperimentStore.recordDecision on PostgreSQL (a tick's). A concluded decision is kept as it is:
+ * a tick read its states before a conclusion on another host committed, and its stale verdict
+ * would otherwise replace the winner every host plans by (workspace/concluded.ts).
+ */
 export async function recordDecisionPg(db: pg.Pool, experiment: string, outcome: ExperimentOutcome, at: number): Promise<void> {
   await db.query(
     `INSERT INTO experiment_decisions (experiment, outcome, decided_at) VALUES ($1, $2, $3)
-     ON CONFLICT (experiment) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at`,
+     ON CONFLICT (experiment) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at
+       WHERE experiment_decisions.concluded_at IS NULL`,
     [experiment, JSON.stringify(outcome), at],
   );
 }
