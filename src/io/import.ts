@@ -3,6 +3,7 @@ import type { EventInput } from '../db/events.js';
 import type { QuarantineInput } from '../db/quarantine.js';
 import type { Stores } from '../run/context.js';
 import { columnReader } from './columns.js';
+import { nulColumn, nulReason } from './nul-cells.js';
 import type { ImportStore } from './import-store.js';
 import { importStoreOf } from './sqlite-import-store.js';
 import { eventDedupeKey, parseEventRow } from './event-rows.js';
@@ -56,6 +57,11 @@ export async function importEventRecords(
     report.rows++;
     if (record.kind === 'bad') {
       report.rejected.push({ line: record.line, reason: record.reason });
+      continue;
+    }
+    const nul = nulColumn(record.fields);
+    if (nul !== undefined) {
+      report.rejected.push({ line: record.line, reason: nulReason(nul) });
       continue;
     }
     const { fields, attributes } = read(record.fields);

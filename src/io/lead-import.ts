@@ -4,6 +4,7 @@ import type { LeadInput } from '../db/leads.js';
 import { type EventType, SUPPRESSING_EVENTS } from '../domain/types.js';
 import type { Stores } from '../run/context.js';
 import { columnReader } from './columns.js';
+import { nulColumn, nulReason } from './nul-cells.js';
 import type { ImportStore, ImportWrites } from './import-store.js';
 import { importStoreOf } from './sqlite-import-store.js';
 import { type ParsedLead, parseLeadRow } from './lead-rows.js';
@@ -74,6 +75,11 @@ export async function importLeads(
     report.rows++;
     if (record.kind === 'bad') {
       report.rejected.push({ line: record.line, reason: record.reason });
+      continue;
+    }
+    const nul = nulColumn(record.fields);
+    if (nul !== undefined) {
+      report.rejected.push({ line: record.line, reason: nulReason(nul) });
       continue;
     }
     const { fields, attributes } = read(record.fields);

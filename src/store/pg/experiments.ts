@@ -7,6 +7,7 @@ import { goalSpecs } from '../../report/build.js';
 import type { GoalSpec } from '../../report/types.js';
 import { type ExperimentReads, experimentSteps } from '../../run/experiment-state.js';
 import type { GoalFile } from '../../workspace/reporting-schema.js';
+import { asciiLower } from './report-sql.js';
 
 const HAS = (condition: string) => `(EXISTS (SELECT 1 FROM events e WHERE e.send_id = s.id AND ${condition} AND e.occurred_at <= $3))::int`;
 
@@ -15,7 +16,7 @@ async function armCountsPg(db: pg.Pool | pg.PoolClient, sequenceId: string, step
   const goalTerm = goal
     ? `(EXISTS (SELECT 1 FROM events g WHERE g.lead_id = s.lead_id AND g.type = $4 AND g.signal <> 'machine'
          AND g.occurred_at >= s.sent_at AND g.occurred_at < s.sent_at + $5 AND g.occurred_at <= $3
-         ${goal.urlContains ? 'AND strpos(lower(g.url), $6) > 0' : ''}))::int`
+         ${goal.urlContains ? `AND strpos(${asciiLower('g.url')}, $6) > 0` : ''}))::int`
     : '0';
   const params: unknown[] = [sequenceId, stepId, now];
   if (goal) params.push(goal.event, goal.withinMs, ...(goal.urlContains ? [goal.urlContains.toLowerCase()] : []));
@@ -67,11 +68,16 @@ export async function experimentReadsPg(
   };
 }
 
-/** ExperimentStore.recordDecision on PostgreSQL. */
+/**
+ * ExperimentStore.recordDecision on PostgreSQL (a tick's). A concluded decision is kept as it is:
+ * a tick read its states before a conclusion on another host committed, and its stale verdict
+ * would otherwise replace the winner every host plans by (workspace/concluded.ts).
+ */
 export async function recordDecisionPg(db: pg.Pool, experiment: string, outcome: ExperimentOutcome, at: number): Promise<void> {
   await db.query(
     `INSERT INTO experiment_decisions (experiment, outcome, decided_at) VALUES ($1, $2, $3)
-     ON CONFLICT (experiment) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at`,
+     ON CONFLICT (experiment) DO UPDATE SET outcome = excluded.outcome, decided_at = excluded.decided_at
+       WHERE experiment_decisions.concluded_at IS NULL`,
     [experiment, JSON.stringify(outcome), at],
   );
 }

@@ -32,7 +32,13 @@ export async function leadIdByEmailPg(db: pg.Pool | pg.PoolClient, email: string
  * handed over, so the server reads it while the caller plans.
  */
 export async function* leadBatchesPg(client: pg.PoolClient, range: { afterId: number; lastId: number }, batchSize: number): AsyncGenerator<LoadedLead[]> {
-  const page = (afterId: number) => loadBatchPg(client, { afterId, lastId: range.lastId }, batchSize);
+  // A read ahead may fail while the caller awaits something else: marked handled at once (the
+  // `await next` below still throws it), or Node ends the process on an unhandled rejection.
+  const page = (afterId: number) => {
+    const read = loadBatchPg(client, { afterId, lastId: range.lastId }, batchSize);
+    read.catch(() => {});
+    return read;
+  };
   let next = page(range.afterId);
   try {
     for (;;) {

@@ -1,9 +1,11 @@
 import type pg from 'pg';
 import { type LeadFilter, LIST_FIELDS, type ListedLead, type ListRow, toListed } from '../../db/lead-list.js';
+import { asciiLower } from './report-sql.js';
 
 /**
  * LeadListReader (src/db/lead-list.ts) on PostgreSQL: the same columns and conditions, decoded by
- * the same function. SQLite's `COLLATE NOCASE` is `lower()` on both sides here, and an attribute
+ * the same function. SQLite's `COLLATE NOCASE` is `lower()` under the "C" collation on both sides
+ * here (ASCII letters only, as NOCASE: a UTF-8 locale's lower() folds É to é too), and an attribute
  * matches only as a JSON string, as `json_extract(...) = ?` does on SQLite.
  */
 export async function* listPagesPg(db: pg.Pool, filter: LeadFilter, pageSize = 1000): AsyncGenerator<ListedLead[]> {
@@ -16,12 +18,12 @@ export async function* listPagesPg(db: pg.Pool, filter: LeadFilter, pageSize = 1
   for (const { field, value } of filter.where) {
     if (field.startsWith('attributes.')) {
       const key = param(field.slice('attributes.'.length));
-      conditions.push(`(jsonb_typeof(attributes::jsonb -> ${key}) = 'string' AND lower(attributes::jsonb ->> ${key}) = lower(${param(value)}))`);
+      conditions.push(`(jsonb_typeof(attributes::jsonb -> ${key}) = 'string' AND ${asciiLower(`(attributes::jsonb ->> ${key})`)} = ${asciiLower(`${param(value)}::text`)})`);
       continue;
     }
     const column = LIST_FIELDS[field];
     if (column === undefined) throw new Error(`unknown lead field ${field}`);
-    conditions.push(`lower(${column}) = lower(${param(value)})`);
+    conditions.push(`${asciiLower(column)} = ${asciiLower(`${param(value)}::text`)}`);
   }
   // $1 is the page's start; the conditions' values follow; the page size comes last.
   const text = `SELECT id, email, first_name, last_name, company, job_title, industry, country, timezone, consent, attributes,

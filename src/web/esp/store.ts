@@ -1,5 +1,6 @@
 import type { App, PgApp } from '../../app.js';
 import { importEventRecords } from '../../io/import.js';
+import { nulColumn } from '../../io/nul-cells.js';
 import type { SendMatching } from '../../store/send-match-types.js';
 import { importTargetOf } from '../import-target.js';
 import { sendMatchingOf } from './send-matching.js';
@@ -31,6 +32,8 @@ function refOf(messageId: string): string {
  * time — the last message sent to that address before the event (Postmark, SendGrid opens).
  */
 async function matchSend(matcher: SendMatching, e: EspEvent): Promise<Record<string, string>> {
+  // A NUL matches no send, and PostgreSQL cannot even be asked: the import rejects the item (io/nul-cells.ts).
+  if (nulColumn({ email: e.email, messageId: e.messageId ?? '' }) !== undefined) return e.messageId ? { messageId: e.messageId } : {};
   const byId = e.messageId ? await matcher.byRef(refOf(e.messageId)) : undefined;
   const send = byId?.email === e.email ? byId : await matcher.latestSentTo(e.email, e.occurredAt);
   if (!send) return e.messageId ? { messageId: e.messageId } : {};
