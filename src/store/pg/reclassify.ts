@@ -7,10 +7,14 @@ const SIGNAL_COLUMNS = 'id, type, occurred_at AS at, url, properties, signal, si
 
 async function writeUpdates(client: pg.PoolClient, updates: readonly SignalUpdate[]): Promise<void> {
   if (updates.length === 0) return;
+  const ids = updates.map((u) => u[0]);
+  // The wake trigger updates each changed event's lead: lock those leads first, in id order, as
+  // imports and ticks do, so this batch cannot deadlock with them.
+  await client.query('SELECT 1 FROM leads WHERE id IN (SELECT lead_id FROM events WHERE id = ANY($1::bigint[])) ORDER BY id FOR UPDATE', [ids]);
   await client.query(
     `UPDATE events SET signal = u.signal, signal_reason = u.reason FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, signal, reason)
      WHERE events.id = u.id`,
-    [updates.map((u) => u[0]), updates.map((u) => u[1]), updates.map((u) => u[2])],
+    [ids, updates.map((u) => u[1]), updates.map((u) => u[2])],
   );
 }
 
